@@ -1,0 +1,118 @@
+// The loaded knowledge and its lookups: codes to where NICE states them, and guidance search.
+// Deterministic throughout: every list is ordered by guidance number, then page position.
+
+import { covers, sameCode, type CodeRef } from './codes.js';
+import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
+import type { CodeItem, Entry, Group, Rule, RuleCode } from './schema.js';
+import { GuidanceIndex } from './search.js';
+
+export type Where = { type: 'group'; group: number; item: number } | { type: 'rule'; rule: number };
+
+export interface Occurrence {
+  id: string;
+  code: CodeItem | RuleCode;
+  where: Where;
+}
+
+export interface CodeLookup {
+  /** Places that state this very code (for a category: the category itself). */
+  exact: Occurrence[];
+  /** Categories or ranges that contain it, when the code itself is not stated. */
+  coveredBy: Occurrence[];
+  /** For a category or range: the codes inside it that the knowledge states. */
+  inside: Occurrence[];
+}
+
+export class Knowledge {
+  readonly entries: readonly LoadedEntry[];
+  readonly hash: string;
+  readonly dir: string;
+  readonly index: GuidanceIndex;
+  private readonly byId = new Map<string, LoadedEntry>();
+  private readonly byStem = new Map<string, Occurrence[]>();
+
+  constructor(files: { dir: string; entries: LoadedEntry[]; hash: string }) {
+    this.dir = files.dir;
+    this.entries = files.entries;
+    this.hash = files.hash;
+    for (const le of this.entries) {
+      this.byId.set(le.entry.id, le);
+      le.entry.groups.forEach((g, gi) =>
+        g.items.forEach((item, ii) => {
+          if (item.type === 'code') this.add({ id: le.entry.id, code: item, where: { type: 'group', group: gi, item: ii } });
+        }),
+      );
+      le.entry.rules.forEach((r, ri) =>
+        r.codes.forEach((c) => this.add({ id: le.entry.id, code: c, where: { type: 'rule', rule: ri } })),
+      );
+    }
+    this.index = new GuidanceIndex(this.entries.map((e) => e.entry));
+  }
+
+  static load(dir: string): Knowledge {
+    return new Knowledge(loadKnowledgeFiles(dir));
+  }
+
+  private add(o: Occurrence): void {
+    // Ranges are indexed under each stem they span, so a lookup by stem finds them.
+    const stems: string[] = [];
+    if (o.code.kind === 'range') {
+      const letter = o.code.stem[0]!;
+      const lo = Number(o.code.stem.slice(1));
+      const hi = Number((o.code.last ?? o.code.stem).slice(1));
+      for (let n = lo; n <= hi && n - lo < 100; n++) stems.push(`${letter}${String(n).padStart(2, '0')}`);
+    } else stems.push(o.code.stem);
+    for (const s of stems) {
+      const list = this.byStem.get(s) ?? [];
+      list.push(o);
+      this.byStem.set(s, list);
+    }
+  }
+
+  get(id: string): LoadedEntry | undefined {
+    return this.byId.get(id.toUpperCase());
+  }
+
+  lookup(ref: CodeRef): CodeLookup {
+    const candidates: Occurrence[] = [];
+    const stems = new Set<string>([ref.stem]);
+    if (ref.kind === 'range') {
+      const letter = ref.stem[0]!;
+      const lo = Number(ref.stem.slice(1));
+      const hi = Number((ref.last ?? ref.stem).slice(1));
+      for (let n = lo; n <= hi && n - lo < 100; n++) stems.add(`${letter}${String(n).padStart(2, '0')}`);
+    }
+    for (const s of stems) for (const o of this.byStem.get(s) ?? []) if (!candidates.includes(o)) candidates.push(o);
+    const exact = candidates.filter((o) => sameCode(o.code, ref));
+    const coveredBy = exact.length > 0 ? [] : candidates.filter((o) => !sameCode(o.code, ref) && covers(o.code, ref));
+    const inside =
+      ref.kind === 'code' ? [] : candidates.filter((o) => !sameCode(o.code, ref) && covers(ref, o.code) && o.code.kind === 'code');
+    return { exact, coveredBy, inside };
+  }
+
+  /** The first title the knowledge gives a code, with where it says so. */
+  titleOf(ref: CodeRef): Occurrence | undefined {
+    return this.lookup(ref).exact.find((o) => o.code.title !== null);
+  }
+
+  groupOf(o: Occurrence): Group | undefined {
+    return o.where.type === 'group' ? this.get(o.id)?.entry.groups[o.where.group] : undefined;
+  }
+
+  ruleOf(o: Occurrence): Rule | undefined {
+    return o.where.type === 'rule' ? this.get(o.id)?.entry.rules[o.where.rule] : undefined;
+  }
+
+  /** Every rule that names a code of `ref` or one inside it, in guidance order. */
+  rulesMentioning(ref: CodeRef): Array<{ id: string; rule: Rule; index: number }> {
+    const out: Array<{ id: string; rule: Rule; index: number }> = [];
+    for (const le of this.entries) {
+      le.entry.rules.forEach((rule, index) => {
+        if (rule.codes.some((c) => sameCode(c, ref) || covers(ref, c) || covers(c, ref))) out.push({ id: le.entry.id, rule, index });
+      });
+    }
+    return out;
+  }
+}
+
+export type { Entry };

@@ -1,0 +1,145 @@
+// Which guidance a question is about. Terms from the question are weighed by how rare they are
+// across the guidance (idf) and by where a guidance has them: its title counts most, its code
+// titles and headings next, its description least. A guidance that lacks an organ, condition
+// or procedure the question names is not a match at all: a wrong code is worse than none.
+
+import { analyse, type Term } from '../text/analyse.js';
+import type { Entry } from './schema.js';
+
+const TITLE = 3;
+const CODES = 1.5;
+const RULES = 1;
+const DESCRIPTION = 0.5;
+
+/** Categories a guidance must share with the question to be about the same thing. */
+const REQUIRED = new Set(['organ', 'condition', 'procedure']);
+/** Categories that pick a group within a guidance more than the guidance itself. */
+const OPTIONAL = new Set(['approach', 'imaging']);
+
+export interface SearchHit {
+  id: string;
+  score: number;
+  /** Share (0..1) of the question's weight that this guidance covers. */
+  coverage: number;
+  matched: string[];
+  missing: string[];
+}
+
+interface Doc {
+  id: string;
+  weights: Map<string, number>;
+}
+
+function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
+  if (!text) return;
+  for (const t of analyse(text)) doc.set(t.key, Math.max(doc.get(t.key) ?? 0, w));
+}
+
+export interface QueryTerms {
+  required: string[];
+  optional: string[];
+  /** Written concepts the guidance must have (the organ, the condition...): one of the
+   *  alternatives, each a set of keys that must all be there. */
+  mustHave: Array<{ key: string; anyOf: string[][] }>;
+}
+
+/** Split a question's terms into what a matching guidance must have and what merely helps. */
+export function queryTerms(terms: Term[]): QueryTerms {
+  const required = new Set<string>();
+  const optional = new Set<string>();
+  const mustHave: QueryTerms['mustHave'] = [];
+  for (const t of terms) {
+    const cat = t.category;
+    if (cat === 'coding') continue;
+    if (cat && OPTIONAL.has(cat)) {
+      optional.add(t.key);
+      continue;
+    }
+    // An abbreviation that stands for other concepts (RFA, CRLM) is matched through them.
+    if (t.concept?.expands && t.concept.implies?.length) {
+      optional.add(t.key);
+      if (!t.implied && cat && REQUIRED.has(cat)) {
+        mustHave.push({ key: t.key, anyOf: [[t.key], t.concept.implies.map((i) => `c:${i}`)] });
+      }
+      continue;
+    }
+    required.add(t.key);
+    if (!t.implied && cat && REQUIRED.has(cat)) mustHave.push({ key: t.key, anyOf: [[t.key]] });
+  }
+  for (const k of required) optional.delete(k);
+  return { required: [...required], optional: [...optional], mustHave };
+}
+
+export class GuidanceIndex {
+  private readonly docs: Doc[];
+  private readonly df = new Map<string, number>();
+
+  constructor(entries: Entry[]) {
+    this.docs = entries.map((e) => {
+      const w = new Map<string, number>();
+      weigh(w, e.description?.text, DESCRIPTION);
+      for (const r of e.rules) for (const c of r.codes) weigh(w, c.title ?? undefined, RULES);
+      for (const g of e.groups) {
+        weigh(w, g.heading?.text, CODES);
+        for (const i of g.items) {
+          if (i.type === 'text') weigh(w, i.text, CODES);
+          else {
+            weigh(w, i.title ?? undefined, CODES);
+            for (const inc of i.includes) weigh(w, inc.text, CODES);
+          }
+        }
+      }
+      weigh(w, e.title.text, TITLE);
+      return { id: e.id, weights: w };
+    });
+    // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
+    for (const d of this.docs) {
+      for (const [k, w] of d.weights) if (w >= CODES) this.df.set(k, (this.df.get(k) ?? 0) + 1);
+    }
+  }
+
+  idf(key: string): number {
+    const n = this.docs.length;
+    return Math.log(1 + (n + 1) / ((this.df.get(key) ?? 0) + 0.5));
+  }
+
+  /** Does the guidance mention this term anywhere? */
+  has(id: string, key: string): boolean {
+    return this.docs.find((d) => d.id === id)?.weights.has(key) ?? false;
+  }
+
+  /** Ranked guidance for a question's terms; only real matches, best first. */
+  search(terms: Term[]): SearchHit[] {
+    const q = queryTerms(terms);
+    if (q.required.length === 0 && q.optional.length === 0) return [];
+    const total = q.required.reduce((s, k) => s + this.idf(k), 0);
+    const hits: SearchHit[] = [];
+    for (const d of this.docs) {
+      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every((k) => d.weights.has(k))))) continue;
+      let score = 0;
+      let covered = 0;
+      let strong = false;
+      const matched: string[] = [];
+      const missing: string[] = [];
+      for (const k of q.required) {
+        const w = d.weights.get(k);
+        if (w === undefined) {
+          missing.push(k);
+          continue;
+        }
+        matched.push(k);
+        score += this.idf(k) * w;
+        covered += this.idf(k) * (w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5);
+        if (w >= RULES) strong = true;
+      }
+      for (const k of q.optional) {
+        const w = d.weights.get(k);
+        if (w !== undefined) score += 0.3 * this.idf(k) * w;
+      }
+      const coverage = total > 0 ? covered / total : 0;
+      if (!strong || score <= 0) continue;
+      hits.push({ id: d.id, score, coverage, matched, missing });
+    }
+    return hits.sort((a, b) => b.score - a.score || Number(a.id.slice(3)) - Number(b.id.slice(3)));
+  }
+}

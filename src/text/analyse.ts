@@ -1,0 +1,140 @@
+// Words to terms: lexicon concepts where the words name one (RFA, "liver mets"), stems otherwise.
+// The same analysis runs over questions and over NICE text, so both meet on the same keys.
+
+import { CONCEPTS, type Concept, type TermCategory } from './lexicon.js';
+import { stem } from './natural.js';
+
+export interface Word {
+  /** Lower case, apostrophes dropped. */
+  lower: string;
+  stem: string;
+  upper: boolean;
+  start: number;
+  end: number;
+}
+
+export interface Term {
+  /** `c:liver` for a concept, `s:arthroscopi` for a plain stem. */
+  key: string;
+  concept?: Concept;
+  category?: TermCategory;
+  /** Entailed by another concept rather than written. */
+  implied: boolean;
+  start: number;
+  end: number;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
+
+export function words(text: string): Word[] {
+  const out: Word[] = [];
+  for (const m of text.matchAll(WORD)) {
+    const raw = m[0];
+    const lower = raw.toLowerCase().replace(/'/g, '');
+    out.push({
+      lower,
+      stem: stem(lower),
+      upper: raw.length > 1 && raw === raw.toUpperCase() && /\p{L}/u.test(raw),
+      start: m.index,
+      end: m.index + raw.length,
+    });
+  }
+  return out;
+}
+
+/** English function words, and words every coding question has, which say nothing about the procedure. */
+const STOP = new Set(
+  `a about above after again all also am an and any are as at be because been before being below between both but by can
+could did do does doing done during each either else etc few for from further had has have having he her here hers him his
+how i if in into is it its itself just let me might more most much must my myself no nor not now of off on once only or
+other our ours out over own please same shall she should so some such than that the their them then there these they this
+those through to too under until up upon us very via was we well were what whats when where which while who whom why will
+with within without would you your yours hi hello thanks thank cheers ok okay yes yeah hey pls plz re
+code codes coding coded coder coders opcs opcs4 opcs-4 classification classifications classify nice guidance guideline
+ipg procedure procedures treatment treatments treat treated treating therapy operation operations need needs use used
+using record recorded assign assigned correct right wrong patient patients tell know mean meaning means title titles
+look lookup list give show find get want question ask answer check does say says said sure way one two done`.split(/\s+/),
+);
+
+interface Phrase {
+  concept: Concept;
+  length: number;
+  upperOnly: boolean;
+}
+
+const phrases = new Map<string, Phrase[]>();
+let maxLength = 1;
+
+function addForm(concept: Concept, form: string, upperOnly: boolean): void {
+  const stems = words(form).map((w) => w.stem);
+  if (stems.length === 0) return;
+  const key = stems.join(' ');
+  const list = phrases.get(key) ?? [];
+  list.push({ concept, length: stems.length, upperOnly });
+  phrases.set(key, list);
+  maxLength = Math.max(maxLength, stems.length);
+}
+
+const byId = new Map<string, Concept>();
+for (const c of CONCEPTS) {
+  byId.set(c.id, c);
+  addForm(c, c.id, false);
+  for (const f of c.forms) addForm(c, f, false);
+  for (const f of c.upper ?? []) addForm(c, f, true);
+}
+
+export function conceptById(id: string): Concept | undefined {
+  return byId.get(id);
+}
+
+function conceptTerms(concept: Concept, start: number, end: number, out: Term[], implied: boolean, seen: Set<string>): void {
+  const key = `c:${concept.id}`;
+  if (seen.has(key) && implied) return;
+  seen.add(key);
+  out.push({ key, concept, category: concept.category, implied, start, end });
+  for (const id of concept.implies ?? []) {
+    const c = byId.get(id);
+    if (c) conceptTerms(c, start, end, out, true, seen);
+  }
+}
+
+export interface AnalyseOptions {
+  /** Keep function words and generic coding words (as `s:` terms). */
+  keepStop?: boolean;
+}
+
+/** Terms in reading order; a concept written several times appears each time. */
+export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
+  const ws = words(text);
+  const out: Term[] = [];
+  const seen = new Set<string>();
+  let i = 0;
+  while (i < ws.length) {
+    let matched: Phrase | undefined;
+    for (let n = Math.min(maxLength, ws.length - i); n >= 1 && !matched; n--) {
+      const key = ws
+        .slice(i, i + n)
+        .map((w) => w.stem)
+        .join(' ');
+      const candidates = phrases.get(key);
+      if (!candidates) continue;
+      const allUpper = ws.slice(i, i + n).every((w) => w.upper);
+      matched = candidates.find((p) => !p.upperOnly || allUpper);
+    }
+    if (matched) {
+      conceptTerms(matched.concept, ws[i]!.start, ws[i + matched.length - 1]!.end, out, false, seen);
+      i += matched.length;
+      continue;
+    }
+    const w = ws[i]!;
+    const stopword = STOP.has(w.lower) || /^\d+$/.test(w.lower) || w.lower.length < 2;
+    if (!stopword || opts.keepStop) out.push({ key: `s:${w.stem}`, implied: false, start: w.start, end: w.end });
+    i++;
+  }
+  return out;
+}
+
+/** Distinct keys, for set arithmetic. */
+export function termKeys(terms: Term[]): Set<string> {
+  return new Set(terms.map((t) => t.key));
+}
