@@ -1,0 +1,148 @@
+// The pipeline: inbound message + conversation state -> one Reply. Platforms call handle();
+// nothing here knows about Slack, Teams or a terminal.
+
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Knowledge } from '../knowledge/kb.js';
+import type { Intent } from '../nlu/intents.js';
+import { Nlu, type Understanding } from '../nlu/understand.js';
+import { ReplyDraft } from './draft.js';
+import { codeCheck } from './handlers/code-check.js';
+import { codeLookup } from './handlers/code-lookup.js';
+import { EXAMPLES, help, outOfScope, smalltalk } from './handlers/conversation.js';
+import { guidanceSummary } from './handlers/guidance-summary.js';
+import { howToCode } from './handlers/how-to-code.js';
+import { ruleExplanation } from './handlers/rule-explanation.js';
+import { conversationKey, type InboundMessage } from './message.js';
+import type { Reply } from './reply.js';
+import { EMPTY_STATE, MemoryConversationStore, type ConversationState, type ConversationStore } from './state.js';
+import type { Turn } from './turn.js';
+
+const HANDLERS: Record<Intent, (turn: Turn) => void> = {
+  how_to_code: howToCode,
+  code_lookup: codeLookup,
+  rule_explanation: ruleExplanation,
+  guidance_summary: guidanceSummary,
+  code_check: codeCheck,
+  help,
+  smalltalk,
+  out_of_scope: outOfScope,
+};
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const DEFAULT_KNOWLEDGE = path.join(ROOT, 'knowledge');
+export const DEFAULT_INTENTS = path.join(ROOT, 'intents');
+
+export interface AssistantOptions {
+  knowledgeDir?: string;
+  intentsDir?: string;
+  store?: ConversationStore;
+  /** Below this confidence the reply is a fallback with suggestions, not a guess. */
+  threshold?: number;
+  /** Longer questions get a polite "please shorten". */
+  maxQuestionLength?: number;
+}
+
+/** Words that make a message about clinical coding even when it names no procedure. */
+const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|y53|procedures?|diagnos[ie]s)\b/i;
+
+export class Assistant {
+  readonly kb: Knowledge;
+  readonly nlu: Nlu;
+  private readonly store: ConversationStore;
+  private readonly threshold: number;
+  private readonly maxLength: number;
+
+  constructor(kb: Knowledge, nlu: Nlu, opts: AssistantOptions = {}) {
+    this.kb = kb;
+    this.nlu = nlu;
+    this.store = opts.store ?? new MemoryConversationStore();
+    this.threshold = opts.threshold ?? 0.35;
+    this.maxLength = opts.maxQuestionLength ?? 2000;
+  }
+
+  static create(opts: AssistantOptions = {}): Assistant {
+    const kb = Knowledge.load(opts.knowledgeDir ?? DEFAULT_KNOWLEDGE);
+    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS);
+    return new Assistant(kb, nlu, opts);
+  }
+
+  /** Answer one message in its conversation, and remember what follow-ups need. */
+  async handle(msg: InboundMessage): Promise<Reply> {
+    const key = conversationKey(msg.conversation);
+    const state = (await this.store.get(key)) ?? EMPTY_STATE;
+    const { reply, next } = this.answer(msg.text, state);
+    await this.store.set(key, next);
+    return reply;
+  }
+
+  /** Pure: the same question and state give the same reply, byte for byte. */
+  answer(question: string, state: ConversationState = EMPTY_STATE): { reply: Reply; next: ConversationState } {
+    if (question.length > this.maxLength) {
+      const d = new ReplyDraft(this.kb, 'help', 0);
+      d.title = 'Please shorten your question';
+      d.text(`Your message is ${question.length} characters long; I read questions of up to ${this.maxLength}. Please ask about one procedure or code at a time.`);
+      return { reply: d.finish(''), next: state };
+    }
+    const u = this.nlu.understand(question);
+    if (u.text.length === 0) {
+      const d = new ReplyDraft(this.kb, 'help', 0);
+      d.title = 'Ask me a coding question';
+      d.text('Your message was empty. Try one of these:');
+      for (const q of EXAMPLES.slice(0, 3)) d.suggest(q);
+      return { reply: d.finish(''), next: state };
+    }
+    const intent = this.decide(u, state);
+    const d = new ReplyDraft(this.kb, intent.intent, intent.confidence);
+    const turn: Turn = { kb: this.kb, u, state, draft: d };
+    if (intent.fallback) this.fallback(turn);
+    else HANDLERS[intent.intent](turn);
+    const reply = d.finish(u.text);
+    const next: ConversationState = {
+      ...state,
+      ...d.state,
+      intent: reply.intent,
+      question: u.text,
+    };
+    return { reply, next };
+  }
+
+  private decide(u: Understanding, state: ConversationState): { intent: Intent; confidence: number; fallback: boolean } {
+    let intent: Intent = u.intent ?? 'out_of_scope';
+    let confidence = u.confidence;
+    const domain =
+      u.codes.length > 0 ||
+      u.guidanceIds.length > 0 ||
+      u.terms.some((t) => t.concept && !t.implied) ||
+      CODING_WORDS.test(u.text);
+    const conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
+    // With nothing about coding in it and no conversation to follow, it is not a coding question.
+    if (!domain && !conversational && !(state.guidance && u.text.split(' ').length <= 4)) {
+      return { intent: 'out_of_scope', confidence: Math.max(confidence, 0.5), fallback: false };
+    }
+    if (u.intent === null) return { intent: domain ? 'how_to_code' : 'out_of_scope', confidence: 0, fallback: true };
+    if (confidence < this.threshold) return { intent, confidence, fallback: true };
+    return { intent, confidence, fallback: false };
+  }
+
+  private fallback(turn: Turn): void {
+    const d = turn.draft;
+    d.answered = false;
+    d.title = "I'm not sure what you're asking";
+    d.text('I could not tell what you want from that question, so I will not guess. Did you mean one of these?');
+    const ranked = turn.u.classification.ranked.slice(0, 2).map((r) => r.label);
+    const topic = turn.u.codes[0]?.code;
+    const suggestions: Record<string, string> = {
+      how_to_code: topic ? `How do I code a procedure that uses ${topic}?` : EXAMPLES[0]!,
+      code_lookup: topic ? `What is ${topic}?` : EXAMPLES[1]!,
+      rule_explanation: topic ? `Why is ${topic} used?` : EXAMPLES[2]!,
+      guidance_summary: EXAMPLES[3]!,
+      code_check: EXAMPLES[4]!,
+      help: 'help',
+      smalltalk: 'help',
+      out_of_scope: 'help',
+    };
+    for (const r of ranked) d.suggest(suggestions[r]!);
+    d.suggest('help');
+  }
+}

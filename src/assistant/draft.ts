@@ -1,0 +1,158 @@
+// A reply under construction. Handlers add codes, rules and quotes through it, so every code
+// that reaches the user carries the guidance that states it and a citation of the text.
+
+import type { Knowledge } from '../knowledge/kb.js';
+import type { LoadedEntry } from '../knowledge/load.js';
+import type { CodeItem, Rule, RuleCode } from '../knowledge/schema.js';
+import type { Intent } from '../nlu/intents.js';
+import type { Block, CheckItem, Citation, Clarify, Reply, ReplyCode } from './reply.js';
+import type { ConversationState } from './state.js';
+
+export const CLASSIFICATIONS_SERVICE =
+  'The NHS Classifications Service (NHS England) is the definitive source for clinical coding: check codes against the current OPCS-4 and ICD-10 and its coding standards.';
+
+/** White space as a reader sees it; quotes keep the exact text and offsets. */
+export function tidy(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
+}
+
+export class ReplyDraft {
+  answered = false;
+  title = '';
+  readonly blocks: Block[] = [];
+  readonly codes: ReplyCode[] = [];
+  readonly citations: Citation[] = [];
+  readonly guidance: string[] = [];
+  check: CheckItem[] | null = null;
+  clarify: Clarify | null = null;
+  readonly suggestions: string[] = [];
+  readonly notices: string[] = [];
+  state: Partial<ConversationState> = {};
+
+  constructor(
+    readonly kb: Knowledge,
+    public intent: Intent,
+    public confidence: number,
+  ) {}
+
+  text(t: string): void {
+    this.blocks.push({ type: 'text', text: t });
+  }
+
+  notice(t: string): void {
+    if (!this.notices.includes(t)) this.notices.push(t);
+  }
+
+  suggest(q: string): void {
+    if (!this.suggestions.includes(q) && this.suggestions.length < 4) this.suggestions.push(q);
+  }
+
+  /** Record that the reply draws on a guidance; warns once when its loaded text is cut short. */
+  use(le: LoadedEntry): void {
+    const e = le.entry;
+    if (this.guidance.includes(e.id)) return;
+    this.guidance.push(e.id);
+    if (!e.complete) {
+      this.notice(
+        `The loaded text of ${e.id} is incomplete (the capture stops part-way through the page), so its coding section may go on: check the full guidance at ${e.url}.`,
+      );
+    }
+  }
+
+  cite(le: LoadedEntry, start: number, end: number, section?: string): number {
+    this.use(le);
+    const found = this.citations.findIndex((c) => c.guidance === le.entry.id && c.start === start && c.end === end);
+    if (found !== -1) return found;
+    this.citations.push({
+      guidance: le.entry.id,
+      section: section ?? le.entry.coding.heading.text.replace(/:$/, ''),
+      quote: le.page.slice(start, end),
+      url: le.entry.url,
+      start,
+      end,
+    });
+    return this.citations.length - 1;
+  }
+
+  /** Add a code as its guidance states it; returns the reply code (deduplicated per code). */
+  code(le: LoadedEntry, c: CodeItem | RuleCode, role?: string): ReplyCode {
+    this.use(le);
+    const existing = this.codes.find((x) => x.code === c.code);
+    if (existing) {
+      if (existing.title === null && c.title !== null) existing.title = c.title;
+      return existing;
+    }
+    const rc: ReplyCode = { system: c.system, code: c.code, title: c.title, role: role ?? c.role, guidance: le.entry.id };
+    this.codes.push(rc);
+    return rc;
+  }
+
+  rule(le: LoadedEntry, r: Rule): void {
+    const citation = this.cite(le, r.start, r.end);
+    for (const c of r.codes) this.code(le, c);
+    this.blocks.push({ type: 'rule', text: tidy(r.text) + (r.truncated ? ' [...]' : ''), guidance: le.entry.id, citation });
+  }
+
+  codesBlock(label: string, codes: ReplyCode[]): void {
+    if (codes.length > 0) this.blocks.push({ type: 'codes', label, codes });
+  }
+
+  finish(question: string): Reply {
+    const lines: string[] = [];
+    if (this.title) lines.push(this.title, '');
+    for (const b of this.blocks) {
+      if (b.type === 'text') lines.push(b.text);
+      else if (b.type === 'notice') lines.push(`Note: ${b.text}`);
+      else if (b.type === 'codes') {
+        lines.push(`${b.label}:`);
+        for (const c of b.codes) lines.push(`  ${c.code.padEnd(7)} ${c.title ?? '(no title given in the guidance text)'}  [${c.role}]`);
+      } else lines.push(`  - "${b.text}" (${b.guidance})`);
+    }
+    if (this.clarify) {
+      lines.push(this.clarify.question);
+      this.clarify.options.forEach((o, i) => lines.push(`  ${i + 1}. ${o.label}`));
+    }
+    if (this.check) {
+      for (const c of this.check) lines.push(`  ${c.code.padEnd(7)} ${c.verdict.replace(/_/g, ' ')}: ${c.note}`);
+    }
+    for (const n of this.notices) lines.push('', `Note: ${n}`);
+    if (this.codes.length > 0) {
+      const versions = this.guidance
+        .map((id) => this.kb.get(id)?.entry)
+        .filter((e) => e !== undefined)
+        .map((e) => `${e.id}: ${e.version ?? 'OPCS-4 (version not stated on the page)'}`);
+      lines.push('', `Classification versions as NICE published them: ${versions.join('; ')}; diagnoses in ICD-10.`);
+      lines.push(CLASSIFICATIONS_SERVICE);
+    }
+    if (this.citations.length > 0) {
+      lines.push('', 'Sources:');
+      const seen = new Set<string>();
+      for (const c of this.citations) {
+        if (seen.has(c.guidance)) continue;
+        seen.add(c.guidance);
+        const e = this.kb.get(c.guidance)!.entry;
+        lines.push(`  ${e.id} ${tidy(e.title.text)}, ${c.section}: ${c.url}`);
+      }
+    }
+    if (this.suggestions.length > 0) {
+      lines.push('', 'You could also ask:');
+      for (const s of this.suggestions) lines.push(`  - ${s}`);
+    }
+    void question;
+    return {
+      intent: this.intent,
+      confidence: this.confidence,
+      answered: this.answered,
+      title: this.title,
+      guidance: [...this.guidance],
+      codes: this.codes.map((c) => ({ ...c })),
+      citations: [...this.citations],
+      check: this.check,
+      clarify: this.clarify,
+      suggestions: [...this.suggestions],
+      notices: [...this.notices],
+      blocks: [...this.blocks],
+      text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(),
+    };
+  }
+}

@@ -1,0 +1,115 @@
+// code_check: the coder's codes, in their order, against what the guidance states.
+
+import { covers, sameCode, type CodeMatch } from '../../knowledge/codes.js';
+import type { LoadedEntry } from '../../knowledge/load.js';
+import type { CodeItem, Group, RuleCode } from '../../knowledge/schema.js';
+import type { CheckItem } from '../reply.js';
+import { resolveGuidance, type Turn } from '../turn.js';
+import { askWhich, entryName, NOT_COVERED, notFound } from './common.js';
+
+type Stated = { code: CodeItem | RuleCode; group: number | null };
+
+function statedCodes(le: LoadedEntry): Stated[] {
+  const out: Stated[] = [];
+  le.entry.groups.forEach((g, gi) => g.items.forEach((i) => i.type === 'code' && out.push({ code: i, group: gi })));
+  for (const r of le.entry.rules) for (const c of r.codes) out.push({ code: c, group: null });
+  return out;
+}
+
+function satisfied(item: CodeItem, g: Group, user: CodeMatch[]): boolean {
+  const hit = (c: CodeItem) => user.some((u) => sameCode(c, u) || covers(c, u));
+  if (hit(item)) return true;
+  // An item is met by any of its alternatives ("Y75.2 ... or Y75.4 ...").
+  return g.items.some(
+    (o) => o.type === 'code' && ((o.alternativeTo !== null && g.items[o.alternativeTo] === item) || (item.alternativeTo !== null && g.items[item.alternativeTo] === o)) && hit(o),
+  );
+}
+
+export function codeCheck(turn: Turn): void {
+  const { kb, u, draft: d } = turn;
+  const user = u.codes.length > 0 ? u.codes : [];
+  if (user.length === 0) {
+    d.answered = false;
+    d.title = 'Which codes?';
+    d.text('Give me the codes you chose and the procedure, e.g. "J12.4 Y53.9 C78.7 for perc RFA of liver mets: correct?"');
+    return;
+  }
+  const r = resolveGuidance(turn, { codes: user });
+  if (r.kind === 'ambiguous') {
+    return askWhich(turn, r.entries, (le) => `check ${user.map((c) => c.code).join(' ')} against ${le.entry.id}`);
+  }
+  if (r.kind === 'none') return notFound(turn, r, 'a check of these codes');
+  const le = r.entry;
+  const e = le.entry;
+  d.answered = true;
+  d.title = `Checking ${user.map((c) => c.code).join(' ')} against ${entryName(le)}`;
+  d.cite(le, e.coding.start, e.coding.end);
+  const stated = statedCodes(le);
+
+  const check: CheckItem[] = user.map((c) => {
+    const exact = stated.find((s) => sameCode(s.code, c));
+    if (exact) {
+      const rc = d.code(le, exact.code);
+      return { code: c.code, verdict: 'confirmed', matched: rc.code, guidance: e.id, note: `${e.id} states ${rc.code}${rc.title ? ` ${rc.title}` : ''} (${rc.role}).` };
+    }
+    const cat = stated.find((s) => covers(s.code, c));
+    if (cat) {
+      const rc = d.code(le, cat.code);
+      return {
+        code: c.code,
+        verdict: 'covered',
+        matched: rc.code,
+        guidance: e.id,
+        note: `${e.id} gives the category ${rc.code}${rc.title ? ` ${rc.title}` : ''}; ${c.code} falls within it. The guidance does not name ${c.code} itself.`,
+      };
+    }
+    const elsewhere = kb.lookup(c);
+    const where = [...new Set(elsewhere.exact.map((o) => o.id))];
+    if (where.length > 0) {
+      return { code: c.code, verdict: 'not_in_guidance', matched: null, guidance: null, note: `not in ${e.id}; the loaded guidance uses it in ${where.slice(0, 4).join(', ')}.` };
+    }
+    return { code: c.code, verdict: 'unknown', matched: null, guidance: null, note: `not in ${e.id} nor anywhere in the loaded guidance.` };
+  });
+  d.check = check;
+
+  // Codes the guidance lists that none of the user's codes meet: from the best-matching group.
+  const groupHits = e.groups.map((g) => g.items.filter((i) => i.type === 'code' && satisfied(i, g, user)).length);
+  const gi = groupHits.length > 0 ? groupHits.indexOf(Math.max(...groupHits)) : -1;
+  const missing: Array<CodeItem | RuleCode> = [];
+  if (gi >= 0) {
+    const g = e.groups[gi]!;
+    for (const i of g.items) {
+      if (i.type !== 'code' || i.qualifier || i.alternativeTo !== null || satisfied(i, g, user)) continue;
+      if (g.choice === 'one-of' && /^primary/.test(i.role) && user.some((c) => g.items.some((o) => o.type === 'code' && /^primary/.test(o.role) && (sameCode(o, c) || covers(o, c))))) continue;
+      missing.push(i);
+    }
+  }
+  for (const rule of e.rules.filter((x) => x.kind === 'diagnosis' && x.codes.length > 0 && !x.truncated)) {
+    const icd = rule.codes.filter((c) => c.system === 'ICD-10');
+    if (icd.length > 0 && !icd.some((c) => user.some((x) => sameCode(c, x) || covers(c, x)))) missing.push(...icd);
+  }
+  if (missing.length > 0) {
+    d.codesBlock(`Also listed by ${e.id} and not in your codes`, missing.map((m) => d.code(le, m)));
+  }
+
+  // Sequencing: a method, site or diagnosis code given before the procedure.
+  const firstUser = user[0]!;
+  const firstStated = stated.find((s) => sameCode(s.code, firstUser) || covers(s.code, firstUser));
+  const procedure = stated.find((s) => s.group !== null && /^primary/.test(s.code.role));
+  if (firstStated && !/^(primary|procedure)/.test(firstStated.code.role) && procedure && user.length > 1) {
+    d.notice(`${firstUser.code} is a ${firstStated.code.role} code in ${e.id}: the procedure code (${procedure.code.code}) should come first.`);
+  }
+  for (const rule of e.rules.filter((x) => x.kind === 'note' && x.codes.some((c) => user.some((uc) => sameCode(c, uc) || covers(c, uc))))) {
+    d.rule(le, rule);
+  }
+  const verdicts = check.map((c) => c.verdict);
+  d.text(
+    verdicts.every((v) => v === 'confirmed' || v === 'covered') && missing.length === 0
+      ? `All your codes match ${e.id}.`
+      : verdicts.some((v) => v === 'not_in_guidance' || v === 'unknown')
+        ? `Some of your codes are not what ${e.id} gives. ${NOT_COVERED}`
+        : `Your codes match ${e.id} as far as they go; see what else it lists.`,
+  );
+  d.state = { guidance: e.id, codes: user.map((c) => c.code) };
+  d.suggest(`How do I code ${e.title.text.trim()}?`);
+}

@@ -1,0 +1,128 @@
+// code_lookup: what a code is called in the NICE text, which guidance uses it, the rules that
+// mention it; or a search for codes by words ("liver ablation codes").
+
+import type { CodeRef } from '../../knowledge/codes.js';
+import type { Occurrence } from '../../knowledge/kb.js';
+import { queryTerms } from '../../knowledge/search.js';
+import { analyse } from '../../text/analyse.js';
+import { tidy } from '../draft.js';
+import type { Turn } from '../turn.js';
+import { NOT_COVERED } from './common.js';
+
+const MAX_CODES = 8;
+const MAX_LIST = 12;
+
+function ids(os: Occurrence[]): string[] {
+  return [...new Set(os.map((o) => o.id))];
+}
+
+/** Put one occurrence's code into the reply, with a citation of where it is stated. */
+function state(turn: Turn, o: Occurrence, role?: string) {
+  const le = turn.kb.get(o.id)!;
+  turn.draft.cite(le, o.code.start, o.code.end);
+  return turn.draft.code(le, o.code, role);
+}
+
+function describe(turn: Turn, ref: CodeRef): boolean {
+  const { kb, draft: d } = turn;
+  const l = kb.lookup(ref);
+  const titled = l.exact.find((o) => o.code.title !== null) ?? l.exact[0];
+  if (titled) {
+    const rc = state(turn, titled);
+    const used = ids(l.exact);
+    const line = rc.title
+      ? `${rc.code} ${rc.title} (${rc.system}).`
+      : `${rc.code} (${rc.system}): the guidance names this code without a title.`;
+    d.text(line);
+    d.text(`Used in ${used.join(', ')}${used.length > 1 ? '' : ''}, as ${[...new Set(l.exact.map((o) => o.code.role))].slice(0, 3).join('; ')}.`);
+    if (ref.kind !== 'code' && l.inside.length > 0) {
+      const inside = new Map<string, Occurrence>();
+      for (const o of l.inside) if (!inside.has(o.code.code) || (!inside.get(o.code.code)!.code.title && o.code.title)) inside.set(o.code.code, o);
+      const list = [...inside.values()].sort((a, b) => (a.code.code < b.code.code ? -1 : 1)).slice(0, MAX_LIST);
+      d.codesBlock(`Codes in ${rc.code} that the loaded guidance states`, list.map((o) => state(turn, o)));
+    }
+    const rules = kb.rulesMentioning(ref).filter((x) => x.rule.kind !== 'diagnosis' || ref.kind !== 'code').slice(0, 2);
+    for (const x of rules) d.rule(kb.get(x.id)!, x.rule);
+    return true;
+  }
+  if (l.coveredBy.length > 0) {
+    const cat = l.coveredBy.find((o) => o.code.title !== null) ?? l.coveredBy[0]!;
+    const rc = state(turn, cat);
+    d.text(
+      `${ref.code} is not listed by itself in the loaded guidance. It falls under ${rc.code}${rc.title ? ` ${rc.title}` : ''}, which ${ids(l.coveredBy).join(', ')} use${ids(l.coveredBy).length > 1 ? '' : 's'}. The guidance does not give ${ref.code}'s own title: check it in the classification.`,
+    );
+    return true;
+  }
+  if (ref.kind !== 'code' && l.inside.length > 0) {
+    d.text(`The loaded guidance does not state ${ref.code} itself, but it uses these codes within it:`);
+    const seen = new Set<string>();
+    const list = l.inside.filter((o) => !seen.has(o.code.code) && seen.add(o.code.code)).slice(0, MAX_LIST);
+    d.codesBlock(`Codes in ${ref.code}`, list.map((o) => state(turn, o)));
+    return true;
+  }
+  d.text(`${ref.code} does not appear in the loaded NICE guidance, so I can't tell you what it is.`);
+  return false;
+}
+
+/** Codes whose titles carry the question's words. */
+function searchCodes(turn: Turn): boolean {
+  const { kb, u, draft: d } = turn;
+  const q = queryTerms(u.terms);
+  const wanted = [...q.required, ...q.optional];
+  if (wanted.length === 0) {
+    d.title = 'Which code?';
+    d.text('Give me a code (e.g. "what is Y53.9?") or words to search code titles for (e.g. "which codes are there for liver ablation?").');
+    return false;
+  }
+  const best = new Map<string, { o: Occurrence; score: number }>();
+  for (const le of kb.entries) {
+    const occs: Occurrence[] = [];
+    le.entry.groups.forEach((g, gi) =>
+      g.items.forEach((item, ii) => {
+        if (item.type === 'code') occs.push({ id: le.entry.id, code: item, where: { type: 'group', group: gi, item: ii } });
+      }),
+    );
+    for (const o of occs) {
+      if (!o.code.title) continue;
+      const keys = new Set(analyse(o.code.title).map((t) => t.key));
+      const matched = wanted.filter((k) => keys.has(k));
+      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every((k) => keys.has(k))))) continue;
+      const score = matched.reduce((s, k) => s + kb.index.idf(k), 0);
+      const prev = best.get(o.code.code);
+      if (score > 0 && (!prev || score > prev.score)) best.set(o.code.code, { o, score });
+    }
+  }
+  const ranked = [...best.values()].sort((a, b) => b.score - a.score || (a.o.code.code < b.o.code.code ? -1 : 1));
+  const top = ranked[0]?.score ?? 0;
+  const list = ranked.filter((x) => x.score >= 0.6 * top).slice(0, MAX_LIST);
+  if (list.length === 0) {
+    d.title = 'No matching codes';
+    d.text(`No code title in the loaded NICE guidance matches "${u.text}". ${NOT_COVERED}`);
+    return false;
+  }
+  d.title = `Codes in the loaded guidance matching "${tidy(u.text)}"`;
+  d.codesBlock('Matching codes', list.map((x) => state(turn, x.o)));
+  d.text('Each code is listed with the guidance that states it. Ask "how do I code ..." for the full set of codes for a procedure.');
+  return true;
+}
+
+export function codeLookup(turn: Turn): void {
+  const { u, draft: d } = turn;
+  if (u.codes.length === 0) {
+    d.answered = searchCodes(turn);
+    return;
+  }
+  const refs = u.codes.slice(0, MAX_CODES);
+  d.title = refs.length === 1 ? `Code ${refs[0]!.code}` : `Codes ${refs.map((r) => r.code).join(', ')}`;
+  let any = false;
+  for (const ref of refs) any = describe(turn, ref) || any;
+  if (u.codes.length > MAX_CODES) d.text(`...and ${u.codes.length - MAX_CODES} more codes: ask about them separately.`);
+  d.answered = any;
+  if (!any) {
+    d.codes.length = 0;
+    d.text(NOT_COVERED);
+  }
+  d.state = { codes: refs.map((r) => r.code) };
+  const first = d.codes[0];
+  if (first) d.suggest(`Why is ${first.code} used?`);
+}

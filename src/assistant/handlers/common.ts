@@ -1,0 +1,112 @@
+// Pieces several handlers use to put guidance into a reply.
+
+import { covers, type CodeRef } from '../../knowledge/codes.js';
+import type { LoadedEntry } from '../../knowledge/load.js';
+import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
+import { analyse, type Term } from '../../text/analyse.js';
+import { tidy, type ReplyDraft } from '../draft.js';
+import type { ReplyCode } from '../reply.js';
+import type { Resolution, Turn } from '../turn.js';
+
+export const NOT_COVERED =
+  'For anything the loaded NICE guidance does not cover, check the NHS Classifications Service (NHS England) and its OPCS-4 and ICD-10 browsers and coding standards, or ask your coding lead.';
+
+export function heading(g: Group): string | null {
+  return g.heading ? tidy(g.heading.text).replace(/:$/, '') : null;
+}
+
+export function entryName(le: LoadedEntry): string {
+  const t = tidy(le.entry.title.text);
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)} (${le.entry.id})`;
+}
+
+/** Quote a group of codes and add its codes. */
+export function showGroup(draft: ReplyDraft, le: LoadedEntry, g: Group, label: string): void {
+  const first = g.items[0]!;
+  const last = g.items[g.items.length - 1]!;
+  const start = g.instruction && g.instruction.start < first.start ? g.instruction.start : first.start;
+  draft.cite(le, start, last.end);
+  if (g.instruction) draft.text(tidy(g.instruction.text));
+  const codes: ReplyCode[] = [];
+  for (const item of g.items) {
+    if (item.type === 'code') {
+      const rc = draft.code(le, item);
+      if (item.alternativeTo !== null) {
+        const alt = g.items[item.alternativeTo];
+        if (alt?.type === 'code') rc.role = `${rc.role}; or instead of ${alt.code}`;
+      }
+      codes.push(rc);
+      for (const inc of item.includes) draft.text(`  ${item.code} includes: ${tidy(inc.text)}`);
+    }
+  }
+  draft.codesBlock(label, codes);
+  for (const item of g.items) if (item.type === 'text') draft.text(`Plus: ${tidy(item.text)}`);
+}
+
+const SHOWN_RULES = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction']);
+
+/** The rules a coder should read with the codes, in page order. */
+export function rulesToShow(le: LoadedEntry, shownGroups: Group[]): Rule[] {
+  const used = new Set(shownGroups.map((g) => g.instruction?.start));
+  return le.entry.rules.filter((r) => SHOWN_RULES.has(r.kind) && !used.has(r.start));
+}
+
+export function diagnosisCodes(draft: ReplyDraft, le: LoadedEntry, rules: Rule[]): void {
+  const codes: ReplyCode[] = [];
+  for (const r of rules) for (const c of r.codes) if (c.system === 'ICD-10') codes.push(draft.code(le, c));
+  draft.codesBlock('ICD-10 diagnosis codes', codes);
+}
+
+/** Where the knowledge titles a specific code inside a category the answer gives, for the
+ *  imaging method the question names ("CT guided" -> the Y53 code titled "computed tomography"). */
+export function imagingHint(turn: Turn, le: LoadedEntry, codes: CodeItem[]): void {
+  const imaging = turn.u.terms.filter((t) => t.category === 'imaging' && !t.implied);
+  if (imaging.length === 0) return;
+  for (const cat of codes.filter((c) => c.kind === 'category')) {
+    const inside = turn.kb.lookup(cat).inside;
+    for (const t of imaging) {
+      const hit = inside.find((o) => o.code.title && analyse(o.code.title).some((x) => x.key === t.key));
+      if (!hit) continue;
+      const src = turn.kb.get(hit.id)!;
+      turn.draft.cite(src, hit.code.start, hit.code.end);
+      const rc = turn.draft.code(src, hit.code, `${hit.code.role.replace(/ \(.*\)$/, '')} (the ${cat.code} code for this imaging)`);
+      turn.draft.text(
+        `For ${t.concept?.id === 'ct' ? 'CT' : t.concept?.id ?? 'this'} control, the code within ${cat.code} that the loaded guidance titles is ${rc.code} ${rc.title ?? ''} (stated in ${hit.id}). ${le.entry.id} itself gives only ${cat.code}.`,
+      );
+      return;
+    }
+  }
+}
+
+export function notFound(turn: Turn, r: Extract<Resolution, { kind: 'none' }>, what: string): void {
+  const d = turn.draft;
+  d.answered = false;
+  if (r.reason === 'unknown-id') {
+    d.title = `${r.topic} is not in the loaded guidance`;
+    d.text(`I don't have ${r.topic} loaded, so I can't tell you ${what}. ${NOT_COVERED}`);
+  } else if (r.reason === 'not-found') {
+    d.title = 'Not covered by the loaded NICE guidance';
+    d.text(`The loaded NICE interventional procedures guidance does not cover "${r.topic}", so I can't give ${what} for it. I won't guess a code. ${NOT_COVERED}`);
+  } else {
+    d.title = 'Which procedure?';
+    d.text(`Tell me the procedure (and approach, if you know it), for example "how do I code percutaneous RFA of liver mets?".`);
+  }
+}
+
+export function askWhich(turn: Turn, entries: LoadedEntry[], makeQuestion: (le: LoadedEntry) => string): void {
+  const d = turn.draft;
+  d.answered = false;
+  d.title = 'Which guidance do you mean?';
+  d.clarify = {
+    question: `More than one NICE guidance matches "${turn.u.text}". Which one?`,
+    options: entries.map((le) => ({ label: entryName(le), value: makeQuestion(le) })),
+  };
+}
+
+export function coveredByAny(refs: CodeRef[], c: CodeRef): boolean {
+  return refs.some((r) => covers(r, c) || covers(c, r));
+}
+
+export function termList(terms: Term[]): string {
+  return terms.map((t) => t.concept?.id ?? t.key.slice(2)).join(', ');
+}

@@ -1,0 +1,66 @@
+// guidance_summary: what a guidance is about, what it replaces, its codes at a glance, a link.
+
+import { tidy } from '../draft.js';
+import { resolveGuidance, type Turn } from '../turn.js';
+import { askWhich, entryName, notFound } from './common.js';
+
+const REPLACES = /\b(?:replace[sd]?|supersede[sd]?|previous|earlier|older|update[sd]?|instead of)\b/i;
+
+function firstSentences(text: string, n: number): string {
+  const t = tidy(text);
+  const parts = t.match(/[^.!?]+[.!?]+(?:\s|$)/g) ?? [t];
+  return parts.slice(0, n).join('').trim();
+}
+
+export function guidanceSummary(turn: Turn): void {
+  const { kb, u, draft: d } = turn;
+  const r = resolveGuidance(turn);
+  if (r.kind === 'ambiguous') return askWhich(turn, r.entries, (le) => `summarise ${le.entry.id}`);
+  if (r.kind === 'none') {
+    if (r.reason === 'no-topic') {
+      d.answered = true;
+      d.title = 'Guidance loaded';
+      d.text(`I have ${kb.entries.length} NICE interventional procedures guidance pages loaded, for example:`);
+      for (const le of kb.entries.slice(0, 8)) d.text(`  ${entryName(le)}`);
+      d.text('Ask "summarise IPGnnn" or "what does NICE say about <procedure>".');
+      return;
+    }
+    return notFound(turn, r, 'a summary');
+  }
+  const le = r.entry;
+  const e = le.entry;
+  d.answered = true;
+  d.title = entryName(le);
+  d.state = { guidance: e.id, group: null, codes: [] };
+  d.use(le);
+
+  const asksReplaces = REPLACES.test(u.text);
+  const replaces = () => {
+    if (e.replaces) {
+      d.cite(le, e.replaces.start, e.replaces.end, 'Introduction');
+      d.text(`${tidy(e.replaces.text)}${e.replaces.id ? ` (${e.replaces.id}${e.replaces.date ? `, ${e.replaces.date}` : ''})` : ''}`);
+    } else if (asksReplaces) {
+      d.text(`The loaded text of ${e.id} does not say that it replaces earlier guidance.`);
+    }
+  };
+  if (asksReplaces) replaces();
+  if (e.description) {
+    const summary = firstSentences(e.description.text, 2);
+    const start = e.description.start + e.description.text.indexOf(summary.split(' ')[0]!);
+    d.cite(le, e.description.start, e.description.end, 'Description');
+    d.text(summary);
+    void start;
+  }
+  if (!asksReplaces) replaces();
+
+  const codes = e.groups.flatMap((g) => g.items.filter((i) => i.type === 'code'));
+  const diagnosis = e.rules.flatMap((rule) => rule.codes.filter((c) => c.system === 'ICD-10'));
+  if (codes.length > 0 || diagnosis.length > 0) {
+    d.cite(le, e.coding.start, e.coding.end);
+    d.codesBlock(`Codes at a glance (${e.version ?? 'OPCS-4'})`, codes.map((c) => d.code(le, c)));
+    d.codesBlock('ICD-10', diagnosis.map((c) => d.code(le, c)));
+  }
+  d.text(`Full guidance: ${e.url}`);
+  d.suggest(`How do I code ${tidy(e.title.text)}?`);
+  d.state.codes = d.codes.map((c) => c.code);
+}

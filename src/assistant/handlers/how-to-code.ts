@@ -1,0 +1,55 @@
+// how_to_code: the codes for a procedure, grouped and labelled, with its rules and citations.
+
+import type { CodeItem } from '../../knowledge/schema.js';
+import { tidy } from '../draft.js';
+import { chooseGroup, hasTopic, resolveGuidance, type Turn } from '../turn.js';
+import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, rulesToShow, showGroup, termList } from './common.js';
+
+export function howToCode(turn: Turn): void {
+  const { u, draft: d, state } = turn;
+  const r = resolveGuidance(turn);
+  if (r.kind === 'none') return notFound(turn, r, 'codes');
+  if (r.kind === 'ambiguous') return askWhich(turn, r.entries, (le) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`);
+  const le = r.entry;
+  const e = le.entry;
+  const followUp = r.via === 'context' && !hasTopic(u.terms);
+  const choice = chooseGroup(le, u.terms, followUp ? state.group : null);
+  d.answered = true;
+  d.title = `How to code: ${entryName(le)}`;
+  d.state = { guidance: e.id, group: choice.index, codes: [] };
+
+  if (choice.unmatched.length > 0) {
+    d.notice(
+      `${e.id} gives no codes for a ${termList(choice.unmatched)} approach. The codes below are the ones it does give; do not use them for a different approach without checking with the NHS Classifications Service.`,
+    );
+  }
+
+  const asksDiagnosis = u.terms.some((t) => t.concept?.id === 'diagnosis');
+  const shown = choice.index === null ? e.groups : [e.groups[choice.index]!];
+  const rules = rulesToShow(le, shown);
+  if (asksDiagnosis) diagnosisCodes(d, le, rules);
+
+  const shownCodes: CodeItem[] = [];
+  shown.forEach((g, i) => {
+    const name = heading(g) ?? (shown.length > 1 ? `Option ${i + 1}${g.alternative ? ' (or)' : ''}` : 'Codes');
+    showGroup(d, le, g, `${name} (${e.version ?? 'OPCS-4'})`);
+    for (const item of g.items) if (item.type === 'code') shownCodes.push(item);
+  });
+  if (e.groups.length === 0) d.text(`${e.id} gives no OPCS-4 codes for this procedure. What it says:`);
+
+  imagingHint(turn, le, shownCodes);
+  if (!asksDiagnosis) diagnosisCodes(d, le, rules);
+  for (const rule of rules) d.rule(le, rule);
+
+  if (choice.index !== null && e.groups.length > 1) {
+    const others = e.groups.map((g, i) => (i === choice.index ? null : heading(g))).filter((h): h is string => h !== null);
+    if (others.length > 0) {
+      d.text(`${e.id} also gives codes for: ${others.join('; ')}.`);
+      for (const o of others.slice(0, 2)) d.suggest(`And for ${o.charAt(0).toLowerCase()}${o.slice(1)}?`);
+    }
+  }
+  if (d.codes.some((c) => c.code.startsWith('Y53'))) d.suggest('Why do I need a Y53 code?');
+  if (e.replaces) d.suggest(`What did ${e.id} replace?`);
+  d.suggest(`Summarise ${e.id}`);
+  d.state.codes = d.codes.map((c) => c.code);
+}

@@ -1,0 +1,96 @@
+// rule_explanation: why and when a coding rule applies, quoted from the guidance that says so.
+
+import { covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
+import type { LoadedEntry } from '../../knowledge/load.js';
+import type { Rule } from '../../knowledge/schema.js';
+import { analyse } from '../../text/analyse.js';
+import { tidy } from '../draft.js';
+import { hasTopic, type Turn } from '../turn.js';
+import { NOT_COVERED } from './common.js';
+
+interface Candidate {
+  le: LoadedEntry;
+  rule: Rule;
+  score: number;
+}
+
+const EXPLAINED = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction', 'advice']);
+
+function mentions(rule: Rule, ref: CodeRef): boolean {
+  return rule.codes.some((c) => sameCode(c, ref) || covers(ref, c) || covers(c, ref));
+}
+
+export function ruleExplanation(turn: Turn): void {
+  const { kb, u, state, draft: d } = turn;
+  const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
+  const topical = hasTopic(u.terms);
+  const hits = topical ? kb.index.search(u.terms) : [];
+  const topScore = hits[0]?.score ?? 0;
+  const entryScore = new Map(hits.map((h) => [h.id, h.score / (topScore || 1)]));
+  const asked = u.terms.filter((t) => !t.implied);
+  const askedKeys = new Set(asked.map((t) => t.key));
+  const contextId = topical || u.guidanceIds.length > 0 ? (u.guidanceIds[0] ?? null) : state.guidance;
+  const contextCodes = codes.length === 0 && !topical ? state.codes : [];
+
+  if (codes.length === 0 && askedKeys.size === 0 && !contextId) {
+    d.answered = false;
+    d.title = 'Which rule?';
+    d.text('Which code or rule do you mean? For example: "why do I need a Y53 code?" or "which Y53 code if the imaging method is not recorded?"');
+    return;
+  }
+
+  const candidates: Candidate[] = [];
+  for (const le of kb.entries) {
+    if (u.guidanceIds.length > 0 && !u.guidanceIds.includes(le.entry.id)) continue;
+    for (const rule of le.entry.rules) {
+      if (!EXPLAINED.has(rule.kind)) continue;
+      let score = 0;
+      for (const c of codes) if (mentions(rule, c)) score += 3;
+      for (const c of contextCodes) if (rule.codes.some((rc) => rc.code === c)) score += 1;
+      const ruleKeys = new Set(analyse(rule.text).map((t) => t.key));
+      for (const k of askedKeys) if (ruleKeys.has(k)) score += 1;
+      score += 2 * (entryScore.get(le.entry.id) ?? 0);
+      if (le.entry.id === contextId) score += 1.5;
+      if (score > 0) candidates.push({ le, rule, score });
+    }
+  }
+  candidates.sort((a, b) => b.score - a.score || Number(a.le.entry.id.slice(3)) - Number(b.le.entry.id.slice(3)) || a.rule.start - b.rule.start);
+  const best = candidates[0];
+  // A rule must meet the question on a code it asks about, or on more than one word.
+  const strongEnough = best && (codes.length === 0 || codes.some((c) => mentions(best.rule, c))) && best.score >= 2;
+  if (!best || !strongEnough) {
+    d.answered = false;
+    d.title = 'No rule found';
+    d.text(`I couldn't find a NICE coding rule about that in the loaded guidance. ${NOT_COVERED}`);
+    return;
+  }
+  d.answered = true;
+  const { le, rule } = best;
+  d.title = `Coding rule from ${le.entry.id}`;
+  d.text(`${le.entry.id} (${tidy(le.entry.title.text)}) says:`);
+  d.rule(le, rule);
+
+  // Explain the codes the rule names with the titles and roles the same guidance gives them.
+  const named = rule.codes.map((c) => {
+    const titled = c.title ? c : kb.lookup(c).exact.find((o) => o.id === le.entry.id && o.code.title)?.code;
+    return titled ?? c;
+  });
+  for (const c of named) {
+    const rc = d.code(le, c);
+    if (rc.title === null && c.title) rc.title = c.title;
+  }
+  const lines = d.codes.filter((c) => c.guidance === le.entry.id).map((c) => `${c.code}${c.title ? ` ${c.title}` : ''}: ${c.role}`);
+  if (lines.length > 0) d.codesBlock('Codes this rule names', d.codes.filter((c) => c.guidance === le.entry.id));
+
+  // The same wording in other guidance shows the rule is general, not one page's quirk.
+  const same = candidates
+    .filter((c) => c !== best && tidy(c.rule.text) === tidy(rule.text))
+    .map((c) => c.le.entry.id);
+  const also = [...new Set(same)];
+  if (also.length > 0) d.text(`The same rule appears in ${also.slice(0, 6).join(', ')}${also.length > 6 ? ` and ${also.length - 6} more` : ''}.`);
+
+  const otherRules = candidates.filter((c) => c.le === le && c.rule !== rule && c.score >= best.score * 0.75).slice(0, 1);
+  for (const o of otherRules) d.rule(le, o.rule);
+  d.state = { guidance: le.entry.id, codes: d.codes.map((c) => c.code) };
+  d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
+}

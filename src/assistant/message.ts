@@ -1,0 +1,22 @@
+// The one inbound message model every platform translates its events into.
+
+export interface Conversation {
+  /** "cli", "slack", "teams", "webchat"... */
+  platform: string;
+  /** Channel, chat or DM id on that platform. */
+  channel: string;
+  /** Thread (Slack thread_ts, Teams reply chain) or null for the channel itself. */
+  thread: string | null;
+}
+
+export interface InboundMessage {
+  text: string;
+  conversation: Conversation;
+  /** Platform user id; never logged raw. */
+  user: string;
+}
+
+/** Plain string key for state, independent of the platform's own id shapes. */
+export function conversationKey(c: Conversation): string {
+  return `${c.platform}:${c.channel}:${c.thread ?? '-'}`;
+}

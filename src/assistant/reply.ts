@@ -1,0 +1,76 @@
+// The one reply model every surface renders. Built by the assistant, validated in tests and
+// printed as JSON by `codebot ask --json`.
+
+import { z } from 'zod';
+import { SystemSchema } from '../knowledge/schema.js';
+import { IntentSchema } from '../nlu/intents.js';
+
+export const ReplyCodeSchema = z.object({
+  system: SystemSchema,
+  /** Exactly as the knowledge writes it (canonical spacing): `J12.4`, `Y53.-`, `X70-X71`. */
+  code: z.string(),
+  /** As the NICE text titles it, or null when the text names the code without a title. */
+  title: z.string().nullable(),
+  role: z.string(),
+  /** The guidance whose text states this code. */
+  guidance: z.string(),
+});
+export type ReplyCode = z.infer<typeof ReplyCodeSchema>;
+
+export const CitationSchema = z.object({
+  guidance: z.string(),
+  /** The page section quoted, e.g. "Coding recommendations" or "OPCS4.6 Code(s)". */
+  section: z.string(),
+  /** Exactly `page.slice(start, end)`. */
+  quote: z.string(),
+  url: z.string(),
+  start: z.number().int(),
+  end: z.number().int(),
+});
+export type Citation = z.infer<typeof CitationSchema>;
+
+export const CheckItemSchema = z.object({
+  /** The code as the user gave it, canonical spelling. */
+  code: z.string(),
+  verdict: z.enum(['confirmed', 'covered', 'not_in_guidance', 'unknown']),
+  /** The code or category in the guidance that matched it. */
+  matched: z.string().nullable(),
+  guidance: z.string().nullable(),
+  note: z.string(),
+});
+export type CheckItem = z.infer<typeof CheckItemSchema>;
+
+export const ClarifySchema = z.object({
+  question: z.string(),
+  /** `value` is the question to ask when the option is chosen. */
+  options: z.array(z.object({ label: z.string(), value: z.string() })).min(2),
+});
+export type Clarify = z.infer<typeof ClarifySchema>;
+
+/** Platform-neutral content, in reading order, for renderers that lay things out (cards, blocks). */
+export const BlockSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('text'), text: z.string() }),
+  z.object({ type: z.literal('codes'), label: z.string(), codes: z.array(ReplyCodeSchema) }),
+  z.object({ type: z.literal('rule'), text: z.string(), guidance: z.string(), citation: z.number().int() }),
+  z.object({ type: z.literal('notice'), text: z.string() }),
+]);
+export type Block = z.infer<typeof BlockSchema>;
+
+export const ReplySchema = z.object({
+  intent: IntentSchema,
+  confidence: z.number().min(0).max(1),
+  /** True when the reply answers from the knowledge. */
+  answered: z.boolean(),
+  title: z.string(),
+  guidance: z.array(z.string()),
+  codes: z.array(ReplyCodeSchema),
+  citations: z.array(CitationSchema),
+  check: z.array(CheckItemSchema).nullable(),
+  clarify: ClarifySchema.nullable(),
+  suggestions: z.array(z.string()),
+  notices: z.array(z.string()),
+  blocks: z.array(BlockSchema),
+  /** Plain-text rendering of the whole reply. */
+  text: z.string(),
+});
+export type Reply = z.infer<typeof ReplySchema>;

@@ -1,0 +1,116 @@
+// Everything one turn needs, in one object handlers receive (after grammY's Context), and the
+// lookups several handlers share: which guidance a question is about, which group of codes.
+
+import type { CodeMatch } from '../knowledge/codes.js';
+import type { Knowledge } from '../knowledge/kb.js';
+import type { LoadedEntry } from '../knowledge/load.js';
+import type { Group } from '../knowledge/schema.js';
+import { queryTerms, type SearchHit } from '../knowledge/search.js';
+import type { Understanding } from '../nlu/understand.js';
+import { analyse, type Term } from '../text/analyse.js';
+import type { ReplyDraft } from './draft.js';
+import type { ConversationState } from './state.js';
+
+export interface Turn {
+  kb: Knowledge;
+  u: Understanding;
+  state: ConversationState;
+  draft: ReplyDraft;
+}
+
+/** Near-ties within this share of the best score are asked about, not guessed. */
+const AMBIGUOUS = 0.9;
+/** A guidance must cover at least this share of what the question names. */
+const MIN_COVERAGE = 0.5;
+
+export type Resolution =
+  | { kind: 'entry'; entry: LoadedEntry; via: 'id' | 'search' | 'context' | 'codes'; hit?: SearchHit }
+  | { kind: 'ambiguous'; entries: LoadedEntry[] }
+  | { kind: 'none'; reason: 'no-topic' | 'not-found' | 'unknown-id'; topic: string };
+
+/** The words of the question that name its topic, for "I can't find ..." replies. */
+export function topicOf(u: Understanding): string {
+  const content = u.terms.filter((t) => !t.implied && t.category !== 'coding');
+  if (content.length === 0) return u.text;
+  return u.text.slice(content[0]!.start, content[content.length - 1]!.end);
+}
+
+/** Does the question name a procedure, organ or condition, beyond approach and coding words? */
+export function hasTopic(terms: Term[]): boolean {
+  const q = queryTerms(terms);
+  return q.required.length > 0 || q.mustHave.length > 0;
+}
+
+export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}): Resolution {
+  const { kb, u, state } = turn;
+  if (u.guidanceIds.length > 0) {
+    const entry = kb.get(u.guidanceIds[0]!);
+    return entry ? { kind: 'entry', entry, via: 'id' } : { kind: 'none', reason: 'unknown-id', topic: u.guidanceIds[0]! };
+  }
+  if (hasTopic(u.terms)) {
+    const hits = kb.index.search(u.terms).filter((h) => h.coverage >= MIN_COVERAGE);
+    if (hits.length === 0) return { kind: 'none', reason: 'not-found', topic: topicOf(u) };
+    const top = hits[0]!;
+    const close = hits.filter((h) => h.score >= AMBIGUOUS * top.score).slice(0, 5);
+    // In a conversation about one of the close matches, the follow-up is about that one.
+    const fromContext = close.find((h) => h.id === state.guidance);
+    if (fromContext) return { kind: 'entry', entry: kb.get(fromContext.id)!, via: 'context', hit: fromContext };
+    if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };
+    return { kind: 'entry', entry: kb.get(top.id)!, via: 'search', hit: top };
+  }
+  if (state.guidance) {
+    const entry = kb.get(state.guidance);
+    if (entry) return { kind: 'entry', entry, via: 'context' };
+  }
+  const codes = opts.codes ?? u.codes;
+  if (codes.length > 0) {
+    // The guidance that states most of the codes given.
+    const counts = new Map<string, number>();
+    for (const c of codes) {
+      const l = kb.lookup(c);
+      for (const id of new Set([...l.exact, ...l.coveredBy].map((o) => o.id))) counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || Number(a[0].slice(3)) - Number(b[0].slice(3)));
+    if (ranked.length > 0) {
+      const best = ranked[0]![1];
+      const tied = ranked.filter(([, n]) => n === best);
+      if (tied.length === 1 || best >= 2) return { kind: 'entry', entry: kb.get(tied[0]![0])!, via: 'codes' };
+      return { kind: 'ambiguous', entries: tied.slice(0, 5).map(([id]) => kb.get(id)!) };
+    }
+  }
+  return { kind: 'none', reason: 'no-topic', topic: topicOf(u) };
+}
+
+function groupKeys(g: Group): Set<string> {
+  const parts: string[] = [];
+  if (g.heading) parts.push(g.heading.text);
+  for (const i of g.items) parts.push(i.type === 'text' ? i.text : (i.title ?? ''));
+  return new Set(analyse(parts.join('\n')).map((t) => t.key));
+}
+
+const APPROACH_WEIGHT = 3;
+
+export interface GroupChoice {
+  /** The group the question singles out, or null for all of them. */
+  index: number | null;
+  /** Approaches the question names that no group of the guidance has. */
+  unmatched: Term[];
+}
+
+export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number | null = null): GroupChoice {
+  const groups = entry.entry.groups;
+  const asked = terms.filter((t) => t.category !== 'coding');
+  const keys = groups.map(groupKeys);
+  const all = new Set(keys.flatMap((k) => [...k]));
+  for (const t of analyse(entry.entry.title.text)) all.add(t.key);
+  const unmatched = asked.filter((t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !all.has(t.key));
+  if (groups.length <= 1) return { index: groups.length === 1 ? 0 : null, unmatched };
+  const scores = keys.map((k) =>
+    asked.reduce((s, t) => s + (k.has(t.key) ? (t.category === 'approach' || t.category === 'imaging' ? APPROACH_WEIGHT : 1) : 0), 0),
+  );
+  // Only what tells the groups apart counts: words every group shares pick none of them.
+  const max = Math.max(...scores);
+  const min = Math.min(...scores);
+  if (max > min && scores.filter((s) => s === max).length === 1) return { index: scores.indexOf(max), unmatched };
+  return { index: fallback !== null && fallback < groups.length ? fallback : null, unmatched };
+}
