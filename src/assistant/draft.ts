@@ -100,7 +100,15 @@ export class ReplyDraft {
   finish(question: string): Reply {
     const lines: string[] = [];
     if (this.title) lines.push(this.title, '');
+    for (const n of this.notices) lines.push(`Note: ${n}`, '');
+    if (this.check) {
+      for (const c of this.check) lines.push(`  ${c.code.padEnd(7)} ${c.verdict.replace(/_/g, ' ')}: ${c.note}`);
+      lines.push('');
+    }
+    let inRules = false;
     for (const b of this.blocks) {
+      if (b.type === 'rule' && !inRules) lines.push('What the guidance says:');
+      inRules = b.type === 'rule';
       if (b.type === 'text') lines.push(b.text);
       else if (b.type === 'notice') lines.push(`Note: ${b.text}`);
       else if (b.type === 'codes') {
@@ -112,10 +120,6 @@ export class ReplyDraft {
       lines.push(this.clarify.question);
       this.clarify.options.forEach((o, i) => lines.push(`  ${i + 1}. ${o.label}`));
     }
-    if (this.check) {
-      for (const c of this.check) lines.push(`  ${c.code.padEnd(7)} ${c.verdict.replace(/_/g, ' ')}: ${c.note}`);
-    }
-    for (const n of this.notices) lines.push('', `Note: ${n}`);
     if (this.codes.length > 0) {
       const versions = this.guidance
         .map((id) => this.kb.get(id)?.entry)

@@ -7,7 +7,7 @@ import type { LoadedEntry } from '../knowledge/load.js';
 import type { Group } from '../knowledge/schema.js';
 import { queryTerms, type SearchHit } from '../knowledge/search.js';
 import type { Understanding } from '../nlu/understand.js';
-import { analyse, type Term } from '../text/analyse.js';
+import { keysOf, type Term } from '../text/analyse.js';
 import type { ReplyDraft } from './draft.js';
 import type { ConversationState } from './state.js';
 
@@ -85,7 +85,7 @@ function groupKeys(g: Group): Set<string> {
   const parts: string[] = [];
   if (g.heading) parts.push(g.heading.text);
   for (const i of g.items) parts.push(i.type === 'text' ? i.text : (i.title ?? ''));
-  return new Set(analyse(parts.join('\n')).map((t) => t.key));
+  return keysOf(parts.join('\n'));
 }
 
 const APPROACH_WEIGHT = 3;
@@ -102,7 +102,7 @@ export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number 
   const asked = terms.filter((t) => t.category !== 'coding');
   const keys = groups.map(groupKeys);
   const all = new Set(keys.flatMap((k) => [...k]));
-  for (const t of analyse(entry.entry.title.text)) all.add(t.key);
+  for (const k of keysOf(entry.entry.title.text)) all.add(k);
   const unmatched = asked.filter((t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !all.has(t.key));
   if (groups.length <= 1) return { index: groups.length === 1 ? 0 : null, unmatched };
   const scores = keys.map((k) =>

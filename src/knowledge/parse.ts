@@ -215,8 +215,16 @@ function finishRoles(groups: Draft[], rules: Rule[]): void {
   for (const g of groups) for (const i of g.items) if (i.type === 'code' && i.title) titles.set(key(i), i.title);
   for (const r of rules) for (const c of r.codes) if (c.title && !titles.has(key(c))) titles.set(key(c), c.title);
   for (const g of groups) assignRoles(g, (c) => titles.get(key(c)) ?? null);
+  const listed = new Map<string, string>();
+  for (const g of groups) for (const i of g.items) if (i.type === 'code' && !listed.has(key(i))) listed.set(key(i), i.role);
   for (const r of rules) {
     for (const c of r.codes) {
+      // A code the list already gives keeps the role the list gives it.
+      const asListed = listed.get(key(c));
+      if (asListed !== undefined && c.system === 'OPCS-4') {
+        c.role = asListed;
+        continue;
+      }
       let role = baseRole(c.system, c.stem, c.title ?? titles.get(key(c)) ?? null);
       if (c.kind === 'code' && /^Unspecified\b/.test(c.title ?? '') && /unspecified/i.test(r.text)) {
         role += ' (when the method is unspecified)';

@@ -138,3 +138,16 @@ export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
 export function termKeys(terms: Term[]): Set<string> {
   return new Set(terms.map((t) => t.key));
 }
+
+const keyCache = new Map<string, Set<string>>();
+
+/** Term keys of a knowledge text, memoised: the same titles and rules are read on every answer. */
+export function keysOf(text: string): Set<string> {
+  let keys = keyCache.get(text);
+  if (!keys) {
+    keys = termKeys(analyse(text));
+    // Knowledge texts are finite; the cap only guards against a caller passing user text.
+    if (keyCache.size < 50_000) keyCache.set(text, keys);
+  }
+  return keys;
+}

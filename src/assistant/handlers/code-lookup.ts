@@ -4,7 +4,7 @@
 import type { CodeRef } from '../../knowledge/codes.js';
 import type { Occurrence } from '../../knowledge/kb.js';
 import { queryTerms } from '../../knowledge/search.js';
-import { analyse } from '../../text/analyse.js';
+import { keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import type { Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
@@ -84,7 +84,7 @@ function searchCodes(turn: Turn): boolean {
     );
     for (const o of occs) {
       if (!o.code.title) continue;
-      const keys = new Set(analyse(o.code.title).map((t) => t.key));
+      const keys = keysOf(o.code.title);
       const matched = wanted.filter((k) => keys.has(k));
       if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every((k) => keys.has(k))))) continue;
       const score = matched.reduce((s, k) => s + kb.index.idf(k), 0);

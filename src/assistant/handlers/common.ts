@@ -3,7 +3,7 @@
 import { covers, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
-import { analyse, type Term } from '../../text/analyse.js';
+import { keysOf, type Term } from '../../text/analyse.js';
 import { tidy, type ReplyDraft } from '../draft.js';
 import type { ReplyCode } from '../reply.js';
 import type { Resolution, Turn } from '../turn.js';
@@ -51,6 +51,18 @@ export function rulesToShow(le: LoadedEntry, shownGroups: Group[]): Rule[] {
   return le.entry.rules.filter((r) => SHOWN_RULES.has(r.kind) && !used.has(r.start));
 }
 
+/** OPCS-4 codes the notes name beyond the listed ones (Y53.9 when the method is unspecified...). */
+export function noteCodes(draft: ReplyDraft, le: LoadedEntry, rules: Rule[], listed: CodeItem[]): void {
+  const codes: ReplyCode[] = [];
+  for (const r of rules) {
+    for (const c of r.codes) {
+      if (c.system !== 'OPCS-4' || listed.some((l) => l.code === c.code) || codes.some((x) => x.code === c.code)) continue;
+      codes.push(draft.code(le, c));
+    }
+  }
+  draft.codesBlock('Also named in the notes', codes);
+}
+
 export function diagnosisCodes(draft: ReplyDraft, le: LoadedEntry, rules: Rule[]): void {
   const codes: ReplyCode[] = [];
   for (const r of rules) for (const c of r.codes) if (c.system === 'ICD-10') codes.push(draft.code(le, c));
@@ -65,7 +77,7 @@ export function imagingHint(turn: Turn, le: LoadedEntry, codes: CodeItem[]): voi
   for (const cat of codes.filter((c) => c.kind === 'category')) {
     const inside = turn.kb.lookup(cat).inside;
     for (const t of imaging) {
-      const hit = inside.find((o) => o.code.title && analyse(o.code.title).some((x) => x.key === t.key));
+      const hit = inside.find((o) => o.code.title && keysOf(o.code.title).has(t.key));
       if (!hit) continue;
       const src = turn.kb.get(hit.id)!;
       turn.draft.cite(src, hit.code.start, hit.code.end);

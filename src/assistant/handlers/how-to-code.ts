@@ -3,7 +3,7 @@
 import type { CodeItem } from '../../knowledge/schema.js';
 import { tidy } from '../draft.js';
 import { chooseGroup, hasTopic, resolveGuidance, type Turn } from '../turn.js';
-import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, rulesToShow, showGroup, termList } from './common.js';
+import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
 export function howToCode(turn: Turn): void {
   const { u, draft: d, state } = turn;
@@ -38,6 +38,7 @@ export function howToCode(turn: Turn): void {
   if (e.groups.length === 0) d.text(`${e.id} gives no OPCS-4 codes for this procedure. What it says:`);
 
   imagingHint(turn, le, shownCodes);
+  noteCodes(d, le, rules, shownCodes);
   if (!asksDiagnosis) diagnosisCodes(d, le, rules);
   for (const rule of rules) d.rule(le, rule);
 

@@ -3,7 +3,7 @@
 import { covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { Rule } from '../../knowledge/schema.js';
-import { analyse } from '../../text/analyse.js';
+import { keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import { hasTopic, type Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
@@ -47,7 +47,7 @@ export function ruleExplanation(turn: Turn): void {
       let score = 0;
       for (const c of codes) if (mentions(rule, c)) score += 3;
       for (const c of contextCodes) if (rule.codes.some((rc) => rc.code === c)) score += 1;
-      const ruleKeys = new Set(analyse(rule.text).map((t) => t.key));
+      const ruleKeys = keysOf(rule.text);
       for (const k of askedKeys) if (ruleKeys.has(k)) score += 1;
       score += 2 * (entryScore.get(le.entry.id) ?? 0);
       if (le.entry.id === contextId) score += 1.5;
@@ -83,8 +83,9 @@ export function ruleExplanation(turn: Turn): void {
   if (lines.length > 0) d.codesBlock('Codes this rule names', d.codes.filter((c) => c.guidance === le.entry.id));
 
   // The same wording in other guidance shows the rule is general, not one page's quirk.
+  const plain = (t: string) => tidy(t).replace(/^Note:?\s*/i, '');
   const same = candidates
-    .filter((c) => c !== best && tidy(c.rule.text) === tidy(rule.text))
+    .filter((c) => c !== best && plain(c.rule.text) === plain(rule.text))
     .map((c) => c.le.entry.id);
   const also = [...new Set(same)];
   if (also.length > 0) d.text(`The same rule appears in ${also.slice(0, 6).join(', ')}${also.length > 6 ? ` and ${also.length - 6} more` : ''}.`);

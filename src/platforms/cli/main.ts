@@ -1,0 +1,135 @@
+// The terminal surface: ask, batch, chat and import. It translates arguments and stdin into
+// inbound messages and prints replies; everything else happens in the assistant.
+
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import { Assistant, DEFAULT_KNOWLEDGE } from '../../assistant/assistant.js';
+import type { Reply } from '../../assistant/reply.js';
+import { KnowledgeError } from '../../knowledge/load.js';
+import { PageError } from '../../knowledge/parse.js';
+import { importPages } from '../../knowledge/store.js';
+
+const USAGE = `codebot: answers clinical coding questions from NICE interventional procedures guidance
+
+Usage:
+  codebot ask "QUESTION" [--json]     answer one question (--json: the Reply as JSON)
+  codebot batch                       questions on stdin, one per line; one Reply JSON per line
+  codebot chat                        a conversation in the terminal, with follow-ups
+  codebot import FILE... [--id IPGnnn]  add NICE guidance pages to the knowledge
+
+Options:
+  --knowledge DIR   knowledge folder (default: the repo's knowledge/)
+  --json            JSON output (ask; batch always prints JSON)
+  -h, --help        this help`;
+
+class UsageError extends Error {}
+
+function render(reply: Reply, json: boolean): string {
+  return json ? JSON.stringify(reply) : reply.text;
+}
+
+function create(knowledge: string): Assistant {
+  return Assistant.create({ knowledgeDir: knowledge });
+}
+
+async function ask(args: string[], knowledge: string, json: boolean): Promise<number> {
+  if (args.length === 0) throw new UsageError('ask needs a question, e.g. codebot ask "what is Y53.9?"');
+  const assistant = create(knowledge);
+  const reply = await assistant.handle({ text: args.join(' '), conversation: { platform: 'cli', channel: 'ask', thread: null }, user: 'cli' });
+  process.stdout.write(`${render(reply, json)}\n`);
+  return 0;
+}
+
+async function batch(knowledge: string): Promise<number> {
+  const assistant = create(knowledge);
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  for await (const line of rl) {
+    // Each line is its own question: no conversation carries over between lines.
+    const { reply } = assistant.answer(line);
+    process.stdout.write(`${JSON.stringify(reply)}\n`);
+  }
+  return 0;
+}
+
+async function chat(knowledge: string, json: boolean): Promise<number> {
+  const assistant = create(knowledge);
+  const conversation = { platform: 'cli', channel: 'chat', thread: String(process.pid) };
+  const interactive = process.stdin.isTTY === true;
+  if (interactive) {
+    process.stdout.write(`codebot: ${assistant.kb.entries.length} NICE guidance pages loaded. Ask a coding question ("help" for ideas, "exit" to leave).\n`);
+  }
+  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, prompt: 'you> ', terminal: interactive });
+  if (interactive) rl.prompt();
+  for await (const line of rl) {
+    const text = line.trim();
+    if (/^(exit|quit|:q)$/i.test(text)) break;
+    if (text.length > 0) {
+      const reply = await assistant.handle({ text, conversation, user: 'cli' });
+      process.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${reply.text}\n\n`);
+    }
+    if (interactive) rl.prompt();
+  }
+  rl.close();
+  return 0;
+}
+
+function runImport(files: string[], knowledge: string, id: string | undefined): number {
+  if (files.length === 0) throw new UsageError('import needs at least one NICE page file');
+  const results = importPages(knowledge, files, id ? { id } : {});
+  for (const r of results) {
+    process.stdout.write(
+      `${r.replaced ? 'updated' : 'added'} ${r.id} ${r.title}: ${r.codes} code mentions${r.complete ? '' : ' (text marked incomplete)'}\n  ${r.page}\n  ${r.entry}\n`,
+    );
+  }
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        knowledge: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        id: { type: 'string' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (err) {
+    process.stderr.write(`codebot: ${(err as Error).message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const [command, ...rest] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  const knowledge = values.knowledge ?? DEFAULT_KNOWLEDGE;
+  try {
+    switch (command) {
+      case 'ask':
+        return await ask(rest, knowledge, values.json);
+      case 'batch':
+        return await batch(knowledge);
+      case 'chat':
+        return await chat(knowledge, values.json);
+      case 'import':
+        return runImport(rest, knowledge, values.id);
+      default:
+        throw new UsageError(`unknown command "${command}"`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`codebot: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof KnowledgeError || err instanceof PageError) {
+      process.stderr.write(`codebot: ${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+}
