@@ -26,7 +26,7 @@ export interface CodeMatch extends CodeRef {
  * bare stems (`X72`, `L76`) and codes glued to the next word (`J66.1Percutaneous`).
  */
 const PAGE_CODE =
-  /(?:(?<![A-Za-z0-9])|(?<=\sor))([A-Z]\d\d)(?:\s?[-–]\s?([A-Z]\d\d)(?!\.?[0-9])|\.\s?(-|X|\d{1,2})(?![0-9])|\.(?![0-9A-Za-z-])|(?![0-9A-Za-z]))/g;
+  /(?:(?<![A-Za-z0-9])|(?<=\sor))([A-Z]\d\d)(?:\s?[-–]\s?([A-Z]\d\d)(?!\.?[0-9])|\.\s?(-|X|\d{1,2})(?![0-9])|(\.)(?![0-9A-Za-z-])|(?![0-9A-Za-z]))/g;
 
 /**
  * Codes inside a question. Case-insensitive and forgiving: `j124`, `C20X`, `c18.-`, `Y53 .9`,
@@ -44,7 +44,8 @@ function ref(stem: string, fourth: string | undefined, last?: string): CodeRef {
   }
   if (fourth === undefined) return { code: s, kind: 'category', stem: s };
   const f = fourth.toUpperCase();
-  if (f === '-') return { code: `${s}.-`, kind: 'category', stem: s };
+  // "Y97." is the category Y97.- with its dash lost in print.
+  if (f === '-' || f === '.') return { code: `${s}.-`, kind: 'category', stem: s };
   return { code: `${s}.${f}`, kind: 'code', stem: s };
 }
 
@@ -54,7 +55,7 @@ export function findPageCodes(text: string, from = 0, to = text.length): CodeMat
   re.lastIndex = from;
   for (let m = re.exec(text); m !== null && m.index < to; m = re.exec(text)) {
     const raw = m[0];
-    const r = ref(m[1]!, m[3], m[2]);
+    const r = ref(m[1]!, m[3] ?? m[4], m[2]);
     out.push({ ...r, raw, start: m.index, end: m.index + raw.length });
   }
   return out;

@@ -10,6 +10,7 @@ const TITLE = 3;
 const CODES = 1.5;
 const RULES = 1;
 const DESCRIPTION = 0.5;
+const EXTRA_TITLE = 0.3;
 
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
@@ -28,6 +29,8 @@ export interface SearchHit {
 interface Doc {
   id: string;
   weights: Map<string, number>;
+  /** Terms the title is written with (not implied ones). */
+  title: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -90,7 +93,8 @@ export class GuidanceIndex {
         }
       }
       weigh(w, e.title.text, TITLE);
-      return { id: e.id, weights: w };
+      const title = [...new Set(analyse(e.title.text).filter((t) => !t.implied).map((t) => t.key))];
+      return { id: e.id, weights: w, title };
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -115,7 +119,9 @@ export class GuidanceIndex {
     const total = q.required.reduce((s, k) => s + this.idf(k), 0);
     const hits: SearchHit[] = [];
     for (const d of this.docs) {
-      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every((k) => d.weights.has(k))))) continue;
+      // What a guidance's description merely mentions (other treatments, other organs) does not count.
+      const about = (k: string) => (d.weights.get(k) ?? 0) >= RULES;
+      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(about)))) continue;
       let score = 0;
       let covered = 0;
       let strong = false;
@@ -136,6 +142,10 @@ export class GuidanceIndex {
         const w = d.weights.get(k);
         if (w !== undefined) score += 0.3 * this.idf(k) * w;
       }
+      // A title that says more than the question (single-port, early-stage) loses a little to a
+      // general one, so the general guidance answers the general question.
+      const asked = new Set([...q.required, ...q.optional]);
+      for (const k of d.title) if (!asked.has(k)) score -= EXTRA_TITLE * this.idf(k);
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
       hits.push({ id: d.id, score, coverage, matched, missing });

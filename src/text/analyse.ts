@@ -53,7 +53,8 @@ with within without would you your yours hi hello thanks thank cheers ok okay ye
 code codes coding coded coder coders opcs opcs4 opcs-4 classification classifications classify nice guidance guideline
 ipg procedure procedures treatment treatments treat treated treating therapy operation operations need needs use used
 using record recorded assign assigned correct right wrong patient patients tell know mean meaning means title titles
-look lookup list give show find get want question ask answer check does say says said sure way one two done`.split(/\s+/),
+look lookup list give show find get want question ask answer check does say says said sure way one two done
+including include includes excluding exclude excludes`.split(/\s+/),
 );
 
 interface Phrase {

@@ -62,7 +62,7 @@ export const CONCEPTS: Concept[] = [
   { id: 'keratomileusis', category: 'procedure', forms: ['keratomileusis', 'lasik', 'lasek'], implies: ['cornea'] },
   { id: 'keratoplasty', category: 'procedure', forms: ['keratoplasty', 'corneal graft', 'dsaek', 'dmek'], implies: ['cornea', 'transplant'] },
   { id: 'lens implant', category: 'procedure', forms: ['intraocular lens', 'iol', 'lens implant', 'lens implantation', 'prosthetic lens', 'multifocal lens', 'cataract surgery'], implies: ['lens'] },
-  { id: 'valve implantation', category: 'procedure', forms: ['tavi', 'tavr', 'transcatheter aortic valve implantation', 'valve implantation', 'valve replacement'], implies: ['heart valve'] },
+  { id: 'valve implantation', category: 'procedure', forms: ['tavi', 'tavr', 'transcatheter aortic valve implantation', 'trancatheter aortic valve implantation', 'aortic valve implantation', 'valve implantation', 'valve replacement'], implies: ['heart valve'] },
   { id: 'annuloplasty', category: 'procedure', forms: ['annuloplasty', 'mitral clip', 'mitraclip'], implies: ['heart valve'] },
   { id: 'bypass', category: 'procedure', forms: ['bypass', 'cabg', 'opcab', 'off-pump', 'off pump', 'bypass grafting'] },
   { id: 'revascularisation', category: 'procedure', forms: ['revascularisation', 'revascularization', 'tmr'] },
@@ -76,7 +76,8 @@ export const CONCEPTS: Concept[] = [
 
   // Approaches
   { id: 'percutaneous', category: 'approach', forms: ['percutaneous', 'percutaneously', 'perc', 'perc.', 'through the skin', 'needle'] },
-  { id: 'laparoscopic', category: 'approach', forms: ['laparoscopic', 'laparoscopically', 'laparoscope', 'laparoscopy', 'lap', 'keyhole', 'minimal access', 'hand assisted', 'hand-assisted', 'single incision', 'single-incision', 'single port', 'single-port'] },
+  { id: 'laparoscopic', category: 'approach', forms: ['laparoscopic', 'laparoscopically', 'laparoscope', 'laparoscopy', 'lap', 'keyhole', 'minimal access', 'hand assisted', 'hand-assisted'] },
+  { id: 'single incision', category: 'approach', forms: ['single incision', 'single-incision', 'single port', 'single-port', 'single umbilical incision', 'sils'], implies: ['laparoscopic'] },
   { id: 'open', category: 'approach', forms: ['open', 'open surgery', 'open surgical', 'laparotomy', 'intraoperative', 'intraoperatively', 'during surgery'] },
   { id: 'endoscopic', category: 'approach', forms: ['endoscopic', 'endoscopically', 'endoscope', 'endoscopy', 'fibreoptic', 'fiberoptic', 'bronchoscopic', 'bronchoscope', 'bronchoscopy', 'video-assisted', 'video assisted', 'thoracoscopic'] },
   { id: 'transluminal', category: 'approach', forms: ['transluminal', 'transcatheter', 'trancatheter', 'endovascular', 'transfemoral', 'catheter', 'through artery', 'via artery', 'transarterial'] },

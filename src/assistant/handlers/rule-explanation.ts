@@ -16,6 +16,17 @@ interface Candidate {
 
 const EXPLAINED = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction', 'advice']);
 
+const plainText = new WeakMap<Rule, string>();
+/** A rule's wording without layout or its "Note:" label, to spot the same rule on other pages. */
+function plain(rule: Rule): string {
+  let p = plainText.get(rule);
+  if (p === undefined) {
+    p = tidy(rule.text).replace(/^Note:?\s*/i, '');
+    plainText.set(rule, p);
+  }
+  return p;
+}
+
 function mentions(rule: Rule, ref: CodeRef): boolean {
   return rule.codes.some((c) => sameCode(c, ref) || covers(ref, c) || covers(c, ref));
 }
@@ -83,9 +94,9 @@ export function ruleExplanation(turn: Turn): void {
   if (lines.length > 0) d.codesBlock('Codes this rule names', d.codes.filter((c) => c.guidance === le.entry.id));
 
   // The same wording in other guidance shows the rule is general, not one page's quirk.
-  const plain = (t: string) => tidy(t).replace(/^Note:?\s*/i, '');
+  const wording = plain(rule);
   const same = candidates
-    .filter((c) => c !== best && plain(c.rule.text) === plain(rule.text))
+    .filter((c) => c !== best && c.rule.text.length >= wording.length && plain(c.rule) === wording)
     .map((c) => c.le.entry.id);
   const also = [...new Set(same)];
   if (also.length > 0) d.text(`The same rule appears in ${also.slice(0, 6).join(', ')}${also.length > 6 ? ` and ${also.length - 6} more` : ''}.`);
