@@ -49,7 +49,7 @@ describe('codes in NICE text', () => {
     expect(p('X70-X71 Procurement')).toEqual(['X70-X71']);
     expect(p('categories T85-T87.')).toEqual(['T85-T87']);
     expect(p('C61.X Malignant')).toEqual(['C61.X']);
-    expect(p('Y97. Radiology with contrast')).toEqual(['Y97']);
+    expect(p('Y97. Radiology with contrast')).toEqual(['Y97.-']);
   });
 
   it('finds codes glued to words as NICE sometimes prints them', () => {

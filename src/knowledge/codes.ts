@@ -34,7 +34,7 @@ const PAGE_CODE =
  * so "a 12 year old" is not A12.
  */
 const QUERY_CODE =
-  /(?<![\p{L}\p{N}])([A-Za-z])(?:(\d\d)(?:\s?[-–]\s?([A-Za-z]\d\d)(?![\p{L}\p{N}.])|\s?\.\s?(-|[Xx]|\d{1,2})(?![\p{L}\p{N}])|\.(?![\p{L}\p{N}-])|([\dXx])(?![\p{L}\p{N}])|(?![\p{L}\p{N}]))|\s+(\d)\s?(\d)\s?\.\s?(-|[Xx]|\d)(?![\p{L}\p{N}]))/gu;
+  /(?<![\p{L}\p{N}@#_])([A-Za-z])(?:(\d\d)(?:\s?[-–]\s?([A-Za-z]\d\d)(?![\p{L}\p{N}.])|\s?\.\s?(-|[Xx]|\d{1,2})(?![\p{L}\p{N}])|\.(?![\p{L}\p{N}-])|([\dXx])(?![\p{L}\p{N}])|(?![\p{L}\p{N}]))|\s+(\d)\s?(\d)\s?\.\s?(-|[Xx]|\d)(?![\p{L}\p{N}]))/gu;
 
 function ref(stem: string, fourth: string | undefined, last?: string): CodeRef {
   const s = stem.toUpperCase();

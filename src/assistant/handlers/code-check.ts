@@ -25,6 +25,18 @@ function satisfied(item: CodeItem, g: Group, user: CodeMatch[]): boolean {
   );
 }
 
+/** "C78.7 ... and a code from C18.-" needs both; "C22.0 ... or C78.7" needs one of them. */
+function requiredSets(text: string, start: number, codes: RuleCode[]): RuleCode[][] {
+  const sets: RuleCode[][] = [];
+  codes.forEach((c, i) => {
+    const prev = codes[i - 1];
+    const between = prev ? text.slice(prev.end - start, c.start - start) : '';
+    if (prev && /\bor\b/i.test(between) && !/\band\b/i.test(between)) sets.at(-1)!.push(c);
+    else sets.push([c]);
+  });
+  return sets;
+}
+
 export function codeCheck(turn: Turn): void {
   const { kb, u, draft: d } = turn;
   const user = u.codes.length > 0 ? u.codes : [];
@@ -85,8 +97,9 @@ export function codeCheck(turn: Turn): void {
     }
   }
   for (const rule of e.rules.filter((x) => x.kind === 'diagnosis' && x.codes.length > 0 && !x.truncated)) {
-    const icd = rule.codes.filter((c) => c.system === 'ICD-10');
-    if (icd.length > 0 && !icd.some((c) => user.some((x) => sameCode(c, x) || covers(c, x)))) missing.push(...icd);
+    for (const set of requiredSets(rule.text, rule.start, rule.codes.filter((c) => c.system === 'ICD-10'))) {
+      if (!set.some((c) => user.some((x) => sameCode(c, x) || covers(c, x)))) missing.push(...set);
+    }
   }
   if (missing.length > 0) {
     d.codesBlock(`Also listed by ${e.id} and not in your codes`, missing.map((m) => d.code(le, m)));

@@ -1,0 +1,259 @@
+import { describe, expect, it } from 'vitest';
+import { ReplySchema, type Reply } from '../src/assistant/reply.js';
+import { EMPTY_STATE, MemoryConversationStore, type ConversationState } from '../src/assistant/state.js';
+import { findPageCodes } from '../src/knowledge/codes.js';
+import { assistant } from './helpers.js';
+
+const a = assistant();
+const ask = (q: string, state: ConversationState = EMPTY_STATE): Reply => ReplySchema.parse(a.answer(q, state).reply);
+const codes = (r: Reply) => r.codes.map((c) => c.code);
+
+/** Principle 1: every code is in the text of a guidance the reply cites, and quotes are exact. */
+function expectGrounded(r: Reply): void {
+  for (const c of r.codes) {
+    expect(r.guidance).toContain(c.guidance);
+    const page = a.kb.get(c.guidance)!.page;
+    expect(findPageCodes(page).map((m) => m.code)).toContain(c.code);
+    if (c.title) expect(page).toContain(c.title);
+  }
+  for (const cit of r.citations) {
+    expect(a.kb.get(cit.guidance)!.page.slice(cit.start, cit.end)).toBe(cit.quote);
+  }
+}
+
+describe('how to code', () => {
+  it('answers the canonical question from IPG327, citing its coding section', () => {
+    const r = ask('how do I code percutaneous RFA of liver mets?');
+    expect(r.intent).toBe('how_to_code');
+    expect(r.answered).toBe(true);
+    expect(codes(r)).toEqual(expect.arrayContaining(['J12.4', 'Y53.-', 'Y53.9', 'C78.7', 'C18.-']));
+    expect(r.codes.find((c) => c.code === 'J12.4')).toMatchObject({ system: 'OPCS-4', role: 'primary procedure', guidance: 'IPG327' });
+    expect(r.codes.find((c) => c.code === 'C78.7')).toMatchObject({ system: 'ICD-10', role: 'diagnosis' });
+    expect(r.codes.find((c) => c.code === 'Y53.9')?.role).toMatch(/unspecified/);
+    expect(r.citations[0]).toMatchObject({ guidance: 'IPG327', section: 'OPCS4.6 Code(s)', url: 'https://www.nice.org.uk/guidance/ipg327' });
+    expect(r.text).toContain('OPCS-4.6');
+    expect(r.text).toContain('NHS Classifications Service');
+    expectGrounded(r);
+  });
+
+  it('leads with the group for the approach asked about', () => {
+    const r = ask('open microwave ablation of HCC - which codes?');
+    expect(r.guidance[0]).toBe('IPG214');
+    expect(r.blocks.find((b) => b.type === 'codes')).toMatchObject({ label: expect.stringMatching(/^Open procedure/) });
+    expect(codes(r)).toEqual(expect.arrayContaining(['J03.2', 'Y13.7']));
+    expect(codes(r)).not.toContain('J12.7');
+    expectGrounded(r);
+  });
+
+  it('asks which guidance when two match about equally, instead of guessing', () => {
+    const r = ask('how do I code microwave ablation of the liver?');
+    expect(r.answered).toBe(false);
+    expect(r.codes).toEqual([]);
+    expect(r.clarify?.options.map((o) => o.label)).toEqual(expect.arrayContaining([expect.stringContaining('IPG214'), expect.stringContaining('IPG406')]));
+    const chosen = ask(r.clarify!.options.find((o) => o.label.includes('IPG406'))!.value);
+    expect(chosen.guidance[0]).toBe('IPG406');
+    expect(chosen.answered).toBe(true);
+  });
+
+  it('says plainly when the knowledge does not cover a procedure, with no code', () => {
+    for (const q of ['how do I code a knee arthroscopy', 'how do I code cryoablation of liver mets', 'codes for radiofrequency ablation of a thyroid nodule']) {
+      const r = ask(q);
+      expect(r.answered, q).toBe(false);
+      expect(r.codes, q).toEqual([]);
+      expect(r.text, q).toMatch(/NHS Classifications Service/);
+    }
+  });
+
+  it('warns that an incomplete page is incomplete and points to the full guidance', () => {
+    const r = ask('how do I code percutaneous microwave ablation of liver metastases?');
+    expect(r.guidance[0]).toBe('IPG406');
+    expect(codes(r)).toContain('J12.7');
+    expect(r.notices.join(' ')).toMatch(/IPG406 is incomplete.*https:\/\/www\.nice\.org\.uk\/guidance\/ipg406/);
+  });
+
+  it('warns when the guidance has no codes for the approach asked about', () => {
+    const r = ask('how do I code open RFA of colorectal liver mets');
+    expect(r.guidance).toContain('IPG327');
+    expect(r.notices.join(' ')).toMatch(/IPG327 gives no codes for a open approach/);
+  });
+
+  it('names the Y53 code the knowledge titles for the imaging method asked about', () => {
+    const r = ask('How do you code a CT guided radiofrequency ablation of a colorectal liver metastasis?');
+    expect(codes(r)).toEqual(expect.arrayContaining(['J12.4', 'Y53.-', 'Y53.3']));
+    expect(r.codes.find((c) => c.code === 'Y53.3')!.guidance).toBe('IPG382');
+    expectGrounded(r);
+  });
+});
+
+describe('code lookup', () => {
+  it('gives a code title as the NICE text writes it, with every guidance that uses it', () => {
+    const r = ask('what is J12.7');
+    expect(r.intent).toBe('code_lookup');
+    expect(r.codes[0]).toMatchObject({ code: 'J12.7', title: 'Percutaneous microwave ablation of lesion of liver' });
+    expect(r.text).toMatch(/IPG214, IPG406/);
+    expectGrounded(r);
+  });
+
+  it('reports a subcode covered only by its category, without inventing a title', () => {
+    const r = ask("what's C18.7?");
+    expect(r.answered).toBe(true);
+    expect(codes(r)).toEqual(['C18.-']);
+    expect(r.text).toMatch(/C18\.7 is not listed by itself.*C18\.- Malignant neoplasm of colon/);
+  });
+
+  it('lists the codes of a category', () => {
+    const r = ask('look up Y53');
+    expect(codes(r)).toEqual(expect.arrayContaining(['Y53.-', 'Y53.2', 'Y53.3', 'Y53.4', 'Y53.7', 'Y53.9']));
+  });
+
+  it('says an unknown code is unknown to the loaded guidance', () => {
+    const r = ask('what is R10.4');
+    expect(r.answered).toBe(false);
+    expect(r.codes).toEqual([]);
+    expect(r.text).toMatch(/R10\.4 does not appear in the loaded NICE guidance/);
+  });
+
+  it('searches code titles by words', () => {
+    const r = ask('which codes are there for microwave ablation of the liver?');
+    expect(r.intent).toBe('code_lookup');
+    expect(codes(r)).toEqual(expect.arrayContaining(['J12.7', 'J08.3']));
+    expectGrounded(r);
+  });
+});
+
+describe('rule explanation', () => {
+  it('explains Y53 as a secondary code, quoting the note', () => {
+    const r = ask('why do I need a Y53 code?');
+    expect(r.intent).toBe('rule_explanation');
+    expect(r.blocks.some((b) => b.type === 'rule' && /secondary codes/.test(b.text))).toBe(true);
+    expect(codes(r)).toContain('Y53.9');
+    expectGrounded(r);
+  });
+
+  it('answers Y53.9 when the imaging method is not recorded', () => {
+    const r = ask("if the imaging method isn't recorded which Y53 do I use");
+    expect(codes(r)).toContain('Y53.9');
+  });
+
+  it('explains the extra diagnosis code for colorectal liver metastases', () => {
+    const r = ask('why do I have to add a C18 code as well as C78.7 for RFA of colorectal liver mets');
+    expect(r.guidance[0]).toBe('IPG327');
+    expect(codes(r)).toEqual(expect.arrayContaining(['C78.7', 'C18.-']));
+  });
+});
+
+describe('guidance summary', () => {
+  it('says what a guidance is about, what it replaces and links to it', () => {
+    const r = ask("what's IPG327 about");
+    expect(r.intent).toBe('guidance_summary');
+    expect(r.text).toMatch(/Interventional Procedures Guidance no\. 92, September 2004/);
+    expect(r.text).toContain('https://www.nice.org.uk/guidance/ipg327');
+    expect(codes(r)).toEqual(expect.arrayContaining(['J12.4', 'C78.7']));
+  });
+  it('answers what a guidance superseded first', () => {
+    const r = ask('which guidance did IPG327 supersede');
+    expect(r.blocks[0]).toMatchObject({ type: 'text', text: expect.stringContaining('It replaces the previous guidance') });
+  });
+});
+
+describe('code check', () => {
+  it('confirms codes, reports a category match and nothing missing', () => {
+    const r = ask('I coded J12.4 Y53.9 C78.7 C18.9 for perc RFA of colorectal liver mets, correct?');
+    expect(r.intent).toBe('code_check');
+    expect(r.check?.map((c) => [c.code, c.verdict, c.matched])).toEqual([
+      ['J12.4', 'confirmed', 'J12.4'],
+      ['Y53.9', 'confirmed', 'Y53.9'],
+      ['C78.7', 'confirmed', 'C78.7'],
+      ['C18.9', 'covered', 'C18.-'],
+    ]);
+    expect(r.text).toMatch(/All your codes match IPG327/);
+  });
+
+  it('finds the guidance from the codes alone and lists what is missing', () => {
+    const r = ask('check J12.4 C78.7');
+    expect(r.guidance[0]).toBe('IPG327');
+    const missing = r.blocks.find((b) => b.type === 'codes' && b.label.startsWith('Also listed'));
+    expect(missing && missing.type === 'codes' && missing.codes.map((c) => c.code)).toEqual(['Y53.-', 'C18.-']);
+  });
+
+  it('flags a code from another guidance and a secondary code given first', () => {
+    const r = ask('is Y53.9 J12.7 right for RFA of colorectal liver mets');
+    expect(r.check?.find((c) => c.code === 'J12.7')).toMatchObject({ verdict: 'not_in_guidance' });
+    expect(r.notices.join(' ')).toMatch(/Y53\.9 is a secondary: image control .*J12\.4\) should come first/);
+  });
+});
+
+describe('conversation', () => {
+  it('follows up on the approach within the same guidance', async () => {
+    const store = new MemoryConversationStore();
+    const conv = { platform: 'test', channel: 'c1', thread: 't1' };
+    const first = await a.handle({ text: 'microwave ablation of HCC codes', conversation: conv, user: 'u' });
+    expect(first.guidance[0]).toBe('IPG214');
+    void store;
+    const lap = await a.handle({ text: 'and laparoscopic?', conversation: conv, user: 'u' });
+    expect(lap.guidance[0]).toBe('IPG214');
+    expect(codes(lap)).toContain('J08.3');
+    expect(codes(lap)).not.toContain('J03.2');
+    const why = await a.handle({ text: 'why Y53?', conversation: conv, user: 'u' });
+    expect(why.intent).toBe('rule_explanation');
+    expect(why.guidance[0]).toBe('IPG214');
+    const dx = await a.handle({ text: 'what about the diagnosis codes?', conversation: conv, user: 'u' });
+    expect(dx.guidance[0]).toBe('IPG214');
+    expect(codes(dx)).toEqual(expect.arrayContaining(['C22.0', 'C78.7']));
+  });
+
+  it('keeps conversations apart', async () => {
+    await a.handle({ text: 'microwave ablation of HCC codes', conversation: { platform: 'test', channel: 'c2', thread: null }, user: 'u' });
+    const other = await a.handle({ text: 'and laparoscopic?', conversation: { platform: 'test', channel: 'c3', thread: null }, user: 'u' });
+    expect(other.guidance).not.toContain('IPG214');
+  });
+});
+
+describe('help, smalltalk, out of scope', () => {
+  it('never gives codes', () => {
+    for (const [q, intent] of [
+      ['what can I ask you', 'help'],
+      ['good morning', 'smalltalk'],
+      ['thank you!', 'smalltalk'],
+      ['what time is it', 'out_of_scope'],
+      ['how do I reset my NHSmail password', 'out_of_scope'],
+    ] as const) {
+      const r = ask(q);
+      expect(r.intent, q).toBe(intent);
+      expect(r.answered, q).toBe(false);
+      expect(r.codes, q).toEqual([]);
+    }
+  });
+});
+
+describe('bad input', () => {
+  it('answers empty and whitespace-only messages politely', () => {
+    for (const q of ['', '   ', '\u200b\u200b']) {
+      const r = ask(q);
+      expect(r.answered).toBe(false);
+      expect(r.text).toMatch(/empty/);
+    }
+  });
+  it('asks to shorten a huge message', () => {
+    const r = ask('how do I code RFA '.repeat(500));
+    expect(r.text).toMatch(/Please shorten/);
+    expect(r.codes).toEqual([]);
+  });
+  it('survives odd Unicode and markup and still finds the codes', () => {
+    const r = ask('<!channel> what is j\u200b12.4 \u{1F600} <@U123> **bold**');
+    expect(r.intent).toBe('code_lookup');
+    expect(codes(r)).toEqual(['J12.4']);
+  });
+  it('falls back honestly on nonsense, with suggestions', () => {
+    const r = ask('zxq qqq vvv');
+    expect(r.answered).toBe(false);
+    expect(r.codes).toEqual([]);
+  });
+});
+
+describe('determinism', () => {
+  it('gives the same reply byte for byte', () => {
+    const qs = ['how do I code percutaneous RFA of liver mets?', 'look up Y53', 'check J12.4 C78.7', 'microwave ablation of the liver'];
+    for (const q of qs) expect(JSON.stringify(ask(q))).toBe(JSON.stringify(ask(q)));
+  });
+});

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { Reply } from '../src/assistant/reply.js';
+import { codePresent, parseJsonl, scoreItem, summarise, unsupportedCodes } from '../src/eval/score.js';
+
+function reply(over: Partial<Reply>): Reply {
+  return {
+    intent: 'how_to_code', confidence: 0.9, answered: true, title: '', guidance: [], codes: [], citations: [],
+    check: null, clarify: null, suggestions: [], notices: [], blocks: [], text: '', ...over,
+  };
+}
+const code = (c: string, g = 'IPG1') => ({ system: 'OPCS-4' as const, code: c, title: null, role: 'x', guidance: g });
+const pages: Record<string, string> = { IPG1: 'J12.4 Percutaneous ...\nY53.- Approach ...\nC18.- Malignant' };
+const page = (id: string) => pages[id];
+
+describe('eval scoring', () => {
+  it('meets a bare category with any code in it, a full code only as written', () => {
+    expect(codePresent('Y53', ['Y53.-'])).toBe(true);
+    expect(codePresent('Y53', ['Y53.9'])).toBe(true);
+    expect(codePresent('J12.4', ['J12.40'])).toBe(false);
+    expect(codePresent('J12.4', ['J12.7'])).toBe(false);
+  });
+
+  it('scores a right answer right and each kind of wrong answer wrong', () => {
+    const item = { q: 'q', intent: 'how_to_code' as const, codes: ['J12.4', 'Y53'], guidance: 'IPG1' };
+    const right = scoreItem(item, reply({ guidance: ['IPG1'], codes: [code('J12.4'), code('Y53.-')] }), page);
+    expect(right).toMatchObject({ intentRight: true, answerRight: true, unsupported: [] });
+    const wrongIntent = scoreItem(item, reply({ intent: 'code_lookup', guidance: ['IPG1'], codes: [code('J12.4'), code('Y53.-')] }), page);
+    expect(wrongIntent).toMatchObject({ intentRight: false, answerRight: false });
+    const missingCode = scoreItem(item, reply({ guidance: ['IPG1'], codes: [code('J12.4')] }), page);
+    expect(missingCode.answerRight).toBe(false);
+    expect(missingCode.why).toContain('missing code Y53');
+    const noCitation = scoreItem(item, reply({ guidance: [], codes: [code('J12.4'), code('Y53.-')] }), page);
+    expect(noCitation.why).toContain('did not cite IPG1');
+  });
+
+  it('marks an answer to an unanswerable question wrong', () => {
+    const item = { q: 'q', intent: 'code_lookup' as const, answered: false };
+    expect(scoreItem(item, reply({ intent: 'code_lookup', answered: false }), page).answerRight).toBe(true);
+    expect(scoreItem(item, reply({ intent: 'code_lookup', answered: true, codes: [code('R10.4')] }), page).answerRight).toBe(false);
+  });
+
+  it('counts codes that are not in the text of any cited guidance', () => {
+    expect(unsupportedCodes(reply({ guidance: ['IPG1'], codes: [code('J12.4'), code('K99.9')] }), page)).toEqual(['K99.9']);
+    expect(unsupportedCodes(reply({ guidance: [], codes: [code('J12.4')] }), page)).toEqual(['J12.4']);
+  });
+
+  it('summarises accuracy, fallback precision and confusion', () => {
+    const items = parseJsonl('{"q":"a","intent":"help","answered":false}\n{"q":"b","intent":"out_of_scope","answered":false}\n', 'x.jsonl');
+    const results = [
+      scoreItem(items[0]!, reply({ intent: 'help', answered: false }), page),
+      scoreItem(items[1]!, reply({ intent: 'smalltalk', answered: false }), page),
+    ];
+    const s = summarise(results);
+    expect(s.intentAccuracy).toBe(0.5);
+    expect(s.fallbackPrecision).toBe(0);
+    expect(s.confusion).toEqual({ help: { help: 1 }, out_of_scope: { smalltalk: 1 } });
+  });
+
+  it('names the line of a bad eval file', () => {
+    expect(() => parseJsonl('{"q":"a","intent":"help"}\n{"q":1}', 'x.jsonl')).toThrow(/x\.jsonl:2/);
+  });
+});
