@@ -81,11 +81,15 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
   return { kind: 'none', reason: 'no-topic', topic: topicOf(u) };
 }
 
-function groupKeys(g: Group): Set<string> {
+interface GroupKeys {
+  heading: Set<string>;
+  items: Set<string>;
+}
+
+function groupKeys(g: Group): GroupKeys {
   const parts: string[] = [];
-  if (g.heading) parts.push(g.heading.text);
   for (const i of g.items) parts.push(i.type === 'text' ? i.text : (i.title ?? ''));
-  return keysOf(parts.join('\n'));
+  return { heading: g.heading ? keysOf(g.heading.text) : new Set(), items: keysOf(parts.join('\n')) };
 }
 
 const APPROACH_WEIGHT = 3;
@@ -101,12 +105,16 @@ export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number 
   const groups = entry.entry.groups;
   const asked = terms.filter((t) => t.category !== 'coding');
   const keys = groups.map(groupKeys);
-  const all = new Set(keys.flatMap((k) => [...k]));
+  const all = new Set(keys.flatMap((k) => [...k.heading, ...k.items]));
   for (const k of keysOf(entry.entry.title.text)) all.add(k);
   const unmatched = asked.filter((t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !all.has(t.key));
   if (groups.length <= 1) return { index: groups.length === 1 ? 0 : null, unmatched };
+  // A heading ("For the donor:") says what its group is for; code titles only hint at it.
   const scores = keys.map((k) =>
-    asked.reduce((s, t) => s + (k.has(t.key) ? (t.category === 'approach' || t.category === 'imaging' ? APPROACH_WEIGHT : 1) : 0), 0),
+    asked.reduce((s, t) => {
+      const w = t.category === 'approach' || t.category === 'imaging' ? APPROACH_WEIGHT : 1;
+      return s + (k.heading.has(t.key) ? 2 * w : k.items.has(t.key) ? w : 0);
+    }, 0),
   );
   // Only what tells the groups apart counts: words every group shares pick none of them.
   const max = Math.max(...scores);

@@ -54,7 +54,12 @@ code codes coding coded coder coders opcs opcs4 opcs-4 classification classifica
 ipg procedure procedures treatment treatments treat treated treating therapy operation operations need needs use used
 using record recorded assign assigned correct right wrong patient patients tell know mean meaning means title titles
 look lookup list give show find get want question ask answer check does say says said sure way one two done
-including include includes excluding exclude excludes`.split(/\s+/),
+including include includes excluding exclude excludes
+summarise summarize summary summaries overview describe description explain explanation details detail information info
+link url read full loaded replace replaced replaces supersede superseded supersedes previous older earlier
+rule rules note notes order sequence sequencing sequenced mandatory compulsory necessary required require requires
+valid validate verify confirm audit query advice stand stands category categories subcode subcodes search show
+exist exists available mention mentions mentioned contain contains containing apply applies go goes put add added`.split(/\s+/),
 );
 
 interface Phrase {

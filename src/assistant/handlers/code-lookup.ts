@@ -3,6 +3,7 @@
 
 import type { CodeRef } from '../../knowledge/codes.js';
 import type { Occurrence } from '../../knowledge/kb.js';
+import type { CodeItem } from '../../knowledge/schema.js';
 import { queryTerms } from '../../knowledge/search.js';
 import { keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
@@ -82,12 +83,15 @@ function searchCodes(turn: Turn): boolean {
         if (item.type === 'code') occs.push({ id: le.entry.id, code: item, where: { type: 'group', group: gi, item: ii } });
       }),
     );
+    const titleKeys = keysOf(le.entry.title.text);
     for (const o of occs) {
       if (!o.code.title) continue;
-      const keys = keysOf(o.code.title);
-      const matched = wanted.filter((k) => keys.has(k));
-      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every((k) => keys.has(k))))) continue;
-      const score = matched.reduce((s, k) => s + kb.index.idf(k), 0);
+      const item = o.code as CodeItem;
+      const keys = new Set([...keysOf(o.code.title), ...item.includes.flatMap((i) => [...keysOf(i.text)])]);
+      // The code's own title and Includes lines count fully; the title of the guidance using it, half.
+      const has = (k: string) => keys.has(k) || titleKeys.has(k);
+      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(has)))) continue;
+      const score = wanted.reduce((s, k) => s + (keys.has(k) ? 1 : titleKeys.has(k) ? 0.5 : 0) * kb.index.idf(k), 0);
       const prev = best.get(o.code.code);
       if (score > 0 && (!prev || score > prev.score)) best.set(o.code.code, { o, score });
     }
