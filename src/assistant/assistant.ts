@@ -63,7 +63,7 @@ export class Assistant {
 
   static create(opts: AssistantOptions = {}): Assistant {
     const kb = Knowledge.load(opts.knowledgeDir ?? DEFAULT_KNOWLEDGE);
-    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS);
+    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS, kb.vocabulary());
     return new Assistant(kb, nlu, opts);
   }
 

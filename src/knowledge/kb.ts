@@ -49,6 +49,20 @@ export class Knowledge {
     this.index = new GuidanceIndex(this.entries.map((e) => e.entry));
   }
 
+  /** Every word the guidance uses where it names things: titles, headings, codes, rules. */
+  vocabulary(): string[] {
+    const texts: string[] = [];
+    for (const { entry: e } of this.entries) {
+      texts.push(e.title.text, e.description?.text ?? '');
+      for (const g of e.groups) {
+        texts.push(g.heading?.text ?? '');
+        for (const i of g.items) texts.push(i.type === 'text' ? i.text : `${i.title ?? ''} ${i.includes.map((x) => x.text).join(' ')}`);
+      }
+      for (const r of e.rules) texts.push(r.text);
+    }
+    return texts.join(' ').toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
+  }
+
   static load(dir: string): Knowledge {
     return new Knowledge(loadKnowledgeFiles(dir));
   }

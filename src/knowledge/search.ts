@@ -31,6 +31,8 @@ interface Doc {
   weights: Map<string, number>;
   /** Terms the title is written with (not implied ones). */
   title: string[];
+  /** Imaging methods the title names: "computed tomographic colonoscopy" is not any colonoscopy. */
+  imaging: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -93,8 +95,10 @@ export class GuidanceIndex {
         }
       }
       weigh(w, e.title.text, TITLE);
-      const title = [...new Set(analyse(e.title.text).filter((t) => !t.implied).map((t) => t.key))];
-      return { id: e.id, weights: w, title };
+      const written = analyse(e.title.text).filter((t) => !t.implied);
+      const title = [...new Set(written.map((t) => t.key))];
+      const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
+      return { id: e.id, weights: w, title, imaging };
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -122,6 +126,7 @@ export class GuidanceIndex {
       // What a guidance's description merely mentions (other treatments, other organs) does not count.
       const about = (k: string) => (d.weights.get(k) ?? 0) >= RULES;
       if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(about)))) continue;
+      if (d.imaging.some((k) => !q.optional.includes(k) && !q.required.includes(k))) continue;
       let score = 0;
       let covered = 0;
       let strong = false;

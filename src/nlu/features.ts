@@ -4,7 +4,7 @@
 // question, not its vocabulary. Question words are kept: they carry most of the intent.
 
 import { findQueryCodes } from '../knowledge/codes.js';
-import { analyse } from '../text/analyse.js';
+import { analyse, type Corrector } from '../text/analyse.js';
 
 export const GUIDANCE_ID = /\b(?:IPG|NICE\s*IPG|IP)\s?-?\s?(\d{1,4})\b/gi;
 
@@ -28,10 +28,10 @@ export function maskCodes(text: string): { text: string; codes: number; categori
 }
 
 /** Tokens for the classifier: words and placeholders, then bigrams of neighbours. */
-export function features(text: string): string[] {
+export function features(text: string, correct?: Corrector): string[] {
   const masked = maskCodes(text);
   const tokens: string[] = [];
-  for (const t of analyse(masked.text, { keepStop: true })) {
+  for (const t of analyse(masked.text, { keepStop: true, correct })) {
     if (t.implied) continue;
     if (t.concept) {
       // Coding words ("secondary", "unspecified", "diagnosis") say what is asked; the rest only what about.

@@ -2,8 +2,9 @@
 // tokenising), guidance ids, lexicon terms and the classified intent.
 
 import { findQueryCodes, type CodeMatch } from '../knowledge/codes.js';
-import { analyse, type Term } from '../text/analyse.js';
+import { analyse, lexiconWords, type Term } from '../text/analyse.js';
 import { normalise } from '../text/normalise.js';
+import { Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
 import { features, GUIDANCE_ID } from './features.js';
 import { examplesOf, loadIntentFiles, type Intent } from './intents.js';
@@ -23,12 +24,25 @@ export interface Understanding {
 export const CLASSIFIER_SETTINGS = { smoothing: 0.1, temperature: 3 } as const;
 
 export class Nlu {
-  constructor(readonly classifier: IntentClassifier) {}
+  constructor(
+    readonly classifier: IntentClassifier,
+    private readonly speller?: Speller,
+  ) {}
 
-  static fromDir(intentsDir: string): Nlu {
+  /**
+   * Train from intents/. `vocabulary` is every word the knowledge uses: with it, a word nobody
+   * knows is read as the known word it is most likely a typo of.
+   */
+  static fromDir(intentsDir: string, vocabulary: Iterable<string> = []): Nlu {
     const examples = examplesOf(loadIntentFiles(intentsDir));
-    return new Nlu(IntentClassifier.train(examples, { featurize: features, ...CLASSIFIER_SETTINGS }));
+    const words = [...vocabulary, ...lexiconWords(), ...examples.flatMap((e) => e.text.toLowerCase().split(/[^a-z]+/))];
+    const speller = new Speller(words);
+    const correct = (w: string) => speller.correct(w);
+    const classifier = IntentClassifier.train(examples, { featurize: (t) => features(t, correct), ...CLASSIFIER_SETTINGS });
+    return new Nlu(classifier, speller);
   }
+
+  private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
 
   understand(raw: string): Understanding {
     const text = normalise(raw);
@@ -49,7 +63,7 @@ export class Nlu {
       text,
       codes,
       guidanceIds,
-      terms: analyse(rest),
+      terms: analyse(rest, { correct: this.correct }),
       classification,
       intent: classification.label as Intent | null,
       confidence: classification.confidence,

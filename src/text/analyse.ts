@@ -26,11 +26,15 @@ export interface Term {
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
 
-export function words(text: string): Word[] {
+/** Turns a lower-case word into the word meant (typo repair); identity by default. */
+export type Corrector = (lower: string) => string;
+
+export function words(text: string, correct?: Corrector): Word[] {
   const out: Word[] = [];
   for (const m of text.matchAll(WORD)) {
     const raw = m[0];
-    const lower = raw.toLowerCase().replace(/'/g, '');
+    const typed = raw.toLowerCase().replace(/'/g, '');
+    const lower = correct && !STOP.has(typed) ? correct(typed) : typed;
     out.push({
       lower,
       stem: stem(lower),
@@ -40,6 +44,15 @@ export function words(text: string): Word[] {
     });
   }
   return out;
+}
+
+/** Every word the lexicon knows, for the speller's vocabulary. */
+export function lexiconWords(): string[] {
+  return CONCEPTS.flatMap((c) => [c.id, ...c.forms, ...(c.upper ?? [])]).flatMap((f) => f.toLowerCase().split(/[^a-z]+/)).filter(Boolean);
+}
+
+export function isStopword(word: string): boolean {
+  return STOP.has(word);
 }
 
 /** English function words, and words every coding question has, which say nothing about the procedure. */
@@ -107,11 +120,12 @@ function conceptTerms(concept: Concept, start: number, end: number, out: Term[],
 export interface AnalyseOptions {
   /** Keep function words and generic coding words (as `s:` terms). */
   keepStop?: boolean;
+  correct?: Corrector;
 }
 
 /** Terms in reading order; a concept written several times appears each time. */
 export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
-  const ws = words(text);
+  const ws = words(text, opts.correct);
   const out: Term[] = [];
   const seen = new Set<string>();
   let i = 0;

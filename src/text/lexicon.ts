@@ -57,7 +57,7 @@ export const CONCEPTS: Concept[] = [
   { id: 'thyroidectomy', category: 'procedure', forms: ['thyroidectomy', 'hemithyroidectomy'], implies: ['thyroid', 'resection'] },
   { id: 'parathyroidectomy', category: 'procedure', forms: ['parathyroidectomy'], implies: ['parathyroid', 'resection'] },
   { id: 'necrosectomy', category: 'procedure', forms: ['necrosectomy', 'debridement'] },
-  { id: 'colonography', category: 'procedure', forms: ['colonography', 'virtual colonoscopy', 'ct colonography', 'ctc'], implies: ['colon'] },
+  { id: 'colonography', category: 'procedure', forms: ['colonography', 'virtual colonoscopy', 'ct colonography', 'ctc'], implies: ['colon', 'ct'] },
   { id: 'keratectomy', category: 'procedure', forms: ['keratectomy', 'prk', 'photorefractive keratectomy'], implies: ['cornea'] },
   { id: 'keratomileusis', category: 'procedure', forms: ['keratomileusis', 'lasik', 'lasek'], implies: ['cornea'] },
   { id: 'keratoplasty', category: 'procedure', forms: ['keratoplasty', 'corneal graft', 'dsaek', 'dmek'], implies: ['cornea', 'transplant'] },

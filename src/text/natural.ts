@@ -30,6 +30,15 @@ const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifie
   smoothing?: number,
 ) => NaturalBayes;
 
+const distance = require('natural/lib/natural/distance/levenshtein_distance.js') as {
+  DamerauLevenshteinDistance(a: string, b: string): number;
+};
+
+/** Edits (insert, delete, substitute, swap neighbours) between two words. */
+export function editDistance(a: string, b: string): number {
+  return distance.DamerauLevenshteinDistance(a, b);
+}
+
 const stemCache = new Map<string, string>();
 
 export function stem(token: string): string {

@@ -1,6 +1,7 @@
 // how_to_code: the codes for a procedure, grouped and labelled, with its rules and citations.
 
 import type { CodeItem } from '../../knowledge/schema.js';
+import { analyse } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import { chooseGroup, hasTopic, resolveGuidance, type Turn } from '../turn.js';
 import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
@@ -22,6 +23,16 @@ export function howToCode(turn: Turn): void {
     d.notice(
       `${e.id} gives no codes for a ${termList(choice.unmatched)} approach. The codes below are the ones it does give; do not use them for a different approach without checking with the NHS Classifications Service.`,
     );
+  }
+
+  // A guidance about one approach ("Single-port laparoscopic ...") answers a question that did not say it.
+  const askedKeys = new Set(u.terms.map((t) => t.key));
+  const titleApproach = analyse(e.title.text).filter(
+    (t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !askedKeys.has(t.key),
+  );
+  if (titleApproach.length > 0 && choice.unmatched.length === 0) {
+    const words = titleApproach.map((t) => e.title.text.slice(t.start, t.end).toLowerCase());
+    d.notice(`${e.id} is about the ${words.join(', ')} procedure: check that this is the procedure that was performed.`);
   }
 
   const asksDiagnosis = u.terms.some((t) => t.concept?.id === 'diagnosis');

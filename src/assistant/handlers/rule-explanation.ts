@@ -2,7 +2,7 @@
 
 import { covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
-import type { Rule } from '../../knowledge/schema.js';
+import type { CodeItem, Rule } from '../../knowledge/schema.js';
 import { keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import { hasTopic, type Turn } from '../turn.js';
@@ -15,6 +15,21 @@ interface Candidate {
 }
 
 const EXPLAINED = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction', 'advice']);
+
+const itemRules = new WeakMap<LoadedEntry, Rule[]>();
+/** A listed code with a condition ("Y89.- Brachytherapy (where necessary)") is a rule too. */
+function qualifiedItems(le: LoadedEntry): Rule[] {
+  let rules = itemRules.get(le);
+  if (!rules) {
+    rules = le.entry.groups.flatMap((g) =>
+      g.items
+        .filter((i): i is CodeItem => i.type === 'code' && i.qualifier !== null)
+        .map((i) => ({ kind: 'additional' as const, text: le.page.slice(i.start, i.end), start: i.start, end: i.end, codes: [i], truncated: false })),
+    );
+    itemRules.set(le, rules);
+  }
+  return rules;
+}
 
 const plainText = new WeakMap<Rule, string>();
 /** A rule's wording without layout or its "Note:" label, to spot the same rule on other pages. */
@@ -53,7 +68,7 @@ export function ruleExplanation(turn: Turn): void {
   const candidates: Candidate[] = [];
   for (const le of kb.entries) {
     if (u.guidanceIds.length > 0 && !u.guidanceIds.includes(le.entry.id)) continue;
-    for (const rule of le.entry.rules) {
+    for (const rule of [...le.entry.rules, ...qualifiedItems(le)]) {
       if (!EXPLAINED.has(rule.kind)) continue;
       let score = 0;
       for (const c of codes) if (mentions(rule, c)) score += 3;
@@ -65,10 +80,19 @@ export function ruleExplanation(turn: Turn): void {
       if (score > 0) candidates.push({ le, rule, score });
     }
   }
-  candidates.sort((a, b) => b.score - a.score || Number(a.le.entry.id.slice(3)) - Number(b.le.entry.id.slice(3)) || a.rule.start - b.rule.start);
+  // Between equally good rules, the wording most guidance shares is the general rule.
+  const shared = new Map<string, number>();
+  for (const c of candidates) shared.set(plain(c.rule), (shared.get(plain(c.rule)) ?? 0) + 1);
+  candidates.sort(
+    (a, b) =>
+      b.score - a.score ||
+      shared.get(plain(b.rule))! - shared.get(plain(a.rule))! ||
+      Number(a.le.entry.id.slice(3)) - Number(b.le.entry.id.slice(3)) ||
+      a.rule.start - b.rule.start,
+  );
   const best = candidates[0];
-  // A rule must meet the question on a code it asks about, or on more than one word.
-  const strongEnough = best && (codes.length === 0 || codes.some((c) => mentions(best.rule, c))) && best.score >= 2;
+  // A rule must meet the question on a code it asks about, or on what the question names.
+  const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
   if (!best || !strongEnough) {
     d.answered = false;
     d.title = 'No rule found';
