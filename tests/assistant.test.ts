@@ -85,6 +85,27 @@ describe('how to code', () => {
   });
 });
 
+describe('questions as coders type them', () => {
+  it('repairs typos against the words the guidance uses', () => {
+    const r = ask('radiofrequncy ablation liver metastases codes');
+    expect(r.guidance[0]).toBe('IPG327');
+    expect(codes(r)).toContain('J12.4');
+  });
+
+  it('does not answer a plain procedure from guidance about an imaging-specific one', () => {
+    const plain = ask('how do I code a colonoscopy');
+    expect(plain.answered).toBe(false);
+    expect(plain.codes).toEqual([]);
+    expect(ask('CT colonography codes').guidance[0]).toBe('IPG129');
+  });
+
+  it('says when the guidance is about one approach the question did not name', () => {
+    const r = ask('mitral valve annuloplasty codes');
+    expect(r.guidance[0]).toBe('IPG352');
+    expect(r.notices.join(' ')).toMatch(/IPG352 is about the percutaneous procedure/);
+  });
+});
+
 describe('code lookup', () => {
   it('gives a code title as the NICE text writes it, with every guidance that uses it', () => {
     const r = ask('what is J12.7');
@@ -139,6 +160,15 @@ describe('rule explanation', () => {
     const r = ask('why do I have to add a C18 code as well as C78.7 for RFA of colorectal liver mets');
     expect(r.guidance[0]).toBe('IPG327');
     expect(codes(r)).toEqual(expect.arrayContaining(['C78.7', 'C18.-']));
+  });
+});
+
+describe('rules from conditions on listed codes', () => {
+  it('explains a code the list gives only "where necessary"', () => {
+    const r = ask('do I always need the Y89 code for SIRT for colorectal liver mets');
+    expect(r.intent).toBe('rule_explanation');
+    expect(r.guidance[0]).toBe('IPG401');
+    expect(r.blocks.some((b) => b.type === 'rule' && /Y89\.- Brachytherapy \(where necessary\)/.test(b.text))).toBe(true);
   });
 });
 

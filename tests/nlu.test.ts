@@ -8,6 +8,7 @@ import { examplesOf, loadIntentFiles } from '../src/nlu/intents.js';
 import { Nlu } from '../src/nlu/understand.js';
 import { analyse } from '../src/text/analyse.js';
 import { normalise } from '../src/text/normalise.js';
+import { Speller } from '../src/text/spell.js';
 import { FIXTURES, INTENTS } from './helpers.js';
 
 const keys = (text: string) => analyse(text).map((t) => t.key);
@@ -38,6 +39,20 @@ describe('term extraction', () => {
     expect(normalise('  J12\u200b.4\u00a0\u2018perc\u2019 RFA\u0000 ')).toBe("J12.4 'perc' RFA");
     expect(normalise('\ud800 lone')).toBe('lone');
     expect(normalise('ＲＦＡ')).toBe('RFA');
+  });
+});
+
+describe('typo repair', () => {
+  const speller = new Speller(['radiofrequency', 'ablation', 'metastases', 'liver', 'image']);
+  it('corrects a word to the nearest known one within a small distance', () => {
+    expect(speller.correct('radiofrequncy')).toBe('radiofrequency');
+    expect(speller.correct('metastsaes')).toBe('metastases');
+    expect(speller.correct('imaeg')).toBe('image');
+  });
+  it('leaves known, short and far-off words alone', () => {
+    expect(speller.correct('liver')).toBe('liver');
+    expect(speller.correct('lvr')).toBe('lvr');
+    expect(speller.correct('arthroscopy')).toBe('arthroscopy');
   });
 });
 
