@@ -8,7 +8,8 @@ import { Knowledge } from '../src/knowledge/kb.js';
 import { KnowledgeError, loadKnowledgeFiles } from '../src/knowledge/load.js';
 import { PageError } from '../src/knowledge/parse.js';
 import { importPages } from '../src/knowledge/store.js';
-import { KNOWLEDGE, knowledgeCopy } from './helpers.js';
+import { Assistant } from '../src/assistant/assistant.js';
+import { FIXTURES, KNOWLEDGE, knowledgeCopy } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -165,6 +166,23 @@ describe('codebot import', () => {
     expect(() => importPages(dir, [sample, bad])).toThrow(PageError);
     expect(snapshot(dir)).toEqual(before);
     expect(readdirSync(path.join(dir, 'entries')).some((n) => n.endsWith('.tmp'))).toBe(false);
+  });
+
+  it('reads a page laid out in ways the shipped pages are not, and answers from it', async () => {
+    // A made-up page (IPG999 does not exist): bullets, dash separators, an "OPCS-4.7 codes" heading.
+    const dir = copy();
+    const [r] = importPages(dir, [path.join(FIXTURES, 'synthetic-ipg999.txt')]);
+    expect(r).toMatchObject({ id: 'IPG999', replaced: false, complete: true });
+    const e = Knowledge.load(dir).get('IPG999')!.entry;
+    expect(e.version).toBe('OPCS-4.7');
+    expect(e.groups[0]!.items.map((i) => (i.type === 'code' ? [i.code, i.title] : []))).toEqual([
+      ['M10.4', 'Percutaneous cryotherapy of lesion of kidney'],
+      ['Y53.-', 'Approach to organ under image control'],
+    ]);
+    const a = Assistant.create({ knowledgeDir: dir });
+    const reply = a.answer('how do I code perc cryoablation of a kidney tumour?').reply;
+    expect(reply.guidance).toEqual(['IPG999']);
+    expect(reply.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['M10.4', 'Y53.-', 'Y53.9', 'C64.X']));
   });
 
   it('refuses a truncated or binary file', () => {

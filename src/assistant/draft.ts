@@ -136,7 +136,8 @@ export class ReplyDraft {
         if (seen.has(c.guidance)) continue;
         seen.add(c.guidance);
         const e = this.kb.get(c.guidance)!.entry;
-        lines.push(`  ${e.id} ${tidy(e.title.text)}, ${c.section}: ${c.url}`);
+        const title = tidy(e.title.text);
+        lines.push(`  ${e.id} ${title.charAt(0).toUpperCase()}${title.slice(1)}, ${c.section}: ${c.url}`);
       }
     }
     if (this.suggestions.length > 0) {

@@ -91,7 +91,7 @@ export function parseHeader(text: string): Header | null {
 }
 
 const CODING_HEADING =
-  /^[ \t]*(?:•[ \t]*)?((?:OPCS[- ]?4(?:\.\d+)?[ \t]+Code\(s\)|Coding recommendations?|Clinical coding)[ \t]*:?)[ \t]*$/im;
+  /^[ \t]*(?:•[ \t]*)?((?:OPCS[- ]?4(?:\.\d+)?(?:[ \t]+and[ \t]+ICD[- ]?10)?[ \t]+(?:Code\(s\)|codes?)|Coding recommendations?|Clinical coding)[ \t]*:?)[ \t]*$/im;
 
 /** Lines that close the coding section: the next page section or NICE boilerplate. */
 const SECTION_END =
@@ -142,7 +142,7 @@ function titleAfter(text: string, from: number, limit: number, scopeEnd: number)
   const cut = Math.min(stop ? stop.index : scope.length, limit - pos);
   const raw = scope.slice(0, Math.max(0, cut));
   const title = raw.trim().replace(/\.$/, '').trim();
-  if (title.length === 0 || /^[-–(),;:]/.test(title)) return { title: null, end: from };
+  if (title.length === 0 || /^[-–—(),;:]/.test(title)) return { title: null, end: from };
   return { title, end: pos + raw.trimEnd().length };
 }
 
@@ -292,7 +292,8 @@ function parseCodeLine(text: string, line: Line, groupItems: number): CodeItem[]
       qualifier = q[1]!;
       body = body.slice(0, q.index);
     }
-    const title = body.trim().replace(/\.$/, '').trim();
+    // "J12.4 - Percutaneous ..." and "J12.4: Percutaneous ...": the separator is not the title.
+    const title = body.trim().replace(/^[-–—:]\s+/, '').replace(/\.$/, '').trim();
     const item: CodeItem = {
       type: 'code',
       code: m.code,
@@ -443,7 +444,12 @@ export function parsePage(text: string, file: string): ParsedPage {
     return g;
   };
 
-  for (const line of section) {
+  for (const raw of section) {
+    // A bulleted code line ("• J12.4 ...") is a code line; other bullets continue a note.
+    const bullet = /^[•·*-][ \t]+/.exec(raw.text);
+    const line = bullet && findPageCodes(text, raw.start + bullet[0].length, raw.end)[0]?.start === raw.start + bullet[0].length
+      ? { ...raw, text: raw.text.slice(bullet[0].length), start: raw.start + bullet[0].length }
+      : raw;
     if (line.blank) {
       blanks++;
       continue;

@@ -57,7 +57,7 @@ export function howToCode(turn: Turn): void {
     const others = e.groups.map((g, i) => (i === choice.index ? null : heading(g))).filter((h): h is string => h !== null);
     if (others.length > 0) {
       d.text(`${e.id} also gives codes for: ${others.join('; ')}.`);
-      for (const o of others.slice(0, 2)) d.suggest(`And for ${o.charAt(0).toLowerCase()}${o.slice(1)}?`);
+      for (const o of others.slice(0, 2)) d.suggest(`And the ${o.charAt(0).toLowerCase()}${o.slice(1)}?`);
     }
   }
   if (d.codes.some((c) => c.code.startsWith('Y53'))) d.suggest('Why do I need a Y53 code?');
