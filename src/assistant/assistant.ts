@@ -108,8 +108,8 @@ export class Assistant {
   }
 
   private decide(u: Understanding, state: ConversationState): { intent: Intent; confidence: number; fallback: boolean } {
-    let intent: Intent = u.intent ?? 'out_of_scope';
-    let confidence = u.confidence;
+    const intent: Intent = u.intent ?? 'out_of_scope';
+    const confidence = u.confidence;
     const domain =
       u.codes.length > 0 ||
       u.guidanceIds.length > 0 ||
@@ -118,7 +118,8 @@ export class Assistant {
     const conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
     if (!domain && !conversational && !(state.guidance && u.text.split(' ').length <= 4)) {
-      return { intent: 'out_of_scope', confidence: Math.max(confidence, 0.5), fallback: false };
+      const p = u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0;
+      return { intent: 'out_of_scope', confidence: p, fallback: false };
     }
     if (u.intent === null) return { intent: domain ? 'how_to_code' : 'out_of_scope', confidence: 0, fallback: true };
     if (confidence < this.threshold) return { intent, confidence, fallback: true };
