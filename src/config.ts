@@ -1,0 +1,131 @@
+// All configuration comes from environment variables (and an optional .env), validated once.
+// Errors name the variable, never echo a secret's value.
+
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const port = z.coerce
+  .number({ message: 'must be a whole number from 0 to 65535' })
+  .int('must be a whole number from 0 to 65535')
+  .min(0, 'must be a whole number from 0 to 65535')
+  .max(65535, 'must be a whole number from 0 to 65535');
+const positive = (max: number) => z.coerce.number({ message: 'must be a number' }).int('must be a whole number').min(1).max(max);
+const optional = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v === '' ? undefined : v));
+
+export const EnvSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test'], { message: 'must be development, production or test' }).default('development'),
+  PORT: port.default(3978),
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { message: 'must be fatal, error, warn, info, debug, trace or silent' }).default('info'),
+  MicrosoftAppId: optional,
+  MicrosoftAppPassword: optional,
+  MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
+  MicrosoftAppTenantId: optional,
+  SLACK_SIGNING_SECRET: optional,
+  SLACK_BOT_TOKEN: optional,
+  CODEBOT_KNOWLEDGE: optional,
+  CODEBOT_WEBCHAT: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
+  CODEBOT_MAX_QUESTION_LENGTH: positive(100_000).default(2000),
+  CODEBOT_SHUTDOWN_TIMEOUT_MS: positive(120_000).default(10_000),
+});
+export type Env = z.infer<typeof EnvSchema>;
+
+/** Variables whose values must never reach a log line or an error message. */
+export const SECRET_VARIABLES = ['MicrosoftAppPassword', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'] as const;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  port: number;
+  host: string;
+  logLevel: Env['LOG_LEVEL'];
+  knowledgeDir: string | undefined;
+  maxQuestionLength: number;
+  shutdownTimeoutMs: number;
+  botFramework: {
+    /** Local mode: no app id, requests are not authenticated. */
+    local: boolean;
+    appId: string | undefined;
+    appPassword: string | undefined;
+    appType: Env['MicrosoftAppType'];
+    tenantId: string | undefined;
+  };
+  slack: { enabled: boolean; reason: string; signingSecret?: string; botToken?: string };
+  webchat: { enabled: boolean; reason: string };
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function check(env: Env): void {
+  const bf = env.MicrosoftAppId !== undefined;
+  if (bf && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
+    throw new ConfigError('MicrosoftAppPassword: required when MicrosoftAppId is set');
+  }
+  if (bf && env.MicrosoftAppType === 'SingleTenant' && !env.MicrosoftAppTenantId) {
+    throw new ConfigError('MicrosoftAppTenantId: required when MicrosoftAppType is SingleTenant');
+  }
+  if (!bf && env.MicrosoftAppPassword) throw new ConfigError('MicrosoftAppId: required when MicrosoftAppPassword is set');
+  if (env.NODE_ENV === 'production' && !bf) {
+    throw new ConfigError('MicrosoftAppId: required in production (NODE_ENV=production); without it the Bot Framework endpoint would accept anyone');
+  }
+  if ((env.SLACK_SIGNING_SECRET === undefined) !== (env.SLACK_BOT_TOKEN === undefined)) {
+    throw new ConfigError(`${env.SLACK_SIGNING_SECRET ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET'}: required when the other Slack setting is set`);
+  }
+}
+
+/** Read the environment (and `.env` in the working directory, if there is one). */
+export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = path.resolve('.env')): Config {
+  if (source === process.env && existsSync(dotenv)) {
+    try {
+      // Values already in the environment win over the file.
+      process.loadEnvFile(dotenv);
+    } catch (err) {
+      throw new ConfigError(`.env: cannot be read (${(err as Error).message})`);
+    }
+  }
+  const parsed = EnvSchema.safeParse(source);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const secret = (SECRET_VARIABLES as readonly string[]).includes(name);
+    const value = source[name];
+    const shown = secret || value === undefined ? '' : ` (got "${value.slice(0, 40)}")`;
+    throw new ConfigError(`${name}: ${issue.message}${shown}`);
+  }
+  const env = parsed.data;
+  check(env);
+  const local = env.MicrosoftAppId === undefined;
+  const slackOn = env.SLACK_SIGNING_SECRET !== undefined && env.SLACK_BOT_TOKEN !== undefined;
+  const webchatOn = env.CODEBOT_WEBCHAT === 'on' || (env.CODEBOT_WEBCHAT === 'auto' && env.NODE_ENV !== 'production');
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    host: env.HOST,
+    logLevel: env.LOG_LEVEL,
+    knowledgeDir: env.CODEBOT_KNOWLEDGE,
+    maxQuestionLength: env.CODEBOT_MAX_QUESTION_LENGTH,
+    shutdownTimeoutMs: env.CODEBOT_SHUTDOWN_TIMEOUT_MS,
+    botFramework: {
+      local,
+      appId: env.MicrosoftAppId,
+      appPassword: env.MicrosoftAppPassword,
+      appType: env.MicrosoftAppType,
+      tenantId: env.MicrosoftAppTenantId,
+    },
+    slack: slackOn
+      ? { enabled: true, reason: '', signingSecret: env.SLACK_SIGNING_SECRET!, botToken: env.SLACK_BOT_TOKEN! }
+      : { enabled: false, reason: 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set' },
+    webchat: webchatOn
+      ? { enabled: true, reason: '' }
+      : { enabled: false, reason: env.CODEBOT_WEBCHAT === 'off' ? 'CODEBOT_WEBCHAT=off' : 'off in production unless CODEBOT_WEBCHAT=on' },
+  };
+}

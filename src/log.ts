@@ -1,0 +1,39 @@
+// Structured JSON logs (pino); readable lines when a person is watching a terminal.
+
+import { createRequire } from 'node:module';
+import pino, { type Logger } from 'pino';
+
+export type { Logger };
+
+/** Fields that could carry a secret or a token, wherever they appear in a log object. */
+export const REDACT = [
+  'authorization',
+  '*.authorization',
+  'headers.authorization',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  '*.MicrosoftAppPassword',
+  'MicrosoftAppPassword',
+  'appPassword',
+  '*.appPassword',
+  'token',
+  '*.token',
+  'signingSecret',
+  '*.signingSecret',
+  'botToken',
+  '*.botToken',
+];
+
+export function createLogger(level: string, pretty = process.stdout.isTTY === true): Logger {
+  const options = { level, base: { service: 'codebot' }, redact: { paths: REDACT, censor: '[redacted]' } };
+  if (pretty) {
+    try {
+      // pino-pretty is optional at run time: without it the logs stay JSON.
+      createRequire(import.meta.url).resolve('pino-pretty');
+      return pino({ ...options, transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname,service' } } });
+    } catch {
+      // fall through to JSON
+    }
+  }
+  return pino(options);
+}

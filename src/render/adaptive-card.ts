@@ -1,0 +1,150 @@
+// Reply -> Adaptive Card 1.5, as Teams and Web Chat show it. Limits live here, beside the code
+// that must respect them: Teams refuses messages over about 28 KB.
+
+import type { Block, Reply, ReplyCode } from '../assistant/reply.js';
+
+export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
+/** Stay well inside Teams' ~28 KB message limit, leaving room for the activity around the card. */
+export const MAX_CARD_BYTES = 24_000;
+
+export type CardElement = Record<string, unknown>;
+export interface AdaptiveCard {
+  type: 'AdaptiveCard';
+  $schema: string;
+  version: '1.5';
+  body: CardElement[];
+  actions: CardElement[];
+  fallbackText: string;
+}
+
+/** Data a card button sends back; the bot reads it from `activity.value`. */
+export type ButtonData = { codebot: 'ask'; question: string } | { codebot: 'feedback'; helpful: boolean; intent: string; guidance: string[] };
+
+/** Markdown and mention syntax in user or knowledge text is shown as text, never followed. */
+export function escapeCardText(text: string): string {
+  return text
+    .replace(/[\\`*_~[\]()#|]/g, (c) => `\\${c}`)
+    .replace(/</g, '‹')
+    .replace(/>/g, '›')
+    .replace(/^(\s*)([-+]|\d+\.)(\s)/gm, '$1\\$2$3');
+}
+
+function textBlock(text: string, extra: CardElement = {}): CardElement {
+  return { type: 'TextBlock', text: escapeCardText(text), wrap: true, ...extra };
+}
+
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+interface Limits {
+  codes: number;
+  rules: number;
+  quote: number;
+  text: number;
+}
+
+const ROOMY: Limits = { codes: 30, rules: 6, quote: 600, text: 1500 };
+const TIGHT: Limits = { codes: 12, rules: 3, quote: 240, text: 600 };
+const MINIMAL: Limits = { codes: 5, rules: 1, quote: 120, text: 300 };
+
+function facts(codes: ReplyCode[], limit: number): CardElement[] {
+  const shown = codes.slice(0, limit).map((c) => ({
+    title: escapeCardText(c.code),
+    value: escapeCardText(`${c.title ?? '(no title in the guidance text)'} · ${c.role}${c.guidance ? ` · ${c.guidance}` : ''}`),
+  }));
+  const out: CardElement[] = [{ type: 'FactSet', facts: shown }];
+  if (codes.length > limit) out.push(textBlock(`...and ${codes.length - limit} more`, { isSubtle: true, spacing: 'None' }));
+  return out;
+}
+
+function blockElements(blocks: Block[], limits: Limits): CardElement[] {
+  const out: CardElement[] = [];
+  let rules = 0;
+  let hiddenRules = 0;
+  for (const b of blocks) {
+    if (b.type === 'text') out.push(textBlock(cut(b.text, limits.text)));
+    else if (b.type === 'notice') out.push(textBlock(cut(b.text, limits.text), { color: 'Warning' }));
+    else if (b.type === 'codes') {
+      out.push(textBlock(b.label, { weight: 'Bolder', spacing: 'Medium' }));
+      out.push(...facts(b.codes, limits.codes));
+    } else if (rules < limits.rules) {
+      if (rules === 0) out.push(textBlock('What the guidance says', { weight: 'Bolder', spacing: 'Medium' }));
+      out.push(textBlock(`“${cut(b.text, limits.quote)}” (${b.guidance})`, { isSubtle: true }));
+      rules++;
+    } else hiddenRules++;
+  }
+  if (hiddenRules > 0) out.push(textBlock(`...and ${hiddenRules} more`, { isSubtle: true }));
+  return out;
+}
+
+function build(reply: Reply, limits: Limits): AdaptiveCard {
+  const body: CardElement[] = [];
+  if (reply.title) body.push(textBlock(reply.title, { size: 'Medium', weight: 'Bolder' }));
+  for (const n of reply.notices) {
+    body.push({ type: 'Container', style: 'warning', items: [textBlock(cut(n, limits.text))] });
+  }
+  if (reply.check) {
+    body.push({
+      type: 'FactSet',
+      facts: reply.check.slice(0, limits.codes).map((c) => ({
+        title: escapeCardText(`${c.code} ${c.verdict.replace(/_/g, ' ')}`),
+        value: escapeCardText(cut(c.note, limits.text)),
+      })),
+    });
+  }
+  body.push(...blockElements(reply.blocks, limits));
+  const actions: CardElement[] = [];
+  if (reply.clarify) {
+    body.push(textBlock(reply.clarify.question, { weight: 'Bolder' }));
+    for (const o of reply.clarify.options) actions.push(submit(cut(o.label, 80), { codebot: 'ask', question: o.value }));
+  }
+  const cited = new Map<string, { section: string; quote: string; url: string }>();
+  for (const c of reply.citations) if (!cited.has(c.guidance)) cited.set(c.guidance, c);
+  if (cited.size > 0) {
+    const items: CardElement[] = [];
+    for (const [id, c] of cited) {
+      items.push(textBlock(`Source: NICE ${id}, ${c.section}`, { weight: 'Bolder', size: 'Small' }));
+      items.push(textBlock(`“${cut(c.quote.replace(/\s+/g, ' ').trim(), limits.quote)}”`, { size: 'Small', isSubtle: true, spacing: 'None' }));
+    }
+    body.push({ type: 'Container', separator: true, spacing: 'Medium', items });
+    for (const [id, c] of [...cited].slice(0, 3)) actions.push({ type: 'Action.OpenUrl', title: `Open ${id}`, url: c.url });
+  }
+  const footer = reply.text.split('\n').filter((l) => /^Classification versions|definitive source/.test(l));
+  if (footer.length > 0) body.push(textBlock(footer.join(' '), { size: 'Small', isSubtle: true, separator: true }));
+  for (const s of reply.suggestions) actions.push(submit(cut(s, 60), { codebot: 'ask', question: s }));
+  if (reply.answered) {
+    actions.push(submit('Helpful', { codebot: 'feedback', helpful: true, intent: reply.intent, guidance: reply.guidance }));
+    actions.push(submit('Not helpful', { codebot: 'feedback', helpful: false, intent: reply.intent, guidance: reply.guidance }));
+  }
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    actions,
+    fallbackText: cut(reply.text, limits.text * 4),
+  };
+}
+
+function submit(title: string, data: ButtonData): CardElement {
+  // messageBack makes Teams show the question as the user's own message when a button asks it.
+  const msteams = data.codebot === 'ask' ? { type: 'messageBack', text: data.question, displayText: data.question } : undefined;
+  return { type: 'Action.Submit', title, data: msteams ? { ...data, msteams } : data };
+}
+
+export function cardSize(card: AdaptiveCard): number {
+  return Buffer.byteLength(JSON.stringify(card), 'utf8');
+}
+
+/** The card for a reply, cut down step by step until it fits. */
+export function renderCard(reply: Reply): AdaptiveCard {
+  for (const limits of [ROOMY, TIGHT, MINIMAL]) {
+    const card = build(reply, limits);
+    if (cardSize(card) <= MAX_CARD_BYTES) return card;
+  }
+  const card = build(reply, MINIMAL);
+  card.body = card.body.slice(0, 6);
+  card.body.push(textBlock('...and more: the answer was too long to show here.', { isSubtle: true }));
+  return card;
+}

@@ -1,0 +1,145 @@
+// The one HTTP server: the Bot Framework endpoint, the local web chat and its Direct Line
+// endpoint, health and readiness. Surfaces mount here; none of them knows about the others.
+
+import { randomUUID } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import type { Assistant } from '../assistant/assistant.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { CodebotAdapter } from '../platforms/botframework/adapter.js';
+import { CodebotBot } from '../platforms/botframework/bot.js';
+import { directLineRouter } from '../platforms/botframework/directline.js';
+import { findWebChatBundle, webChatPage } from '../platforms/webchat/page.js';
+import { EXAMPLES } from '../assistant/handlers/conversation.js';
+
+export interface Surface {
+  name: string;
+  path: string;
+  enabled: boolean;
+  note: string;
+}
+
+export interface App {
+  app: Express;
+  surfaces: Surface[];
+  /** Requests being served now, for a graceful stop. */
+  inFlight(): number;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
+
+export function createApp(config: Config, assistant: Assistant, log: Logger): App {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  let inFlight = 0;
+
+  // A request id on every request and every log line about it; the caller's id when it sends a sane one.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const given = req.get('x-request-id');
+    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
+    res.locals.log = log.child({ req: id });
+    res.setHeader('x-request-id', id);
+    const started = performance.now();
+    inFlight++;
+    let done = false;
+    const finish = () => {
+      if (done) return;
+      done = true;
+      inFlight--;
+      (res.locals.log as Logger).info(
+        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 },
+        'request',
+      );
+    };
+    res.on('finish', finish);
+    res.on('close', finish);
+    next();
+  });
+
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
+  });
+
+  app.get('/readyz', (_req, res) => {
+    const knowledge = { ok: assistant.kb.entries.length > 0, entries: assistant.kb.entries.length, hash: assistant.kb.hash };
+    const classifier = { ok: assistant.nlu.classifier.intents.length > 0, intents: assistant.nlu.classifier.intents.length };
+    const ready = knowledge.ok && classifier.ok;
+    res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier } });
+  });
+
+  const adapter = new CodebotAdapter(config.botFramework, log.child({ surface: 'botframework' }));
+  const bot = new CodebotBot(assistant, log.child({ surface: 'botframework' }));
+
+  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
+    try {
+      if (!req.is('application/json')) {
+        return void res.status(415).json({ error: 'expected application/json' });
+      }
+      const activity = req.body as Partial<Activity> | undefined;
+      if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') {
+        (res.locals.log as Logger).warn('Bot Framework request without an activity type');
+        return void res.status(400).json({ error: 'body must be a Bot Framework activity with a type' });
+      }
+      await adapter.process(req, res, (ctx) => bot.run(ctx));
+    } catch (err) {
+      next(err);
+    }
+  });
+
+  const surfaces: Surface[] = [
+    {
+      name: 'Bot Framework (Teams, Web Chat)',
+      path: '/api/messages',
+      enabled: true,
+      note: config.botFramework.local
+        ? 'LOCAL MODE: no MicrosoftAppId, so requests are not authenticated; set MicrosoftAppId and MicrosoftAppPassword for Teams'
+        : `authenticated as app ${config.botFramework.appId}`,
+    },
+    { name: 'Slack', path: '/slack/events', enabled: false, note: config.slack.enabled ? 'configured, but the Slack surface is not built yet' : config.slack.reason },
+  ];
+
+  const bundle = findWebChatBundle();
+  const webchat = config.webchat.enabled && 'file' in bundle;
+  surfaces.push({
+    name: 'Local web chat',
+    path: '/',
+    enabled: webchat,
+    note: !config.webchat.enabled ? config.webchat.reason : 'missing' in bundle ? bundle.missing : 'a local test chat through the Bot Framework endpoint',
+  });
+  if (webchat && 'file' in bundle) {
+    app.use('/directline', directLineRouter({ adapter, bot, log: log.child({ surface: 'directline' }) }));
+    app.get('/webchat/webchat.js', (_req, res) => {
+      res.setHeader('cache-control', 'public, max-age=3600');
+      res.sendFile(bundle.file);
+    });
+    const page = webChatPage({ entries: assistant.kb.entries.length, hash: assistant.kb.hash, examples: EXAMPLES.slice(0, 3) });
+    app.get('/', (_req, res) => {
+      res.type('html').send(page);
+    });
+    app.get('/favicon.ico', (_req, res) => {
+      res.status(204).end();
+    });
+  }
+
+  app.use((req, res) => {
+    res.status(404).json({ error: `no such endpoint: ${req.method} ${req.path}` });
+  });
+
+  // Bad bodies get a 4xx and a log line; anything else a 500 with a reference, never a crash.
+  app.use((err: Error & { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const l = (res.locals.log as Logger | undefined) ?? log;
+    const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status < 500) {
+      l.warn({ status, type: err.type }, 'bad request');
+      if (!res.headersSent) res.status(status).json({ error: err.type === 'entity.too.large' ? 'body too large' : 'malformed request body' });
+      return;
+    }
+    const ref = randomUUID().slice(0, 8);
+    l.error({ ref, err: { message: err.message, stack: err.stack } }, 'request failed');
+    if (!res.headersSent) res.status(500).json({ error: `internal error, reference ${ref}` });
+  });
+
+  return { app, surfaces, inFlight: () => inFlight };
+}

@@ -1,0 +1,73 @@
+// `npm start`: configuration, knowledge and classifier once, then the server, until a signal.
+
+import type { AddressInfo } from 'node:net';
+import { Assistant } from '../assistant/assistant.js';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { KnowledgeError } from '../knowledge/load.js';
+import { PageError } from '../knowledge/parse.js';
+import { createLogger } from '../log.js';
+import { createApp } from './app.js';
+
+function fail(message: string): never {
+  process.stderr.write(`codebot: ${message}\n`);
+  process.exit(1);
+}
+
+export async function main(): Promise<void> {
+  const t0 = performance.now();
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) fail(`configuration error: ${err.message}`);
+    throw err;
+  }
+  const log = createLogger(config.logLevel);
+
+  let assistant: Assistant;
+  try {
+    assistant = Assistant.create({ knowledgeDir: config.knowledgeDir, maxQuestionLength: config.maxQuestionLength });
+  } catch (err) {
+    if (err instanceof KnowledgeError || err instanceof PageError) fail(`cannot start: ${err.message}`);
+    throw err;
+  }
+
+  const { app, surfaces, inFlight } = createApp(config, assistant, log);
+  const server = app.listen(config.port, config.host);
+  server.on('error', (err: NodeJS.ErrnoException) => {
+    fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use (set PORT)` : `cannot listen: ${err.message}`);
+  });
+  server.on('listening', () => {
+    const { port } = server.address() as AddressInfo;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const base = `http://${host}:${port}`;
+    const lines = surfaces.map((s) => `codebot: ${s.enabled ? 'on ' : 'off'} ${s.name}${s.enabled ? ` at ${base}${s.path}` : ''}: ${s.note}`);
+    lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.kb.entries.length} guidance entries; /healthz, /readyz)`);
+    process.stdout.write(`${lines.join('\n')}\n`);
+    log.info({ port, host: config.host, env: config.env, knowledge: assistant.kb.hash, startupMs: Math.round(performance.now() - t0) }, 'listening');
+  });
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal, inFlight: inFlight() }, 'stopping: no new connections, finishing requests');
+    // Keep-alive connections with nothing in flight go now; busy ones finish, up to the timeout.
+    server.close(() => {
+      log.info('stopped');
+      process.exit(0);
+    });
+    server.closeIdleConnections();
+    const idle = setInterval(() => server.closeIdleConnections(), 100);
+    idle.unref();
+    setTimeout(() => {
+      log.warn({ inFlight: inFlight() }, 'shutdown timeout: closing the remaining connections');
+      server.closeAllConnections();
+      process.exit(0);
+    }, config.shutdownTimeoutMs).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+await main();

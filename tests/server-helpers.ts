@@ -1,0 +1,85 @@
+// Starting the real server (compiled, as `npm start` runs it) on an ephemeral port.
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { ROOT } from './helpers.js';
+
+export interface Running {
+  proc: ChildProcess;
+  base: string;
+  stdout: () => string;
+  stderr: () => string;
+  exited: Promise<number | null>;
+  stop: () => Promise<number | null>;
+}
+
+const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'info' };
+
+export function startServer(env: Record<string, string> = {}): Promise<Running> {
+  const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server', 'main.js')], {
+    cwd: ROOT,
+    env: { ...BASE_ENV, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  proc.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  proc.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const exited = new Promise<number | null>((resolve) => proc.on('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}\n${err}`)), 15_000);
+    const check = () => {
+      const m = /ready at (http:\/\/[^ ]+) in/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({
+          proc,
+          base: m[1]!,
+          stdout: () => out,
+          stderr: () => err,
+          exited,
+          stop: async () => {
+            if (proc.exitCode === null) proc.kill('SIGTERM');
+            return exited;
+          },
+        });
+      }
+    };
+    proc.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      if (!/ready at/.test(out)) reject(Object.assign(new Error(`server exited with ${code}:\n${err}`), { code, stderr: err, stdout: out }));
+    });
+  });
+}
+
+/** Run the server expecting it to refuse to start; returns its exit code and output. */
+export async function failToStart(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
+  try {
+    const r = await startServer(env);
+    await r.stop();
+    throw new Error('server started but should not have');
+  } catch (e) {
+    const err = e as { code?: number | null; stderr?: string; stdout?: string };
+    if (err.stderr === undefined) throw e;
+    return { code: err.code ?? null, stderr: err.stderr, stdout: err.stdout ?? '' };
+  }
+}
+
+export async function directLineAsk(base: string, question: string | { value: unknown }): Promise<Record<string, unknown>[]> {
+  const { token } = (await (await fetch(`${base}/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string };
+  const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const conv = (await (await fetch(`${base}/directline/conversations`, { method: 'POST', headers: auth, body: '{}' })).json()) as { conversationId: string };
+  const body = typeof question === 'string' ? { type: 'message', text: question, from: { id: 'u1' } } : { type: 'message', value: question.value, from: { id: 'u1' } };
+  const post = await fetch(`${base}/directline/conversations/${conv.conversationId}/activities`, { method: 'POST', headers: auth, body: JSON.stringify(body) });
+  if (!post.ok) throw new Error(`post failed: ${post.status}`);
+  const { id } = (await post.json()) as { id: string };
+  for (let i = 0; i < 50; i++) {
+    const page = (await (await fetch(`${base}/directline/conversations/${conv.conversationId}/activities?watermark=0`, { headers: auth })).json()) as {
+      activities: Record<string, unknown>[];
+    };
+    const answers = page.activities.filter((a) => a.replyToId === id);
+    if (answers.length > 0) return answers;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('no answer arrived');
+}
