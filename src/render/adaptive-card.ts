@@ -48,12 +48,20 @@ const ROOMY: Limits = { codes: 30, rules: 6, quote: 600, text: 1500 };
 const TIGHT: Limits = { codes: 12, rules: 3, quote: 240, text: 600 };
 const MINIMAL: Limits = { codes: 5, rules: 1, quote: 120, text: 300 };
 
+/** One row per code: the code in a column that never wraps, then its title, role and guidance. */
 function facts(codes: ReplyCode[], limit: number): CardElement[] {
-  const shown = codes.slice(0, limit).map((c) => ({
-    title: escapeCardText(c.code),
-    value: escapeCardText(`${c.title ?? '(no title in the guidance text)'} · ${c.role}${c.guidance ? ` · ${c.guidance}` : ''}`),
+  const out: CardElement[] = codes.slice(0, limit).map((c, i) => ({
+    type: 'ColumnSet',
+    spacing: i === 0 ? 'Small' : 'None',
+    columns: [
+      { type: 'Column', width: '72px', items: [{ type: 'TextBlock', text: escapeCardText(c.code), wrap: false, weight: 'Bolder', fontType: 'Monospace' }] },
+      {
+        type: 'Column',
+        width: 'stretch',
+        items: [textBlock(`${c.title ?? '(no title in the guidance text)'} · ${c.role}${c.guidance ? ` · ${c.guidance}` : ''}`)],
+      },
+    ],
   }));
-  const out: CardElement[] = [{ type: 'FactSet', facts: shown }];
   if (codes.length > limit) out.push(textBlock(`...and ${codes.length - limit} more`, { isSubtle: true, spacing: 'None' }));
   return out;
 }
