@@ -9,7 +9,7 @@ import { Nlu, type Understanding } from '../nlu/understand.js';
 import { ReplyDraft } from './draft.js';
 import { codeCheck } from './handlers/code-check.js';
 import { codeLookup } from './handlers/code-lookup.js';
-import { EXAMPLES, help, outOfScope, smalltalk } from './handlers/conversation.js';
+import { exampleList, examplesFor, help, outOfScope, smalltalk } from './handlers/conversation.js';
 import { guidanceSummary } from './handlers/guidance-summary.js';
 import { howToCode } from './handlers/how-to-code.js';
 import { ruleExplanation } from './handlers/rule-explanation.js';
@@ -67,6 +67,11 @@ export class Assistant {
     return new Assistant(kb, nlu, opts);
   }
 
+  /** Example questions the loaded knowledge can answer, for welcomes and pages. */
+  examples(): string[] {
+    return exampleList(this.kb);
+  }
+
   /** Answer one message in its conversation, and remember what follow-ups need. */
   async handle(msg: InboundMessage): Promise<Reply> {
     const key = conversationKey(msg.conversation);
@@ -82,22 +87,22 @@ export class Assistant {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
       d.text(`Your message is ${question.length} characters long; I read questions of up to ${this.maxLength}. Please ask about one procedure or code at a time.`);
-      return { reply: d.finish(''), next: state };
+      return { reply: d.finish(), next: state };
     }
     const u = this.nlu.understand(question);
     if (u.text.length === 0) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Ask me a coding question';
       d.text('Your message was empty. Try one of these:');
-      for (const q of EXAMPLES.slice(0, 3)) d.suggest(q);
-      return { reply: d.finish(''), next: state };
+      for (const q of exampleList(this.kb).slice(0, 3)) d.suggest(q);
+      return { reply: d.finish(), next: state };
     }
     const intent = this.decide(u, state);
     const d = new ReplyDraft(this.kb, intent.intent, intent.confidence);
     const turn: Turn = { kb: this.kb, u, state, draft: d };
     if (intent.fallback) this.fallback(turn);
     else HANDLERS[intent.intent](turn);
-    const reply = d.finish(u.text);
+    const reply = d.finish();
     const next: ConversationState = {
       ...state,
       ...d.state,
@@ -133,17 +138,18 @@ export class Assistant {
     d.text('I could not tell what you want from that question, so I will not guess. Did you mean one of these?');
     const ranked = turn.u.classification.ranked.slice(0, 2).map((r) => r.label);
     const topic = turn.u.codes[0]?.code;
-    const suggestions: Record<string, string> = {
-      how_to_code: topic ? `How do I code a procedure that uses ${topic}?` : EXAMPLES[0]!,
-      code_lookup: topic ? `What is ${topic}?` : EXAMPLES[1]!,
-      rule_explanation: topic ? `Why is ${topic} used?` : EXAMPLES[2]!,
-      guidance_summary: EXAMPLES[3]!,
-      code_check: EXAMPLES[4]!,
-      help: 'help',
-      smalltalk: 'help',
-      out_of_scope: 'help',
+    const examples = examplesFor(this.kb);
+    const suggestions: Record<string, string | undefined> = {
+      how_to_code: examples.how_to_code,
+      code_lookup: topic ? `What is ${topic}?` : examples.code_lookup,
+      rule_explanation: topic ? `Why is ${topic} used?` : examples.rule_explanation,
+      guidance_summary: examples.guidance_summary,
+      code_check: examples.code_check,
     };
-    for (const r of ranked) d.suggest(suggestions[r]!);
+    for (const r of ranked) {
+      const s = suggestions[r];
+      if (s) d.suggest(s);
+    }
     d.suggest('help');
   }
 }

@@ -98,7 +98,7 @@ export class ReplyDraft {
     if (codes.length > 0) this.blocks.push({ type: 'codes', label, codes });
   }
 
-  finish(question: string): Reply {
+  finish(): Reply {
     const lines: string[] = [];
     if (this.title) lines.push(this.title, '');
     for (const n of this.notices) lines.push(`Note: ${n}`, '');
@@ -144,7 +144,6 @@ export class ReplyDraft {
       lines.push('', 'You could also ask:');
       for (const s of this.suggestions) lines.push(`  - ${s}`);
     }
-    void question;
     return {
       intent: this.intent,
       confidence: this.confidence,

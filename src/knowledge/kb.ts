@@ -3,7 +3,7 @@
 
 import { covers, sameCode, type CodeRef } from './codes.js';
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
-import type { CodeItem, Entry, Group, Rule, RuleCode } from './schema.js';
+import type { CodeItem, Entry, Rule, RuleCode } from './schema.js';
 import { GuidanceIndex } from './search.js';
 
 export type Where = { type: 'group'; group: number; item: number } | { type: 'rule'; rule: number };
@@ -102,19 +102,6 @@ export class Knowledge {
     const inside =
       ref.kind === 'code' ? [] : candidates.filter((o) => !sameCode(o.code, ref) && covers(ref, o.code) && o.code.kind === 'code');
     return { exact, coveredBy, inside };
-  }
-
-  /** The first title the knowledge gives a code, with where it says so. */
-  titleOf(ref: CodeRef): Occurrence | undefined {
-    return this.lookup(ref).exact.find((o) => o.code.title !== null);
-  }
-
-  groupOf(o: Occurrence): Group | undefined {
-    return o.where.type === 'group' ? this.get(o.id)?.entry.groups[o.where.group] : undefined;
-  }
-
-  ruleOf(o: Occurrence): Rule | undefined {
-    return o.where.type === 'rule' ? this.get(o.id)?.entry.rules[o.where.rule] : undefined;
   }
 
   /** Every rule that names a code of `ref` or one inside it, in guidance order. */

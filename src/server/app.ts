@@ -11,7 +11,6 @@ import { CodebotAdapter } from '../platforms/botframework/adapter.js';
 import { CodebotBot } from '../platforms/botframework/bot.js';
 import { directLineRouter } from '../platforms/botframework/directline.js';
 import { findWebChatBundle, webChatPage } from '../platforms/webchat/page.js';
-import { EXAMPLES } from '../assistant/handlers/conversation.js';
 
 export interface Surface {
   name: string;
@@ -114,7 +113,7 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
       res.setHeader('cache-control', 'public, max-age=3600');
       res.sendFile(bundle.file);
     });
-    const page = webChatPage({ entries: assistant.kb.entries.length, hash: assistant.kb.hash, examples: EXAMPLES.slice(0, 3) });
+    const page = webChatPage({ entries: assistant.kb.entries.length, hash: assistant.kb.hash, examples: assistant.examples().slice(0, 3) });
     app.get('/', (_req, res) => {
       res.type('html').send(page);
     });

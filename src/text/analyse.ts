@@ -51,10 +51,6 @@ export function lexiconWords(): string[] {
   return CONCEPTS.flatMap((c) => [c.id, ...c.forms, ...(c.upper ?? [])]).flatMap((f) => f.toLowerCase().split(/[^a-z]+/)).filter(Boolean);
 }
 
-export function isStopword(word: string): boolean {
-  return STOP.has(word);
-}
-
 /** English function words, and words every coding question has, which say nothing about the procedure. */
 const STOP = new Set(
   `a about above after again all also am an and any are as at be because been before being below between both but by can
@@ -100,10 +96,6 @@ for (const c of CONCEPTS) {
   addForm(c, c.id, false);
   for (const f of c.forms) addForm(c, f, false);
   for (const f of c.upper ?? []) addForm(c, f, true);
-}
-
-export function conceptById(id: string): Concept | undefined {
-  return byId.get(id);
 }
 
 function conceptTerms(concept: Concept, start: number, end: number, out: Term[], implied: boolean, seen: Set<string>): void {

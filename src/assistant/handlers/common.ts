@@ -1,6 +1,5 @@
 // Pieces several handlers use to put guidance into a reply.
 
-import { covers, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
 import { keysOf, type Term } from '../../text/analyse.js';
@@ -113,10 +112,6 @@ export function askWhich(turn: Turn, entries: LoadedEntry[], makeQuestion: (le: 
     question: `More than one NICE guidance matches "${turn.u.text}". Which one?`,
     options: entries.map((le) => ({ label: entryName(le), value: makeQuestion(le) })),
   };
-}
-
-export function coveredByAny(refs: CodeRef[], c: CodeRef): boolean {
-  return refs.some((r) => covers(r, c) || covers(c, r));
 }
 
 export function termList(terms: Term[]): string {

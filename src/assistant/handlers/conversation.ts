@@ -1,15 +1,45 @@
 // help, smalltalk and out_of_scope: short and honest, never codes.
 
+import { findQueryCodes } from '../../knowledge/codes.js';
+import type { Knowledge } from '../../knowledge/kb.js';
+import { analyse } from '../../text/analyse.js';
 import type { Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
 
-export const EXAMPLES = [
-  'How do I code percutaneous RFA of liver mets?',
-  'What is Y53.9?',
-  'Why do I need a Y53 code?',
-  'Summarise IPG327',
-  'Check J12.4 Y53.9 C78.7 C18.9 for perc RFA of colorectal liver mets',
-];
+/** Example questions by kind; each is offered only if the loaded knowledge can answer it. */
+const EXAMPLES = {
+  how_to_code: 'How do I code percutaneous RFA of liver mets?',
+  code_lookup: 'What is Y53.9?',
+  rule_explanation: 'Why do I need a Y53 code?',
+  guidance_summary: 'Summarise IPG327',
+  code_check: 'Check J12.4 Y53.9 C78.7 C18.9 for perc RFA of colorectal liver mets',
+} as const;
+export type ExampleKind = keyof typeof EXAMPLES;
+
+const answerable = new WeakMap<Knowledge, Partial<Record<ExampleKind, string>>>();
+
+/** The examples this knowledge answers: with other knowledge loaded, no example names a code it lacks. */
+export function examplesFor(kb: Knowledge): Partial<Record<ExampleKind, string>> {
+  let out = answerable.get(kb);
+  if (!out) {
+    out = {};
+    for (const [kind, q] of Object.entries(EXAMPLES) as Array<[ExampleKind, string]>) {
+      const codesKnown = findQueryCodes(q).every((c) => {
+        const l = kb.lookup(c);
+        return l.exact.length > 0 || l.coveredBy.length > 0;
+      });
+      const ids = [...q.matchAll(/IPG\d+/g)].every((m) => kb.get(m[0]) !== undefined);
+      const topic = kind !== 'how_to_code' || kb.index.search(analyse(q)).length > 0;
+      if (codesKnown && ids && topic) out[kind] = q;
+    }
+    answerable.set(kb, out);
+  }
+  return out;
+}
+
+export function exampleList(kb: Knowledge): string[] {
+  return Object.values(examplesFor(kb));
+}
 
 export function help(turn: Turn): void {
   const d = turn.draft;
@@ -23,7 +53,7 @@ export function help(turn: Turn): void {
   d.text('  - a summary of a guidance (IPGnnn), and what it replaces');
   d.text('  - to check the codes you chose, and their order');
   d.text(NOT_COVERED);
-  for (const q of EXAMPLES.slice(0, 4)) d.suggest(q);
+  for (const q of exampleList(turn.kb).slice(0, 4)) d.suggest(q);
 }
 
 const THANKS = /\b(thank|thanks|cheers|ta|brilliant|great|perfect|star|helpful|awesome|nice one)\b/i;
@@ -36,7 +66,8 @@ export function smalltalk(turn: Turn): void {
   else if (THANKS.test(t)) d.text("You're welcome. Ask me anything else about coding NICE interventional procedures.");
   else if (/\bhow are you\b/i.test(t)) d.text("I'm fine, thanks. What would you like to code?");
   else d.text('Hello! I help with OPCS-4 and ICD-10 coding from NICE interventional procedures guidance. Ask "help" to see what I can do.');
-  d.suggest(EXAMPLES[0]!);
+  const first = exampleList(turn.kb)[0];
+  if (first) d.suggest(first);
 }
 
 export function outOfScope(turn: Turn): void {
@@ -45,6 +76,7 @@ export function outOfScope(turn: Turn): void {
   d.text(
     'I only answer clinical coding questions about NICE interventional procedures guidance (OPCS-4 procedure codes, ICD-10 diagnosis codes and their rules). That question is outside what I know.',
   );
-  d.suggest(EXAMPLES[0]!);
+  const first = exampleList(turn.kb)[0];
+  if (first) d.suggest(first);
   d.suggest('help');
 }

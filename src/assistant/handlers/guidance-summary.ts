@@ -45,11 +45,8 @@ export function guidanceSummary(turn: Turn): void {
   };
   if (asksReplaces) replaces();
   if (e.description) {
-    const summary = firstSentences(e.description.text, 2);
-    const start = e.description.start + e.description.text.indexOf(summary.split(' ')[0]!);
     d.cite(le, e.description.start, e.description.end, 'Description');
-    d.text(summary);
-    void start;
+    d.text(firstSentences(e.description.text, 2));
   }
   if (!asksReplaces) replaces();
 

@@ -15,8 +15,10 @@ const ButtonValue = z.union([
   z.object({ codebot: z.literal('feedback'), helpful: z.boolean(), intent: z.string().max(50), guidance: z.array(z.string().max(20)).max(20) }),
 ]);
 
-export const WELCOME =
-  "Hello, I'm codebot. I answer OPCS-4 and ICD-10 coding questions from NICE interventional procedures guidance and quote the NICE text each answer comes from. Try: \"how do I code percutaneous RFA of liver mets?\", \"what is Y53.9?\" or \"help\".";
+export function welcome(examples: string[]): string {
+  const tries = [...examples.slice(0, 2), 'help'].map((e) => `"${e}"`).join(', ');
+  return `Hello, I'm codebot. I answer OPCS-4 and ICD-10 coding questions from NICE interventional procedures guidance and quote the NICE text each answer comes from. Try: ${tries}.`;
+}
 
 export class CodebotBot extends ActivityHandler {
   constructor(
@@ -31,7 +33,7 @@ export class CodebotBot extends ActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if ((context.activity.membersAdded ?? []).some((m) => m.id !== botId)) {
-        await context.sendActivity(textActivity(WELCOME));
+        await context.sendActivity(textActivity(welcome(this.assistant.examples())));
       }
       await next();
     });
