@@ -2,14 +2,11 @@
 // endpoint, health and readiness. Surfaces mount here; none of them knows about the others.
 
 import { randomUUID } from 'node:crypto';
-import type { Activity } from 'botbuilder';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import type { Assistant } from '../assistant/assistant.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { CodebotAdapter } from '../platforms/botframework/adapter.js';
-import { CodebotBot } from '../platforms/botframework/bot.js';
-import { directLineRouter } from '../platforms/botframework/directline.js';
+import { mountBotFramework } from '../platforms/botframework/index.js';
 import { findWebChatBundle, webChatPage } from '../platforms/webchat/page.js';
 
 export interface Surface {
@@ -68,24 +65,7 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier } });
   });
 
-  const adapter = new CodebotAdapter(config.botFramework, log.child({ surface: 'botframework' }));
-  const bot = new CodebotBot(assistant, log.child({ surface: 'botframework' }));
-
-  app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
-    try {
-      if (!req.is('application/json')) {
-        return void res.status(415).json({ error: 'expected application/json' });
-      }
-      const activity = req.body as Partial<Activity> | undefined;
-      if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') {
-        (res.locals.log as Logger).warn('Bot Framework request without an activity type');
-        return void res.status(400).json({ error: 'body must be a Bot Framework activity with a type' });
-      }
-      await adapter.process(req, res, (ctx) => bot.run(ctx));
-    } catch (err) {
-      next(err);
-    }
-  });
+  const botFramework = mountBotFramework(app, config, assistant, log);
 
   const surfaces: Surface[] = [
     {
@@ -108,7 +88,7 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     note: !config.webchat.enabled ? config.webchat.reason : 'missing' in bundle ? bundle.missing : 'a local test chat through the Bot Framework endpoint',
   });
   if (webchat && 'file' in bundle) {
-    app.use('/directline', directLineRouter({ adapter, bot, log: log.child({ surface: 'directline' }) }));
+    botFramework.mountDirectLine(app, '/directline');
     app.get('/webchat/webchat.js', (_req, res) => {
       res.setHeader('cache-control', 'public, max-age=3600');
       res.sendFile(bundle.file);
