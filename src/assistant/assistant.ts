@@ -3,6 +3,7 @@
 
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findQueryCodes } from '../knowledge/codes.js';
 import { Knowledge } from '../knowledge/kb.js';
 import type { Intent } from '../nlu/intents.js';
 import { Nlu, type Understanding } from '../nlu/understand.js';
@@ -16,6 +17,8 @@ import { ruleExplanation } from './handlers/rule-explanation.js';
 import { conversationKey, type InboundMessage } from './message.js';
 import type { Reply } from './reply.js';
 import { EMPTY_STATE, MemoryConversationStore, type ConversationState, type ConversationStore } from './state.js';
+import { FeedbackLog, type FeedbackRecord } from './feedback.js';
+import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
 
 const HANDLERS: Record<Intent, (turn: Turn) => void> = {
@@ -41,6 +44,25 @@ export interface AssistantOptions {
   threshold?: number;
   /** Longer questions get a polite "please shorten". */
   maxQuestionLength?: number;
+  feedback?: FeedbackLog;
+}
+
+/**
+ * Menu commands (Teams' command list, Slack's /code): `help`, `code <code>`, `rule <topic>`,
+ * `summary <guidance or procedure>`, `check <codes>`. Anything else is read as a question.
+ */
+export function parseCommand(text: string): { intent: Intent; text: string } | null {
+  const m = /^\s*\/?(help|code|rule|summary|summarise|summarize|check)\b[\s:]*([\s\S]*)$/i.exec(text);
+  if (!m) return null;
+  const word = m[1]!.toLowerCase();
+  const rest = m[2]!.trim();
+  if (word === 'help') return rest === '' ? { intent: 'help', text: '' } : null;
+  if (rest === '') return null;
+  const hasCode = findQueryCodes(rest).length > 0;
+  if (word === 'code') return hasCode ? { intent: 'code_lookup', text: rest } : null;
+  if (word === 'check') return hasCode ? { intent: 'code_check', text: rest } : null;
+  if (word === 'rule') return { intent: 'rule_explanation', text: rest };
+  return { intent: 'guidance_summary', text: rest };
 }
 
 /** Words that make a message about clinical coding even when it names no procedure. */
@@ -50,6 +72,7 @@ export class Assistant {
   readonly kb: Knowledge;
   readonly nlu: Nlu;
   private readonly store: ConversationStore;
+  readonly feedbackLog: FeedbackLog;
   private readonly threshold: number;
   private readonly maxLength: number;
 
@@ -57,6 +80,7 @@ export class Assistant {
     this.kb = kb;
     this.nlu = nlu;
     this.store = opts.store ?? new MemoryConversationStore();
+    this.feedbackLog = opts.feedback ?? new FeedbackLog();
     this.threshold = opts.threshold ?? 0.35;
     this.maxLength = opts.maxQuestionLength ?? 2000;
   }
@@ -65,6 +89,18 @@ export class Assistant {
     const kb = Knowledge.load(opts.knowledgeDir ?? DEFAULT_KNOWLEDGE);
     const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS, kb.vocabulary());
     return new Assistant(kb, nlu, opts);
+  }
+
+  /** Codes and guidance matching a few typed characters or words, a page at a time. */
+  lookup(query: string, skip = 0, count = 10): { items: LookupItem[]; total: number } {
+    const all = lookupItems(this.kb, this.nlu.understand(query.slice(0, 200)));
+    const from = Math.max(0, skip);
+    return { items: all.slice(from, from + Math.max(1, Math.min(count, 50))), total: all.length };
+  }
+
+  /** Helpful / Not helpful from any surface. */
+  feedback(record: Omit<FeedbackRecord, 'at'>): void {
+    this.feedbackLog.record(record);
   }
 
   /** Example questions the loaded knowledge can answer, for welcomes and pages. */
@@ -89,15 +125,16 @@ export class Assistant {
       d.text(`Your message is ${question.length} characters long; I read questions of up to ${this.maxLength}. Please ask about one procedure or code at a time.`);
       return { reply: d.finish(), next: state };
     }
-    const u = this.nlu.understand(question);
-    if (u.text.length === 0) {
+    const command = parseCommand(question);
+    const u = this.nlu.understand(command?.text ?? question);
+    if (u.text.length === 0 && command?.intent !== 'help') {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Ask me a coding question';
       d.text('Your message was empty. Try one of these:');
       for (const q of exampleList(this.kb).slice(0, 3)) d.suggest(q);
       return { reply: d.finish(), next: state };
     }
-    const intent = this.decide(u, state);
+    const intent = command ? { intent: command.intent, confidence: 1, fallback: false } : this.decide(u, state);
     const d = new ReplyDraft(this.kb, intent.intent, intent.confidence);
     const turn: Turn = { kb: this.kb, u, state, draft: d };
     if (intent.fallback) this.fallback(turn);

@@ -4,7 +4,8 @@
 import { covers, sameCode, type CodeRef } from './codes.js';
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
 import type { CodeItem, Entry, Rule, RuleCode } from './schema.js';
-import { GuidanceIndex } from './search.js';
+import { keysOf, type Term } from '../text/analyse.js';
+import { GuidanceIndex, queryTerms } from './search.js';
 
 export type Where = { type: 'group'; group: number; item: number } | { type: 'rule'; rule: number };
 
@@ -102,6 +103,36 @@ export class Knowledge {
     const inside =
       ref.kind === 'code' ? [] : candidates.filter((o) => !sameCode(o.code, ref) && covers(ref, o.code) && o.code.kind === 'code');
     return { exact, coveredBy, inside };
+  }
+
+  /**
+   * Codes whose titles (or Includes lines) carry the given terms, best first, one occurrence per
+   * code. The title of the guidance using a code counts half, so "liver ablation" finds J12.4.
+   */
+  searchCodeTitles(terms: Term[]): Array<{ o: Occurrence; score: number }> {
+    const q = queryTerms(terms);
+    const wanted = [...q.required, ...q.optional];
+    if (wanted.length === 0) return [];
+    const best = new Map<string, { o: Occurrence; score: number }>();
+    for (const le of this.entries) {
+      const titleKeys = keysOf(le.entry.title.text);
+      le.entry.groups.forEach((g, gi) =>
+        g.items.forEach((item, ii) => {
+          if (item.type !== 'code' || !item.title) return;
+          const keys = new Set([...keysOf(item.title), ...item.includes.flatMap((i) => [...keysOf(i.text)])]);
+          const has = (k: string) => keys.has(k) || titleKeys.has(k);
+          if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(has)))) return;
+          const score = wanted.reduce((sum, k) => sum + (keys.has(k) ? 1 : titleKeys.has(k) ? 0.5 : 0) * this.index.idf(k), 0);
+          const prev = best.get(item.code);
+          if (score > 0 && (!prev || score > prev.score)) {
+            best.set(item.code, { o: { id: le.entry.id, code: item, where: { type: 'group', group: gi, item: ii } }, score });
+          }
+        }),
+      );
+    }
+    const ranked = [...best.values()].sort((a, b) => b.score - a.score || (a.o.code.code < b.o.code.code ? -1 : 1));
+    const top = ranked[0]?.score ?? 0;
+    return ranked.filter((x) => x.score >= 0.6 * top);
   }
 
   /** Every rule that names a code of `ref` or one inside it, in guidance order. */

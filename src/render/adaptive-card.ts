@@ -1,6 +1,7 @@
 // Reply -> Adaptive Card 1.5, as Teams and Web Chat show it. Limits live here, beside the code
 // that must respect them: Teams refuses messages over about 28 KB.
 
+import type { LookupItem } from '../assistant/lookup.js';
 import type { Block, Reply, ReplyCode } from '../assistant/reply.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
@@ -155,4 +156,27 @@ export function renderCard(reply: Reply): AdaptiveCard {
   card.body = card.body.slice(0, 6);
   card.body.push(textBlock('...and more: the answer was too long to show here.', { isSubtle: true }));
   return card;
+}
+
+/** The card a search result inserts into a message: the code or guidance, its title, the NICE quote. */
+export function renderLookupCard(item: LookupItem): AdaptiveCard {
+  const c = item.citation;
+  const body: CardElement[] = [textBlock(item.heading, { size: 'Medium', weight: 'Bolder' }), textBlock(item.detail, { isSubtle: true, spacing: 'None' })];
+  body.push({
+    type: 'Container',
+    separator: true,
+    items: [
+      textBlock(`Source: NICE ${c.guidance}, ${c.section}`, { weight: 'Bolder', size: 'Small' }),
+      textBlock(`“${cut(c.quote.replace(/\s+/g, ' ').trim(), 400)}”`, { size: 'Small', isSubtle: true, spacing: 'None' }),
+    ],
+  });
+  body.push(textBlock('Codes as NICE published them; the NHS Classifications Service is the definitive source for clinical coding.', { size: 'Small', isSubtle: true }));
+  return {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body,
+    actions: [{ type: 'Action.OpenUrl', title: `Open ${c.guidance}`, url: c.url }],
+    fallbackText: `${item.heading}. ${item.detail}. Source: NICE ${c.guidance} ${c.url}`,
+  };
 }

@@ -3,9 +3,7 @@
 
 import type { CodeRef } from '../../knowledge/codes.js';
 import type { Occurrence } from '../../knowledge/kb.js';
-import type { CodeItem } from '../../knowledge/schema.js';
 import { queryTerms } from '../../knowledge/search.js';
-import { keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import type { Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
@@ -69,36 +67,12 @@ function describe(turn: Turn, ref: CodeRef): boolean {
 function searchCodes(turn: Turn): boolean {
   const { kb, u, draft: d } = turn;
   const q = queryTerms(u.terms);
-  const wanted = [...q.required, ...q.optional];
-  if (wanted.length === 0) {
+  if (q.required.length === 0 && q.optional.length === 0) {
     d.title = 'Which code?';
     d.text('Give me a code (e.g. "what is Y53.9?") or words to search code titles for (e.g. "which codes are there for liver ablation?").');
     return false;
   }
-  const best = new Map<string, { o: Occurrence; score: number }>();
-  for (const le of kb.entries) {
-    const occs: Occurrence[] = [];
-    le.entry.groups.forEach((g, gi) =>
-      g.items.forEach((item, ii) => {
-        if (item.type === 'code') occs.push({ id: le.entry.id, code: item, where: { type: 'group', group: gi, item: ii } });
-      }),
-    );
-    const titleKeys = keysOf(le.entry.title.text);
-    for (const o of occs) {
-      if (!o.code.title) continue;
-      const item = o.code as CodeItem;
-      const keys = new Set([...keysOf(o.code.title), ...item.includes.flatMap((i) => [...keysOf(i.text)])]);
-      // The code's own title and Includes lines count fully; the title of the guidance using it, half.
-      const has = (k: string) => keys.has(k) || titleKeys.has(k);
-      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(has)))) continue;
-      const score = wanted.reduce((s, k) => s + (keys.has(k) ? 1 : titleKeys.has(k) ? 0.5 : 0) * kb.index.idf(k), 0);
-      const prev = best.get(o.code.code);
-      if (score > 0 && (!prev || score > prev.score)) best.set(o.code.code, { o, score });
-    }
-  }
-  const ranked = [...best.values()].sort((a, b) => b.score - a.score || (a.o.code.code < b.o.code.code ? -1 : 1));
-  const top = ranked[0]?.score ?? 0;
-  const list = ranked.filter((x) => x.score >= 0.6 * top).slice(0, MAX_LIST);
+  const list = kb.searchCodeTitles(u.terms).slice(0, MAX_LIST);
   if (list.length === 0) {
     d.title = 'No matching codes';
     d.text(`No code title in the loaded NICE guidance matches "${u.text}". ${NOT_COVERED}`);
