@@ -7,6 +7,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Assistant } from '../src/assistant/assistant.js';
 import { parseJsonl } from '../src/eval/score.js';
+import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.js';
+import { startServer } from '../tests/server-helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const evalFile = [path.join(root, '..', 'shared', 'eval', 'dev.jsonl'), path.join(root, 'tests', 'fixtures', 'eval.jsonl')].find((f) => existsSync(f))!;
@@ -67,6 +69,38 @@ const rows: string[][] = [
   ['questions per second, one core', `${Math.round((N / wall) * 1000)}`],
   ...[...byIntent.entries()].sort().map(([intent, xs]) => [`  ${intent} (${xs.length})`, `p50 ${pct(xs, 50).toFixed(3)} ms, p99 ${pct(xs, 99).toFixed(3)} ms`]),
 ];
+// The server as `npm start` runs it: process start to ready, and resident memory once ready.
+const ready: number[] = [];
+let serverRss = 0;
+for (let i = 0; i < 3; i++) {
+  const t = performance.now();
+  const srv = await startServer({ LOG_LEVEL: 'warn' });
+  ready.push(performance.now() - t);
+  const status = readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8');
+  serverRss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
+  await srv.stop();
+}
+rows.push(['server: process start to ready (npm start, median of 3)', `${median(ready).toFixed(0)} ms`]);
+rows.push(['server: resident memory after start', `${(serverRss / 1024 / 1024).toFixed(1)} MB`]);
+
+// Teams path over HTTP: Teams-shaped activities into the real server, replies to a fake Bot
+// Connector on 127.0.0.1; time from posting the activity to the reply reaching the connector.
+const connector = await new FakeConnector().start();
+const server = await startServer({ LOG_LEVEL: 'warn' });
+const teams: number[] = [];
+const teamsQs = ['how do I code percutaneous RFA of liver mets?', 'what is Y53.9?', 'why do I need a Y53 code?', 'check J12.4 C78.7'];
+for (let i = 0; i < 200; i++) {
+  const activity = teamsActivity(connector.url, mention(teamsQs[i % teamsQs.length]!));
+  const before = connector.posts.length;
+  const sent = performance.now();
+  await fetch(`${server.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
+  const posts = await connector.waitFor(before + 1);
+  teams.push(posts[before]!.at - sent);
+}
+await server.stop();
+await connector.stop();
+rows.push(['Teams: activity to reply at the Bot Connector (200 over HTTP, 127.0.0.1)', `median ${median(teams).toFixed(1)} ms, p99 ${pct(teams, 99).toFixed(1)} ms`]);
+
 const table = rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? '\n|---|---|' : ''}`).join('\n');
 console.log(table);
 const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Figures vary with the machine and its load; rerun to compare.\n\n## Core (in process and CLI)\n\n${table}\n`;
