@@ -154,6 +154,12 @@ describe('with Bot Framework credentials', () => {
       body: JSON.stringify({ type: 'message', text: 'hi', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' } }),
     });
     expect(res.status).toBe(401);
+    const forged = await fetch(`${s.base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer not.a.token' },
+      body: JSON.stringify({ type: 'message', text: 'hi', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' } }),
+    });
+    expect(forged.status).toBe(401);
     expect(s.stdout()).toMatch(/authenticated as app 00000000-0000-0000-0000-000000000001/);
     await s.stop();
     expect(s.stdout() + s.stderr()).not.toContain('pa55-w0rd-not-for-logs');

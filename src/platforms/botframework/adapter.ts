@@ -23,7 +23,10 @@ export class CodebotAdapter extends CloudAdapter {
     // Any error in any turn lands here: log it with a reference and apologise with the same reference.
     this.onTurnError = async (context: TurnContext, error: Error) => {
       const ref = randomUUID().slice(0, 8);
-      this.log.error({ ref, err: { message: error.message, stack: error.stack }, conversation: context.activity.conversation?.id }, 'turn failed');
+      this.log.error(
+        { ref, activity: context.activity.id, type: context.activity.type, err: { message: error.message, stack: error.stack }, conversation: context.activity.conversation?.id },
+        'turn failed',
+      );
       if (context.activity.type === ActivityTypes.Message) {
         await context
           .sendActivity({ type: ActivityTypes.Message, text: `Sorry, something went wrong on my side (reference ${ref}). Please try again.` })
