@@ -27,7 +27,9 @@ export const EnvSchema = z.object({
   MicrosoftAppType: z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], { message: 'must be MultiTenant, SingleTenant or UserAssignedMSI' }).default('MultiTenant'),
   MicrosoftAppTenantId: optional,
   SLACK_SIGNING_SECRET: optional,
-  SLACK_BOT_TOKEN: optional,
+  SLACK_BOT_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xoxb-'), 'must be a bot token starting xoxb-'),
+  SLACK_APP_TOKEN: optional.refine((v) => v === undefined || v.startsWith('xapp-'), 'must be an app-level token starting xapp-'),
+  SLACK_API_URL: optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL such as https://slack.com/api/'),
   CODEBOT_KNOWLEDGE: optional,
   CODEBOT_WEBCHAT: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   CODEBOT_MAX_QUESTION_LENGTH: positive(100_000).default(2000),
@@ -36,7 +38,7 @@ export const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values must never reach a log line or an error message. */
-export const SECRET_VARIABLES = ['MicrosoftAppPassword', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN'] as const;
+export const SECRET_VARIABLES = ['MicrosoftAppPassword', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN'] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -54,7 +56,9 @@ export interface Config {
     appType: Env['MicrosoftAppType'];
     tenantId: string | undefined;
   };
-  slack: { enabled: boolean; reason: string; signingSecret?: string; botToken?: string };
+  slack:
+    | { enabled: false; reason: string }
+    | { enabled: true; mode: 'http' | 'socket'; signingSecret: string; botToken: string; appToken?: string; apiUrl?: string };
   webchat: { enabled: boolean; reason: string };
 }
 
@@ -77,6 +81,7 @@ function check(env: Env): void {
   if (env.NODE_ENV === 'production' && !bf) {
     throw new ConfigError('MicrosoftAppId: required in production (NODE_ENV=production); without it the Bot Framework endpoint would accept anyone');
   }
+  if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set');
   if ((env.SLACK_SIGNING_SECRET === undefined) !== (env.SLACK_BOT_TOKEN === undefined)) {
     throw new ConfigError(`${env.SLACK_SIGNING_SECRET ? 'SLACK_BOT_TOKEN' : 'SLACK_SIGNING_SECRET'}: required when the other Slack setting is set`);
   }
@@ -122,7 +127,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
       tenantId: env.MicrosoftAppTenantId,
     },
     slack: slackOn
-      ? { enabled: true, reason: '', signingSecret: env.SLACK_SIGNING_SECRET!, botToken: env.SLACK_BOT_TOKEN! }
+      ? {
+          enabled: true,
+          mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+          signingSecret: env.SLACK_SIGNING_SECRET!,
+          botToken: env.SLACK_BOT_TOKEN!,
+          ...(env.SLACK_APP_TOKEN ? { appToken: env.SLACK_APP_TOKEN } : {}),
+          // Bolt's Web API client wants the base URL with its trailing slash.
+          ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
+        }
       : { enabled: false, reason: 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set' },
     webchat: webchatOn
       ? { enabled: true, reason: '' }

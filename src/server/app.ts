@@ -7,6 +7,7 @@ import type { Assistant } from '../assistant/assistant.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { mountBotFramework } from '../platforms/botframework/index.js';
+import { createSlack, type SlackSurface } from '../platforms/slack/index.js';
 import { findWebChatBundle, webChatPage } from '../platforms/webchat/page.js';
 
 export interface Surface {
@@ -19,6 +20,7 @@ export interface Surface {
 export interface App {
   app: Express;
   surfaces: Surface[];
+  slack: SlackSurface | undefined;
   /** Requests being served now, for a graceful stop. */
   inFlight(): number;
 }
@@ -37,6 +39,8 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     const id = given && REQUEST_ID.test(given) ? given : randomUUID();
     res.locals.log = log.child({ req: id });
     res.setHeader('x-request-id', id);
+    // Surfaces that only see the request (Bolt) read the id from here.
+    req.headers['x-request-id'] = id;
     const started = performance.now();
     inFlight++;
     let done = false;
@@ -76,8 +80,21 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
         ? 'LOCAL MODE: no MicrosoftAppId, so requests are not authenticated; set MicrosoftAppId and MicrosoftAppPassword for Teams'
         : `authenticated as app ${config.botFramework.appId}`,
     },
-    { name: 'Slack', path: '/slack/events', enabled: false, note: config.slack.enabled ? 'configured, but the Slack surface is not built yet' : config.slack.reason },
   ];
+  let slack: SlackSurface | undefined;
+  if (config.slack.enabled) {
+    slack = createSlack(config.slack, assistant, log);
+    if (slack.router) app.use(slack.router);
+    surfaces.push({
+      name: 'Slack',
+      path: '/slack/events',
+      enabled: true,
+      note:
+        config.slack.mode === 'socket'
+          ? 'Socket Mode (SLACK_APP_TOKEN set): no public URL needed; the events path is not used'
+          : `HTTP mode, signed requests only${config.slack.apiUrl ? `; Web API at ${config.slack.apiUrl}` : ''}`,
+    });
+  } else surfaces.push({ name: 'Slack', path: '/slack/events', enabled: false, note: config.slack.reason });
 
   const bundle = findWebChatBundle();
   const webchat = config.webchat.enabled && 'file' in bundle;
@@ -120,5 +137,5 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     if (!res.headersSent) res.status(500).json({ error: `internal error, reference ${ref}` });
   });
 
-  return { app, surfaces, inFlight: () => inFlight };
+  return { app, surfaces, slack, inFlight: () => inFlight };
 }

@@ -32,7 +32,7 @@ export async function main(): Promise<void> {
     throw err;
   }
 
-  const { app, surfaces, inFlight } = createApp(config, assistant, log);
+  const { app, surfaces, slack, inFlight } = createApp(config, assistant, log);
   const server = app.listen(config.port, config.host);
   server.on('error', (err: NodeJS.ErrnoException) => {
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use (set PORT)` : `cannot listen: ${err.message}`);
@@ -45,6 +45,9 @@ export async function main(): Promise<void> {
     lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.kb.entries.length} guidance entries; /healthz, /readyz)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     log.info({ port, host: config.host, env: config.env, knowledge: assistant.kb.hash, startupMs: Math.round(performance.now() - t0) }, 'listening');
+    if (slack?.mode === 'socket') {
+      slack.start().catch((err: Error) => log.error({ err: { message: err.message } }, 'Slack Socket Mode could not connect'));
+    }
   });
 
   let stopping = false;
@@ -54,8 +57,12 @@ export async function main(): Promise<void> {
     log.info({ signal, inFlight: inFlight() }, 'stopping: no new connections, finishing requests');
     // Keep-alive connections with nothing in flight go now; busy ones finish, up to the timeout.
     server.close(() => {
-      log.info('stopped');
-      process.exit(0);
+      void (slack?.stop() ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => {
+          log.info('stopped');
+          process.exit(0);
+        });
     });
     server.closeIdleConnections();
     const idle = setInterval(() => server.closeIdleConnections(), 100);

@@ -1,0 +1,214 @@
+// The Slack surface, on @slack/bolt: mentions and DMs answered in threads, /code, buttons.
+// It translates Slack events into inbound messages and Replies into Block Kit; every @slack import
+// stays in this folder.
+
+import { randomUUID } from 'node:crypto';
+import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
+import express, { type Router } from 'express';
+import { z } from 'zod';
+import type { Assistant } from '../../assistant/assistant.js';
+import type { Reply } from '../../assistant/reply.js';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
+import { ACTION_ASK, ACTION_FEEDBACK, renderBlocks } from '../../render/block-kit.js';
+import { SeenEvents } from './seen.js';
+
+type SlackConfig = Extract<Config['slack'], { enabled: true }>;
+
+const USAGE = [
+  '*/code* answers from NICE interventional procedures guidance, just for you:',
+  '`/code J12.4` or `/code y53.9`: what a code is',
+  '`/code percutaneous rfa liver`: codes for a procedure',
+  '`/code how do I code ...`: any question',
+  '`/code share <question>`: post the answer to the channel',
+].join('\n');
+
+const FeedbackValue = z.object({ intent: z.string().max(50), guidance: z.array(z.string().max(20)).max(20) });
+
+/** Bolt's own log lines, into ours. */
+function boltLogger(log: Logger): BoltLogger {
+  let level = LogLevel.INFO;
+  return {
+    debug: (...m: unknown[]) => log.debug({ bolt: m.map(String).join(' ') }),
+    info: (...m: unknown[]) => log.info({ bolt: m.map(String).join(' ') }),
+    warn: (...m: unknown[]) => log.warn({ bolt: m.map(String).join(' ') }),
+    error: (...m: unknown[]) => log.error({ bolt: m.map(String).join(' ') }),
+    setLevel: (l: LogLevel) => {
+      level = l;
+    },
+    getLevel: () => level,
+    setName: () => undefined,
+  };
+}
+
+export interface SlackSurface {
+  mode: 'http' | 'socket';
+  /** HTTP mode: the router with POST /slack/events, to mount on the server. */
+  router?: Router;
+  /** Socket Mode: connect to Slack. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+function message(reply: Reply) {
+  const { text, blocks } = renderBlocks(reply);
+  return { text, blocks };
+}
+
+export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger): SlackSurface {
+  const l = log.child({ surface: 'slack' });
+  const seen = new SeenEvents();
+  const clientOptions = cfg.apiUrl ? { slackApiUrl: cfg.apiUrl } : {};
+  const router = express.Router();
+  const receiver =
+    cfg.mode === 'http'
+      ? new ExpressReceiver({
+          signingSecret: cfg.signingSecret,
+          endpoints: '/slack/events',
+          router,
+          logger: boltLogger(l),
+          // The request id our server gave this request, for every log line about it.
+          customPropertiesExtractor: (req) => ({ requestId: String(req.headers['x-request-id'] ?? '') }),
+        })
+      : undefined;
+  const app = new App({
+    token: cfg.botToken,
+    ...(receiver ? { receiver } : { socketMode: true, appToken: cfg.appToken, signingSecret: cfg.signingSecret }),
+    clientOptions,
+    logger: boltLogger(l),
+  });
+
+  const turnLog = (context: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+    l.child({ req: context.requestId || undefined, turn: randomUUID(), ...extra });
+
+  async function answer(text: string, conversation: { channel: string; thread: string | null }, user: string, log: Logger): Promise<Reply> {
+    const started = performance.now();
+    const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user });
+    log.info({ intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 }, 'answered');
+    return reply;
+  }
+
+  /** Any failure inside a handler: logged with a reference, and the user gets an apology with it. */
+  async function apologise(log: Logger, err: unknown, send: (text: string) => Promise<unknown>): Promise<void> {
+    const ref = randomUUID().slice(0, 8);
+    log.error({ ref, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'Slack handler failed');
+    await send(`Sorry, something went wrong on my side (reference ${ref}). Please try again.`).catch((e: Error) => log.error({ ref, err: { message: e.message } }, 'could not send the apology'));
+  }
+
+  // Retries (X-Slack-Retry-Num) of an event already answered, or being answered, are acknowledged and dropped.
+  app.use(async ({ body, next, context }) => {
+    const id = (body as { event_id?: string }).event_id;
+    if (!id) return next();
+    if (!seen.claim(id)) {
+      l.info({ req: context.requestId || undefined, event: id, retry: context.retryNum ?? null }, 'duplicate event ignored');
+      return;
+    }
+    try {
+      await next();
+      seen.done(id);
+    } catch (err) {
+      seen.release(id);
+      throw err;
+    }
+  });
+
+  const strip = (text: string, botUserId: string | undefined) => (botUserId ? text.split(`<@${botUserId}>`).join(' ') : text).trim();
+
+  app.event('app_mention', async ({ event, say, context }) => {
+    if (event.bot_id || event.subtype) return;
+    const thread = event.thread_ts ?? event.ts;
+    const log = turnLog(context, { channel: event.channel, event: 'app_mention' });
+    try {
+      const reply = await answer(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', log);
+      await say({ ...message(reply), thread_ts: thread });
+    } catch (err) {
+      await apologise(log, err, (text) => say({ text, thread_ts: thread }));
+    }
+  });
+
+  app.message(async ({ message: m, say, context }) => {
+    // Direct messages only (channels answer mentions), and never edits, deletions, joins or bots.
+    if (m.channel_type !== 'im' || ('subtype' in m && m.subtype) || ('bot_id' in m && m.bot_id)) return;
+    if (!('text' in m) || typeof m.text !== 'string') return;
+    const thread = 'thread_ts' in m && typeof m.thread_ts === 'string' ? m.thread_ts : undefined;
+    const log = turnLog(context, { channel: m.channel, event: 'message.im' });
+    try {
+      const reply = await answer(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', log);
+      await say({ ...message(reply), ...(thread ? { thread_ts: thread } : {}) });
+    } catch (err) {
+      await apologise(log, err, (text) => say({ text, ...(thread ? { thread_ts: thread } : {}) }));
+    }
+  });
+
+  app.command('/code', async ({ command, ack, respond, context }) => {
+    // Acknowledge first: Slack allows 3 seconds; the answer follows through response_url.
+    await ack();
+    const log = turnLog(context, { channel: command.channel_id, command: '/code' });
+    try {
+      const raw = command.text.trim();
+      if (raw === '' || /^help$/i.test(raw)) {
+        await respond({ response_type: 'ephemeral', text: USAGE });
+        return;
+      }
+      const share = /^share\b/i.test(raw);
+      const question = share ? raw.replace(/^share\b\s*/i, '') : raw;
+      if (share && question === '') {
+        await respond({ response_type: 'ephemeral', text: 'Give the question to share: `/code share how do I code ...`' });
+        return;
+      }
+      const reply = await answer(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, log);
+      await respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) });
+    } catch (err) {
+      await apologise(log, err, (text) => respond({ response_type: 'ephemeral', text }));
+    }
+  });
+
+  app.action(new RegExp(`^${ACTION_ASK}_`), async ({ ack, body, action, client, context }) => {
+    await ack();
+    const question = 'value' in action && typeof action.value === 'string' ? action.value : '';
+    const b = body as { channel?: { id: string }; message?: { ts: string; thread_ts?: string }; user: { id: string } };
+    const channel = b.channel?.id ?? 'unknown';
+    // The button's message is in a thread (or starts one): the question is asked there.
+    const thread = b.message?.thread_ts ?? b.message?.ts;
+    const log = turnLog(context, { channel, action: 'ask' });
+    // The Web API's argument type is a union our spread cannot narrow; these are its documented fields.
+    const post = (m: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel, ...m, ...(thread ? { thread_ts: thread } : {}) } as never);
+    try {
+      const reply = await answer(question, { channel, thread: thread ?? null }, b.user.id, log);
+      await post(message(reply));
+    } catch (err) {
+      await apologise(log, err, (text) => post({ text }));
+    }
+  });
+
+  app.action(new RegExp(`^${ACTION_FEEDBACK}_`), async ({ ack, body, action, respond, context }) => {
+    await ack();
+    const b = body as { channel?: { id: string }; user: { id: string } };
+    const helpful = 'action_id' in action && action.action_id.startsWith(`${ACTION_FEEDBACK}_yes`);
+    const log = turnLog(context, { channel: b.channel?.id, action: 'feedback' });
+    try {
+      const parsed = FeedbackValue.safeParse(JSON.parse('value' in action && typeof action.value === 'string' ? action.value : 'null'));
+      const value = parsed.success ? parsed.data : { intent: 'unknown', guidance: [] };
+      assistant.feedback({ platform: 'slack', conversation: b.channel?.id ?? 'unknown', helpful, intent: value.intent, guidance: value.guidance });
+      log.info({ feedback: helpful ? 'helpful' : 'not_helpful', intent: value.intent, guidance: value.guidance }, 'feedback recorded');
+      await respond({ response_type: 'ephemeral', replace_original: false, text: 'Thanks for the feedback.' });
+    } catch (err) {
+      await apologise(log, err, (text) => respond({ response_type: 'ephemeral', replace_original: false, text }));
+    }
+  });
+
+  app.error(async (error) => {
+    l.error({ err: { message: error.message, code: (error as { code?: string }).code } }, 'Slack app error');
+  });
+
+  return {
+    mode: cfg.mode,
+    ...(receiver ? { router } : {}),
+    start: async () => {
+      if (cfg.mode === 'socket') await app.start();
+    },
+    stop: async () => {
+      if (cfg.mode === 'socket') await app.stop();
+    },
+  };
+}
