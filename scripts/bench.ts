@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { Assistant } from '../src/assistant/assistant.js';
 import { parseJsonl } from '../src/eval/score.js';
 import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.js';
+import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } from '../tests/fake-slack.js';
 import { startServer } from '../tests/server-helpers.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,6 +101,23 @@ for (let i = 0; i < 200; i++) {
 await server.stop();
 await connector.stop();
 rows.push(['Teams: activity to reply at the Bot Connector (200 over HTTP, 127.0.0.1)', `median ${median(teams).toFixed(1)} ms, p99 ${pct(teams, 99).toFixed(1)} ms`]);
+
+// Slack path over HTTP: signed app_mention requests into the real server (Bolt), answers posted to
+// a fake Slack Web API on 127.0.0.1; time from sending the request to chat.postMessage arriving.
+const fakeSlack = await new FakeSlack().start();
+const slackServer = await startServer({ LOG_LEVEL: 'warn', SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-not-real', SLACK_API_URL: `${fakeSlack.base}/api/` });
+const slackTimes: number[] = [];
+for (let i = 0; i < 200; i++) {
+  const from = fakeSlack.calls.length;
+  const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: `1700000000.${String(i).padStart(6, '0')}`, text: `<@UBOT> ${teamsQs[i % teamsQs.length]}` });
+  const sent = performance.now();
+  await fetch(`${slackServer.base}/slack/events`, signed(body, 'application/json'));
+  const posts = await fakeSlack.waitFor(from, 1);
+  slackTimes.push(posts[0]!.at - sent);
+}
+await slackServer.stop();
+await fakeSlack.stop();
+rows.push(['Slack: signed request to answer at the Web API (200 over HTTP, 127.0.0.1)', `median ${median(slackTimes).toFixed(1)} ms, p99 ${pct(slackTimes, 99).toFixed(1)} ms`]);
 
 const table = rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? '\n|---|---|' : ''}`).join('\n');
 console.log(table);
