@@ -6,5 +6,7 @@ export default defineConfig({
     // CLI tests start real processes; give them room on a 2-core machine.
     testTimeout: 30_000,
     pool: 'forks',
+    // The JSON report lets CI print one plain "N passed, N failed" line.
+    reporters: ['default', ['json', { outputFile: 'test-results.json' }]],
   },
 });
