@@ -34,6 +34,9 @@ export const EnvSchema = z.object({
   CODEBOT_WEBCHAT: z.enum(['auto', 'on', 'off'], { message: 'must be auto, on or off' }).default('auto'),
   CODEBOT_MAX_QUESTION_LENGTH: positive(100_000).default(2000),
   CODEBOT_SHUTDOWN_TIMEOUT_MS: positive(120_000).default(10_000),
+  CODEBOT_DB: z.string().trim().min(1).default('./data/codebot.db'),
+  CODEBOT_RETENTION_DAYS: positive(3650).default(90),
+  CODEBOT_STATE_TTL_HOURS: positive(24 * 365).default(24),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -48,6 +51,7 @@ export interface Config {
   knowledgeDir: string | undefined;
   maxQuestionLength: number;
   shutdownTimeoutMs: number;
+  store: { file: string; retentionDays: number; stateTtlMs: number };
   botFramework: {
     /** Local mode: no app id, requests are not authenticated. */
     local: boolean;
@@ -119,6 +123,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
     knowledgeDir: env.CODEBOT_KNOWLEDGE,
     maxQuestionLength: env.CODEBOT_MAX_QUESTION_LENGTH,
     shutdownTimeoutMs: env.CODEBOT_SHUTDOWN_TIMEOUT_MS,
+    store: { file: env.CODEBOT_DB, retentionDays: env.CODEBOT_RETENTION_DAYS, stateTtlMs: env.CODEBOT_STATE_TTL_HOURS * 3600 * 1000 },
     botFramework: {
       local,
       appId: env.MicrosoftAppId,

@@ -1,5 +1,6 @@
 // Starting the real server (compiled, as `npm start` runs it) on an ephemeral port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers.js';
 
@@ -14,10 +15,16 @@ export interface Running {
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'info' };
 
+let dbs = 0;
+/** A fresh database file per server unless the test gives one. */
+export function tempDb(): string {
+  return path.join(tmpdir(), `codebot-test-${process.pid}-${Date.now()}-${++dbs}`, 'codebot.db');
+}
+
 export function startServer(env: Record<string, string> = {}): Promise<Running> {
   const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server', 'main.js')], {
     cwd: ROOT,
-    env: { ...BASE_ENV, ...env },
+    env: { ...BASE_ENV, CODEBOT_DB: tempDb(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -1,6 +1,7 @@
 // The pipeline: inbound message + conversation state -> one Reply. Platforms call handle();
 // nothing here knows about Slack, Teams or a terminal.
 
+import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findQueryCodes } from '../knowledge/codes.js';
@@ -16,8 +17,10 @@ import { howToCode } from './handlers/how-to-code.js';
 import { ruleExplanation } from './handlers/rule-explanation.js';
 import { conversationKey, type InboundMessage } from './message.js';
 import type { Reply } from './reply.js';
-import { EMPTY_STATE, MemoryConversationStore, type ConversationState, type ConversationStore } from './state.js';
-import { FeedbackLog, type FeedbackRecord } from './feedback.js';
+import { EMPTY_STATE, type ConversationState } from './state.js';
+import { MemoryStore } from '../store/memory.js';
+import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
+import type { Store } from '../store/types.js';
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
 
@@ -39,12 +42,14 @@ export const DEFAULT_INTENTS = path.join(ROOT, 'intents');
 export interface AssistantOptions {
   knowledgeDir?: string;
   intentsDir?: string;
-  store?: ConversationStore;
+  /** Conversation state, retry de-duplication, audit log, feedback (default: in memory). */
+  store?: Store;
+  /** Called when the store fails; the answer still goes out. */
+  onStoreError?: (err: Error, what: string) => void;
   /** Below this confidence the reply is a fallback with suggestions, not a guess. */
   threshold?: number;
   /** Longer questions get a polite "please shorten". */
   maxQuestionLength?: number;
-  feedback?: FeedbackLog;
 }
 
 /**
@@ -71,16 +76,16 @@ const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classi
 export class Assistant {
   readonly kb: Knowledge;
   readonly nlu: Nlu;
-  private readonly store: ConversationStore;
-  readonly feedbackLog: FeedbackLog;
+  readonly store: Store;
+  private readonly onStoreError: (err: Error, what: string) => void;
   private readonly threshold: number;
   private readonly maxLength: number;
 
   constructor(kb: Knowledge, nlu: Nlu, opts: AssistantOptions = {}) {
     this.kb = kb;
     this.nlu = nlu;
-    this.store = opts.store ?? new MemoryConversationStore();
-    this.feedbackLog = opts.feedback ?? new FeedbackLog();
+    this.store = opts.store ?? new MemoryStore();
+    this.onStoreError = opts.onStoreError ?? (() => undefined);
     this.threshold = opts.threshold ?? 0.35;
     this.maxLength = opts.maxQuestionLength ?? 2000;
   }
@@ -98,9 +103,26 @@ export class Assistant {
     return { items: all.slice(from, from + Math.max(1, Math.min(count, 50))), total: all.length };
   }
 
-  /** Helpful / Not helpful from any surface. */
-  feedback(record: Omit<FeedbackRecord, 'at'>): void {
-    this.feedbackLog.record(record);
+  /** Helpful / Not helpful from any surface, linked to the conversation's last answered turn. */
+  feedback(f: { platform: string; channel: string; user: string; helpful: boolean; intent: string; guidance: string[] }): void {
+    try {
+      this.store.feedback({
+        at: new Date().toISOString(),
+        platform: f.platform,
+        channel: f.channel,
+        userHash: this.hashUser(f.platform, f.user),
+        helpful: f.helpful,
+        intent: f.intent,
+        guidance: f.guidance,
+      });
+    } catch (err) {
+      this.onStoreError(err as Error, 'feedback');
+    }
+  }
+
+  /** A user id as the audit log keeps it: salted and hashed, never raw. */
+  hashUser(platform: string, user: string): string {
+    return createHash('sha256').update(`${this.store.salt()}:${platform}:${user}`).digest('hex').slice(0, 32);
   }
 
   /** Example questions the loaded knowledge can answer, for welcomes and pages. */
@@ -110,15 +132,41 @@ export class Assistant {
 
   /** Answer one message in its conversation, and remember what follow-ups need. */
   async handle(msg: InboundMessage): Promise<Reply> {
+    const started = performance.now();
     const key = conversationKey(msg.conversation);
-    const state = (await this.store.get(key)) ?? EMPTY_STATE;
-    const { reply, next } = this.answer(msg.text, state);
-    await this.store.set(key, next);
+    // Patient identifiers go before anything else sees the text: nothing stores or logs them.
+    const clean = redact(msg.text);
+    let state = EMPTY_STATE;
+    try {
+      state = (await this.store.conversations.get(key)) ?? EMPTY_STATE;
+    } catch (err) {
+      this.onStoreError(err as Error, 'conversation state');
+    }
+    const { reply, next } = this.answer(clean.text, state, { identifiers: clean.found.length > 0 });
+    try {
+      await this.store.conversations.set(key, next);
+      this.store.audit({
+        at: new Date().toISOString(),
+        platform: msg.conversation.platform,
+        userHash: this.hashUser(msg.conversation.platform, msg.user),
+        channel: msg.conversation.channel,
+        question: clean.text.slice(0, this.maxLength),
+        intent: reply.intent,
+        confidence: reply.confidence,
+        guidance: reply.guidance,
+        codes: reply.codes.map((c) => c.code),
+        answered: reply.answered,
+        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
+        knowledgeHash: this.kb.hash,
+      });
+    } catch (err) {
+      this.onStoreError(err as Error, 'audit');
+    }
     return reply;
   }
 
   /** Pure: the same question and state give the same reply, byte for byte. */
-  answer(question: string, state: ConversationState = EMPTY_STATE): { reply: Reply; next: ConversationState } {
+  answer(question: string, state: ConversationState = EMPTY_STATE, opts: { identifiers?: boolean } = {}): { reply: Reply; next: ConversationState } {
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
@@ -139,6 +187,7 @@ export class Assistant {
     const turn: Turn = { kb: this.kb, u, state, draft: d };
     if (intent.fallback) this.fallback(turn);
     else HANDLERS[intent.intent](turn);
+    if (opts.identifiers) d.notice(IDENTIFIER_REMINDER);
     const reply = d.finish();
     const next: ConversationState = {
       ...state,

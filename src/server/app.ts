@@ -65,8 +65,15 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
   app.get('/readyz', (_req, res) => {
     const knowledge = { ok: assistant.kb.entries.length > 0, entries: assistant.kb.entries.length, hash: assistant.kb.hash };
     const classifier = { ok: assistant.nlu.classifier.intents.length > 0, intents: assistant.nlu.classifier.intents.length };
-    const ready = knowledge.ok && classifier.ok;
-    res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier } });
+    let storeOk = false;
+    try {
+      storeOk = assistant.store.ping();
+    } catch {
+      storeOk = false;
+    }
+    const store = { ok: storeOk, kind: assistant.store.kind };
+    const ready = knowledge.ok && classifier.ok && store.ok;
+    res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier, store } });
   });
 
   const botFramework = mountBotFramework(app, config, assistant, log);

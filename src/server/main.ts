@@ -6,6 +6,7 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { KnowledgeError } from '../knowledge/load.js';
 import { PageError } from '../knowledge/parse.js';
 import { createLogger } from '../log.js';
+import { SqliteStore } from '../store/sqlite.js';
 import { createApp } from './app.js';
 
 function fail(message: string): never {
@@ -24,10 +25,33 @@ export async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
 
+  let store: SqliteStore;
+  try {
+    store = new SqliteStore(config.store.file, { stateTtlMs: config.store.stateTtlMs });
+  } catch (err) {
+    fail(`cannot start: CODEBOT_DB ${config.store.file}: ${(err as Error).message}`);
+  }
+  const retention = () => {
+    try {
+      const before = new Date(Date.now() - config.store.retentionDays * 24 * 3600 * 1000);
+      log.info({ purged: store.purge(before), before: before.toISOString() }, 'retention: purged old rows');
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'retention purge failed');
+    }
+  };
+  retention();
+  setInterval(retention, 24 * 3600 * 1000).unref();
+
   let assistant: Assistant;
   try {
-    assistant = Assistant.create({ knowledgeDir: config.knowledgeDir, maxQuestionLength: config.maxQuestionLength });
+    assistant = Assistant.create({
+      knowledgeDir: config.knowledgeDir,
+      maxQuestionLength: config.maxQuestionLength,
+      store,
+      onStoreError: (err, what) => log.error({ err: { message: err.message }, what }, 'store write failed; the answer still went out'),
+    });
   } catch (err) {
+    store.close();
     if (err instanceof KnowledgeError || err instanceof PageError) fail(`cannot start: ${err.message}`);
     throw err;
   }
@@ -42,6 +66,7 @@ export async function main(): Promise<void> {
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const base = `http://${host}:${port}`;
     const lines = surfaces.map((s) => `codebot: ${s.enabled ? 'on ' : 'off'} ${s.name}${s.enabled ? ` at ${base}${s.path}` : ''}: ${s.note}`);
+    lines.push(`codebot: store: SQLite at ${config.store.file} (audit kept ${config.store.retentionDays} days)`);
     lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.kb.entries.length} guidance entries; /healthz, /readyz)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     log.info({ port, host: config.host, env: config.env, knowledge: assistant.kb.hash, startupMs: Math.round(performance.now() - t0) }, 'listening');
@@ -60,6 +85,7 @@ export async function main(): Promise<void> {
       void (slack?.stop() ?? Promise.resolve())
         .catch(() => undefined)
         .then(() => {
+          store.close();
           log.info('stopped');
           process.exit(0);
         });
@@ -70,6 +96,7 @@ export async function main(): Promise<void> {
     setTimeout(() => {
       log.warn({ inFlight: inFlight() }, 'shutdown timeout: closing the remaining connections');
       server.closeAllConnections();
+      store.close();
       process.exit(0);
     }, config.shutdownTimeoutMs).unref();
   };

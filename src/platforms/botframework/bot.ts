@@ -84,7 +84,8 @@ export class CodebotBot extends TeamsActivityHandler {
     const a = context.activity;
     this.assistant.feedback({
       platform: a.channelId ?? 'botframework',
-      conversation: a.conversation?.id ?? 'unknown',
+      channel: a.conversation?.id ?? 'unknown',
+      user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
       helpful: button.helpful,
       intent: button.intent,
       guidance: button.guidance,

@@ -11,7 +11,6 @@ import type { Reply } from '../../assistant/reply.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { ACTION_ASK, ACTION_FEEDBACK, renderBlocks } from '../../render/block-kit.js';
-import { SeenEvents } from './seen.js';
 
 type SlackConfig = Extract<Config['slack'], { enabled: true }>;
 
@@ -57,7 +56,8 @@ function message(reply: Reply) {
 
 export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger): SlackSurface {
   const l = log.child({ surface: 'slack' });
-  const seen = new SeenEvents();
+  // Event ids live in the store, so a retry reaching another instance or arriving after a restart is not answered twice.
+  const seen = assistant.store.events;
   const clientOptions = cfg.apiUrl ? { slackApiUrl: cfg.apiUrl } : {};
   const router = express.Router();
   const receiver =
@@ -189,7 +189,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     try {
       const parsed = FeedbackValue.safeParse(JSON.parse('value' in action && typeof action.value === 'string' ? action.value : 'null'));
       const value = parsed.success ? parsed.data : { intent: 'unknown', guidance: [] };
-      assistant.feedback({ platform: 'slack', conversation: b.channel?.id ?? 'unknown', helpful, intent: value.intent, guidance: value.guidance });
+      assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful, intent: value.intent, guidance: value.guidance });
       log.info({ feedback: helpful ? 'helpful' : 'not_helpful', intent: value.intent, guidance: value.guidance }, 'feedback recorded');
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'Thanks for the feedback.' });
     } catch (err) {

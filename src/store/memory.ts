@@ -1,0 +1,94 @@
+// The store in memory: for unit tests and the command line, where nothing should outlive the process.
+
+import { randomBytes } from 'node:crypto';
+import { MemoryConversationStore } from '../assistant/state.js';
+import type { AuditRow, EventDedupe, FeedbackRow, Purged, Store } from './types.js';
+
+class MemoryEvents implements EventDedupe {
+  private readonly events = new Map<string, { done: boolean; at: number }>();
+
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number,
+  ) {}
+
+  claim(id: string): boolean {
+    const e = this.events.get(id);
+    if (e && this.now() - e.at <= this.ttlMs) return false;
+    this.events.set(id, { done: false, at: this.now() });
+    if (this.events.size > 50_000) this.events.delete(this.events.keys().next().value!);
+    return true;
+  }
+
+  done(id: string): void {
+    this.events.set(id, { done: true, at: this.now() });
+  }
+
+  release(id: string): void {
+    this.events.delete(id);
+  }
+
+  purge(before: number): number {
+    let n = 0;
+    for (const [id, e] of this.events) if (e.at < before && this.events.delete(id)) n++;
+    return n;
+  }
+}
+
+export class MemoryStore implements Store {
+  readonly kind = 'memory' as const;
+  readonly conversations: MemoryConversationStore;
+  readonly events: MemoryEvents;
+  private readonly audits: Array<AuditRow & { id: number }> = [];
+  private readonly feedbacks: Array<FeedbackRow & { auditId: number | null }> = [];
+
+  constructor(opts: { stateTtlMs?: number; eventTtlMs?: number; now?: () => number } = {}) {
+    const now = opts.now ?? Date.now;
+    this.conversations = new MemoryConversationStore(opts.stateTtlMs, 10_000, now);
+    this.events = new MemoryEvents(opts.eventTtlMs ?? 10 * 60 * 1000, now);
+  }
+
+  audit(row: AuditRow): number {
+    const id = this.audits.length + 1;
+    this.audits.push({ ...row, id });
+    if (this.audits.length > 100_000) this.audits.shift();
+    return id;
+  }
+
+  feedback(row: FeedbackRow): number | null {
+    const last = [...this.audits].reverse().find((a) => a.platform === row.platform && a.channel === row.channel);
+    this.feedbacks.push({ ...row, auditId: last?.id ?? null });
+    return last?.id ?? null;
+  }
+
+  purge(before: Date): Purged {
+    const iso = before.toISOString();
+    const a = this.audits.length;
+    const f = this.feedbacks.length;
+    this.audits.splice(0, this.audits.length, ...this.audits.filter((r) => r.at >= iso));
+    this.feedbacks.splice(0, this.feedbacks.length, ...this.feedbacks.filter((r) => r.at >= iso));
+    return { audit: a - this.audits.length, feedback: f - this.feedbacks.length, conversations: 0, events: this.events.purge(before.getTime()) };
+  }
+
+  auditRows(since: Date): Array<AuditRow & { id: number }> {
+    const iso = since.toISOString();
+    return this.audits.filter((r) => r.at >= iso);
+  }
+
+  feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }> {
+    const iso = since.toISOString();
+    return this.feedbacks.filter((r) => r.at >= iso);
+  }
+
+  private readonly saltValue = randomBytes(16).toString('hex');
+
+  salt(): string {
+    return this.saltValue;
+  }
+
+  ping(): boolean {
+    return true;
+  }
+
+  close(): void {}
+}

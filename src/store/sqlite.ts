@@ -1,0 +1,221 @@
+// The store in SQLite (better-sqlite3): one file, WAL mode so readers never block the writer,
+// schema migrations versioned here and applied at open.
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import type { ConversationState, ConversationStore } from '../assistant/state.js';
+import type { AuditRow, EventDedupe, FeedbackRow, Purged, Store } from './types.js';
+
+/** Each migration runs once, in order, inside a transaction; `user_version` records how far. */
+export const MIGRATIONS: string[] = [
+  `CREATE TABLE conversations (
+     key TEXT PRIMARY KEY,
+     state TEXT NOT NULL,
+     updated_at INTEGER NOT NULL
+   );
+   CREATE INDEX conversations_updated ON conversations (updated_at);
+   CREATE TABLE events (
+     id TEXT PRIMARY KEY,
+     done INTEGER NOT NULL,
+     at INTEGER NOT NULL
+   );
+   CREATE INDEX events_at ON events (at);
+   CREATE TABLE audit (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     platform TEXT NOT NULL,
+     user_hash TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     question TEXT NOT NULL,
+     intent TEXT NOT NULL,
+     confidence REAL NOT NULL,
+     guidance TEXT NOT NULL,
+     codes TEXT NOT NULL,
+     answered INTEGER NOT NULL,
+     latency_ms REAL NOT NULL,
+     knowledge_hash TEXT NOT NULL
+   );
+   CREATE INDEX audit_at ON audit (at);
+   CREATE INDEX audit_conversation ON audit (platform, channel, id);
+   CREATE TABLE feedback (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     audit_id INTEGER REFERENCES audit (id) ON DELETE SET NULL,
+     platform TEXT NOT NULL,
+     channel TEXT NOT NULL,
+     user_hash TEXT NOT NULL,
+     helpful INTEGER NOT NULL,
+     intent TEXT NOT NULL,
+     guidance TEXT NOT NULL
+   );
+   CREATE INDEX feedback_at ON feedback (at);`,
+  // 2: a salt for hashing user ids, made once per database so hashes stay comparable over time.
+  `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+   INSERT INTO meta (key, value) VALUES ('user_salt', lower(hex(randomblob(16))));`,
+];
+
+export interface SqliteOptions {
+  /** Conversation state expires after this much idle time. */
+  stateTtlMs?: number;
+  eventTtlMs?: number;
+  now?: () => number;
+}
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  readonly conversations: ConversationStore;
+  readonly events: EventDedupe;
+  private readonly db: Database.Database;
+  private readonly insertAudit: Database.Statement;
+  private readonly insertFeedback: Database.Statement;
+  private readonly lastAudit: Database.Statement;
+
+  constructor(
+    readonly file: string,
+    opts: SqliteOptions = {},
+  ) {
+    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // Another process writing (a second instance) makes us wait, not fail.
+    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('foreign_keys = ON');
+    this.migrate();
+    const now = opts.now ?? Date.now;
+    const stateTtl = opts.stateTtlMs ?? 24 * 60 * 60 * 1000;
+    const eventTtl = opts.eventTtlMs ?? 10 * 60 * 1000;
+    const db = this.db;
+
+    const getState = db.prepare('SELECT state, updated_at FROM conversations WHERE key = ?');
+    const putState = db.prepare('INSERT INTO conversations (key, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at');
+    const dropState = db.prepare('DELETE FROM conversations WHERE key = ?');
+    this.conversations = {
+      async get(key: string): Promise<ConversationState | undefined> {
+        const row = getState.get(key) as { state: string; updated_at: number } | undefined;
+        if (!row) return undefined;
+        if (now() - row.updated_at > stateTtl) {
+          dropState.run(key);
+          return undefined;
+        }
+        return JSON.parse(row.state) as ConversationState;
+      },
+      async set(key: string, state: ConversationState): Promise<void> {
+        putState.run(key, JSON.stringify(state), now());
+      },
+    };
+
+    const claim = db.prepare('INSERT INTO events (id, done, at) VALUES (?, 0, ?) ON CONFLICT (id) DO UPDATE SET done = 0, at = excluded.at WHERE events.at < ?');
+    const done = db.prepare('UPDATE events SET done = 1, at = ? WHERE id = ?');
+    const release = db.prepare('DELETE FROM events WHERE id = ?');
+    this.events = {
+      // One statement: set-if-absent (or expired), atomic across processes sharing the file.
+      claim: (id) => claim.run(id, now(), now() - eventTtl).changes === 1,
+      done: (id) => void done.run(now(), id),
+      release: (id) => void release.run(id),
+    };
+
+    this.insertAudit = db.prepare(
+      `INSERT INTO audit (at, platform, user_hash, channel, question, intent, confidence, guidance, codes, answered, latency_ms, knowledge_hash)
+       VALUES (@at, @platform, @userHash, @channel, @question, @intent, @confidence, @guidance, @codes, @answered, @latencyMs, @knowledgeHash)`,
+    );
+    this.insertFeedback = db.prepare(
+      `INSERT INTO feedback (at, audit_id, platform, channel, user_hash, helpful, intent, guidance)
+       VALUES (@at, @auditId, @platform, @channel, @userHash, @helpful, @intent, @guidance)`,
+    );
+    this.lastAudit = db.prepare('SELECT id FROM audit WHERE platform = ? AND channel = ? ORDER BY id DESC LIMIT 1');
+  }
+
+  private migrate(): void {
+    const version = this.db.pragma('user_version', { simple: true }) as number;
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      this.db.transaction(() => {
+        this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${v + 1}`);
+      }).immediate();
+    }
+  }
+
+  /** The per-database salt for user id hashes. */
+  salt(): string {
+    return (this.db.prepare("SELECT value FROM meta WHERE key = 'user_salt'").get() as { value: string }).value;
+  }
+
+  /** Cheap liveness check for /readyz. */
+  ping(): boolean {
+    return (this.db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
+  }
+
+  get schemaVersion(): number {
+    return this.db.pragma('user_version', { simple: true }) as number;
+  }
+
+  audit(row: AuditRow): number {
+    const r = this.insertAudit.run({
+      ...row,
+      guidance: JSON.stringify(row.guidance),
+      codes: JSON.stringify(row.codes),
+      answered: row.answered ? 1 : 0,
+    });
+    return Number(r.lastInsertRowid);
+  }
+
+  feedback(row: FeedbackRow): number | null {
+    const last = this.lastAudit.get(row.platform, row.channel) as { id: number } | undefined;
+    this.insertFeedback.run({ ...row, auditId: last?.id ?? null, helpful: row.helpful ? 1 : 0, guidance: JSON.stringify(row.guidance) });
+    return last?.id ?? null;
+  }
+
+  purge(before: Date): Purged {
+    const iso = before.toISOString();
+    const ms = before.getTime();
+    return this.db.transaction(() => ({
+      feedback: this.db.prepare('DELETE FROM feedback WHERE at < ?').run(iso).changes,
+      audit: this.db.prepare('DELETE FROM audit WHERE at < ?').run(iso).changes,
+      conversations: this.db.prepare('DELETE FROM conversations WHERE updated_at < ?').run(ms).changes,
+      events: this.db.prepare('DELETE FROM events WHERE at < ?').run(ms).changes,
+    }))();
+  }
+
+  auditRows(since: Date): Array<AuditRow & { id: number }> {
+    const rows = this.db.prepare('SELECT * FROM audit WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      id: Number(r.id),
+      at: String(r.at),
+      platform: String(r.platform),
+      userHash: String(r.user_hash),
+      channel: String(r.channel),
+      question: String(r.question),
+      intent: String(r.intent),
+      confidence: Number(r.confidence),
+      guidance: JSON.parse(String(r.guidance)) as string[],
+      codes: JSON.parse(String(r.codes)) as string[],
+      answered: r.answered === 1,
+      latencyMs: Number(r.latency_ms),
+      knowledgeHash: String(r.knowledge_hash),
+    }));
+  }
+
+  feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }> {
+    const rows = this.db.prepare('SELECT * FROM feedback WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>;
+    return rows.map((r) => ({
+      at: String(r.at),
+      auditId: r.audit_id === null ? null : Number(r.audit_id),
+      platform: String(r.platform),
+      channel: String(r.channel),
+      userHash: String(r.user_hash),
+      helpful: r.helpful === 1,
+      intent: String(r.intent),
+      guidance: JSON.parse(String(r.guidance)) as string[],
+    }));
+  }
+
+  integrityCheck(): string {
+    return this.db.pragma('integrity_check', { simple: true }) as string;
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}

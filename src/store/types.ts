@@ -1,0 +1,64 @@
+// The one store interface the assistant and the platforms use: conversation state, platform
+// retry de-duplication, the audit log and feedback. In memory for unit tests, SQLite otherwise.
+
+import type { ConversationStore } from '../assistant/state.js';
+
+export interface AuditRow {
+  at: string;
+  platform: string;
+  /** Salted hash of the platform user id: never the raw id. */
+  userHash: string;
+  channel: string;
+  /** The question after redaction of patient identifiers. */
+  question: string;
+  intent: string;
+  confidence: number;
+  guidance: string[];
+  codes: string[];
+  answered: boolean;
+  latencyMs: number;
+  knowledgeHash: string;
+}
+
+export interface FeedbackRow {
+  at: string;
+  platform: string;
+  channel: string;
+  userHash: string;
+  helpful: boolean;
+  intent: string;
+  guidance: string[];
+}
+
+export interface Purged {
+  audit: number;
+  feedback: number;
+  conversations: number;
+  events: number;
+}
+
+/** Claim an event id while answering it; remember it once answered; release it if answering failed. */
+export interface EventDedupe {
+  claim(id: string): boolean;
+  done(id: string): void;
+  release(id: string): void;
+}
+
+export interface Store {
+  readonly kind: 'memory' | 'sqlite';
+  readonly conversations: ConversationStore;
+  readonly events: EventDedupe;
+  /** Writes one audit row; returns its id. */
+  audit(row: AuditRow): number;
+  /** Records feedback, linked to the conversation's latest audit row; returns that row's id or null. */
+  feedback(row: FeedbackRow): number | null;
+  /** Deletes what is older than `before`. */
+  purge(before: Date): Purged;
+  auditRows(since: Date): Array<AuditRow & { id: number }>;
+  /** Salt for hashing user ids (kept with the data, so hashes compare across restarts). */
+  salt(): string;
+  /** True when the store answers. */
+  ping(): boolean;
+  feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }>;
+  close(): void;
+}
