@@ -1,12 +1,14 @@
 // npm run bench: start-up, answer latency, throughput and memory of the core, on this machine.
 // Prints a table and writes it to BENCHMARKS.md. A script, not a test: nothing here asserts.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Assistant } from '../src/assistant/assistant.js';
 import { parseJsonl } from '../src/eval/score.js';
+import { MemoryStore } from '../src/store/memory.js';
+import { SqliteStore } from '../src/store/sqlite.js';
 import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.js';
 import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } from '../tests/fake-slack.js';
 import { startServer } from '../tests/server-helpers.js';
@@ -70,6 +72,36 @@ const rows: string[][] = [
   ['questions per second, one core', `${Math.round((N / wall) * 1000)}`],
   ...[...byIntent.entries()].sort().map(([intent, xs]) => [`  ${intent} (${xs.length})`, `p50 ${pct(xs, 50).toFixed(3)} ms, p99 ${pct(xs, 99).toFixed(3)} ms`]),
 ];
+// The store: audit rows per second into SQLite, and what a turn costs with the store behind it.
+{
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'codebot-bench-'));
+  const sqlite = new SqliteStore(path.join(dir, 'bench.db'));
+  const n = 20_000;
+  const t = performance.now();
+  for (let i = 0; i < n; i++) {
+    sqlite.audit({ at: new Date().toISOString(), platform: 'bench', userHash: 'h', channel: `c${i % 50}`, question: questions[i % questions.length]!, intent: 'how_to_code', confidence: 0.9, guidance: ['IPG327'], codes: ['J12.4', 'Y53.9'], answered: true, latencyMs: 0.3, knowledgeHash: 'k' });
+  }
+  rows.push(['store: audit rows written per second (SQLite, WAL, one by one)', `${Math.round((n / (performance.now() - t)) * 1000)}`]);
+  const turn = async (a: Assistant, k: number) => {
+    const xs: number[] = [];
+    for (let i = 0; i < k; i++) {
+      const s0 = performance.now();
+      await a.handle({ text: questions[i % questions.length]!, conversation: { platform: 'bench', channel: `c${i % 20}`, thread: null }, user: 'u' });
+      xs.push(performance.now() - s0);
+    }
+    return xs;
+  };
+  const withMemory = Assistant.create({ store: new MemoryStore() });
+  const withSqlite = Assistant.create({ store: sqlite });
+  await turn(withMemory, 200);
+  await turn(withSqlite, 200);
+  const mem = await turn(withMemory, 3000);
+  const sql = await turn(withSqlite, 3000);
+  rows.push(['store: cost per turn (handle with SQLite minus in memory, p50)', `${(median(sql) - median(mem)).toFixed(3)} ms (p50 ${median(sql).toFixed(3)} vs ${median(mem).toFixed(3)} ms)`]);
+  sqlite.close();
+  rmSync(dir, { recursive: true, force: true });
+}
+
 // The server as `npm start` runs it: process start to ready, and resident memory once ready.
 const ready: number[] = [];
 let serverRss = 0;

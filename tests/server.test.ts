@@ -27,7 +27,7 @@ describe('the server in local mode', () => {
     expect(h.status).toBe(200);
     expect(await h.json()).toMatchObject({ status: 'ok' });
     const r = await fetch(`${s.base}/readyz`);
-    expect(await r.json()).toMatchObject({ ready: true, checks: { knowledge: { ok: true, entries: 58 }, classifier: { ok: true, intents: 8 } } });
+    expect(await r.json()).toMatchObject({ ready: true, checks: { knowledge: { ok: true, entries: 58 }, classifier: { ok: true, intents: 8 }, store: { ok: true, kind: 'sqlite' } } });
   });
 
   it('answers the canonical question through Direct Line, as an Adaptive Card', async () => {
@@ -118,6 +118,28 @@ describe('the server in local mode', () => {
     const requests = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.msg === 'request');
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.every((r) => typeof r.req === 'string')).toBe(true);
+  });
+});
+
+describe('patient identifiers through the server', () => {
+  it('answers with a reminder, and keeps the raw NHS number out of the logs and the database', async () => {
+    const { tempDb } = await import('./server-helpers.js');
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const db = tempDb();
+    const s = await startServer({ LOG_LEVEL: 'trace', CODEBOT_DB: db });
+    const [answer] = await directLineAsk(s.base, 'patient NHS no 943 476 5919, DOB 01/02/1960, LS1 4AP: how do I code perc RFA of liver mets?');
+    const card = cardText(answer!);
+    expect(card).toContain('J12.4');
+    expect(card).toMatch(/Please do not share patient identifiers/);
+    await s.stop();
+    const dir = path.dirname(db);
+    const bytes = readdirSync(dir).map((n) => readFileSync(path.join(dir, n)).toString('latin1')).join('');
+    for (const raw of ['943 476 5919', '9434765919', '01/02/1960', 'LS1 4AP']) {
+      expect(s.stdout() + s.stderr()).not.toContain(raw);
+      expect(bytes).not.toContain(raw);
+    }
+    expect(bytes).toContain('[NHS number]');
   });
 });
 

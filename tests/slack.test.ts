@@ -160,3 +160,23 @@ describe('Slack settings', () => {
     expect(r.stderr.trim()).toBe('codebot: configuration error: SLACK_BOT_TOKEN: must be a bot token starting xoxb-');
   });
 });
+
+describe('Slack retries across a restart', () => {
+  it('does not answer a retry twice when it arrives after a restart', async () => {
+    const { tempDb } = await import('./server-helpers.js');
+    const db = tempDb();
+    const slack = await new FakeSlack().start();
+    const env = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, CODEBOT_DB: db };
+    const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000009.000100', text: '<@UBOT> what is Y53.9' }, 'EvRestart1');
+    const first = await startServer(env);
+    await fetch(`${first.base}/slack/events`, signed(body, JSON_TYPE));
+    await slack.waitFor(0, 1);
+    expect(await first.stop()).toBe(0);
+    const second = await startServer(env);
+    await fetch(`${second.base}/slack/events`, signed(body, JSON_TYPE, { retry: 1 }));
+    await new Promise((r) => setTimeout(r, 500));
+    expect(slack.posts(0)).toHaveLength(1);
+    await second.stop();
+    await slack.stop();
+  });
+});

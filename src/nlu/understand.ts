@@ -21,6 +21,8 @@ export interface Understanding {
   confidence: number;
 }
 
+const REDACTED = /\[(?:NHS number|date|postcode)\]/g;
+
 export const CLASSIFIER_SETTINGS = { smoothing: 0.1, temperature: 3 } as const;
 
 export class Nlu {
@@ -48,7 +50,8 @@ export class Nlu {
     const text = normalise(raw);
     const guidanceIds: string[] = [];
     // Blanked out with spaces of the same length, so term offsets still point into `text`.
-    let rest = text.replace(GUIDANCE_ID, (m: string, n: string) => {
+    // Redacted identifiers ("[NHS number]") are not part of the question either.
+    let rest = text.replace(REDACTED, (m) => ' '.repeat(m.length)).replace(GUIDANCE_ID, (m: string, n: string) => {
       const id = `IPG${Number(n)}`;
       if (!guidanceIds.includes(id)) guidanceIds.push(id);
       return ' '.repeat(m.length);
@@ -58,7 +61,7 @@ export class Nlu {
       if (!codes.some((x) => x.code === c.code)) codes.push(c);
       rest = `${rest.slice(0, c.start)}${' '.repeat(c.end - c.start)}${rest.slice(c.end)}`;
     }
-    const classification = this.classifier.classify(text);
+    const classification = this.classifier.classify(text.replace(REDACTED, ' '));
     return {
       text,
       codes,

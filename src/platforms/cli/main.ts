@@ -1,6 +1,7 @@
 // The terminal surface: ask, batch, chat and import. It translates arguments and stdin into
 // inbound messages and prints replies; everything else happens in the assistant.
 
+import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Assistant, DEFAULT_KNOWLEDGE } from '../../assistant/assistant.js';
@@ -8,6 +9,8 @@ import type { Reply } from '../../assistant/reply.js';
 import { KnowledgeError } from '../../knowledge/load.js';
 import { PageError } from '../../knowledge/parse.js';
 import { importPages } from '../../knowledge/store.js';
+import { buildReport, formatReport, parseSince } from '../../store/report.js';
+import { SqliteStore } from '../../store/sqlite.js';
 
 const USAGE = `codebot: answers clinical coding questions from NICE interventional procedures guidance
 
@@ -16,9 +19,12 @@ Usage:
   codebot batch                       questions on stdin, one per line; one Reply JSON per line
   codebot chat                        a conversation in the terminal, with follow-ups
   codebot import FILE... [--id IPGnnn]  add NICE guidance pages to the knowledge
+  codebot report [--since 7d] [--format text|json|csv] [--db FILE]
+                                      what was asked and not answered, intents, helpfulness, latency
 
 Options:
   --knowledge DIR   knowledge folder (default: the repo's knowledge/)
+  --db FILE         the server's database for report (default: CODEBOT_DB or ./data/codebot.db)
   --json            JSON output (ask; batch always prints JSON)
   -h, --help        this help`;
 
@@ -84,6 +90,27 @@ function runImport(files: string[], knowledge: string, id: string | undefined): 
   return 0;
 }
 
+function runReport(sinceText: string, format: string, db: string): number {
+  if (!['text', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be text, json or csv (got "${format}")`);
+  let since: Date;
+  try {
+    since = parseSince(sinceText);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (!existsSync(db)) {
+    process.stderr.write(`codebot: no database at ${db} (set --db or CODEBOT_DB; the server creates it on first start)\n`);
+    return 1;
+  }
+  const store = new SqliteStore(db);
+  try {
+    process.stdout.write(`${formatReport(buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
+  } finally {
+    store.close();
+  }
+  return 0;
+}
+
 export async function main(argv: string[]): Promise<number> {
   let parsed;
   try {
@@ -94,6 +121,9 @@ export async function main(argv: string[]): Promise<number> {
         knowledge: { type: 'string' },
         json: { type: 'boolean', default: false },
         id: { type: 'string' },
+        since: { type: 'string', default: '7d' },
+        format: { type: 'string', default: 'text' },
+        db: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -118,6 +148,8 @@ export async function main(argv: string[]): Promise<number> {
         return await chat(knowledge, values.json);
       case 'import':
         return runImport(rest, knowledge, values.id);
+      case 'report':
+        return runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? './data/codebot.db');
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
