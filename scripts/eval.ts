@@ -7,6 +7,8 @@ import { IntentClassifier } from '../src/nlu/classifier.js';
 import { features } from '../src/nlu/features.js';
 import { examplesOf, loadIntentFiles } from '../src/nlu/intents.js';
 import { CLASSIFIER_SETTINGS } from '../src/nlu/understand.js';
+import { count, loadCorpus, microF1 } from '../src/eval/corpora.js';
+import { trainNlpJs } from '../src/eval/peer.js';
 import { parseJsonl, scoreItem, summarise } from '../src/eval/score.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -53,12 +55,61 @@ for (let f = 0; f < k; f++) {
 }
 const kfold = right / examples.length;
 
+// The peer, in the same run: NLP.js trained on the same intents/, scored on the same questions, and
+// both classifiers on the public corpora of Braun et al. 2017 with their own split.
+const pct2 = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))]!;
+let peer: Record<string, unknown> | null = null;
+if (!args.includes('--no-peer')) {
+  const nlpjs = await trainNlpJs(examples);
+  let ourRight = 0;
+  let peerRight = 0;
+  const ourMs: number[] = [];
+  const peerMs: number[] = [];
+  for (const item of items) {
+    let t = performance.now();
+    const mine = assistant.nlu.understand(item.q).intent;
+    ourMs.push(performance.now() - t);
+    t = performance.now();
+    const theirs = (await nlpjs.classify(item.q)).label;
+    peerMs.push(performance.now() - t);
+    if (mine === item.intent) ourRight++;
+    if (theirs === item.intent) peerRight++;
+  }
+  const corpora: Array<{ corpus: string; codebot: number; nlpjs: number; test: number }> = [];
+  const dir = path.join(root, '..', 'shared', 'nlu-benchmark');
+  const total = { ours: { tp: 0, fp: 0, fn: 0 }, peer: { tp: 0, fp: 0, fn: 0 } };
+  if (existsSync(dir)) {
+    for (const name of ['ChatbotCorpus', 'AskUbuntuCorpus', 'WebApplicationsCorpus']) {
+      const c = loadCorpus(path.join(dir, `${name}.json`));
+      const ours = IntentClassifier.train(c.train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS });
+      const theirs = await trainNlpJs(c.train);
+      const oc = { tp: 0, fp: 0, fn: 0 };
+      const pc = { tp: 0, fp: 0, fn: 0 };
+      for (const e of c.test) {
+        const o = ours.classify(e.text).label;
+        const p = (await theirs.classify(e.text)).label;
+        count(oc, e.label, o);
+        count(total.ours, e.label, o);
+        count(pc, e.label, p);
+        count(total.peer, e.label, p);
+      }
+      corpora.push({ corpus: c.name, codebot: microF1(oc), nlpjs: microF1(pc), test: c.test.length });
+    }
+  }
+  peer = {
+    evalIntentAccuracy: { codebot: ourRight / items.length, nlpjs: peerRight / items.length },
+    classifyMs: { codebot: { p50: pct2(ourMs, 50), p99: pct2(ourMs, 99) }, nlpjs: { p50: pct2(peerMs, 50), p99: pct2(peerMs, 99) } },
+    braun2017: corpora.length ? { corpora, overall: { codebot: microF1(total.ours), nlpjs: microF1(total.peer) } } : 'not found: ../shared/nlu-benchmark',
+  };
+}
+
 const report = {
   file: path.relative(process.cwd(), file),
   ...summary,
   kfoldIntentAccuracy: kfold,
   latencyMs: { p50: pct(50), p99: pct(99), max: latencies.at(-1)!, firstPassMax: Math.max(...first) },
   startupMs,
+  peer,
   failures: results.filter((r) => !r.answerRight || r.unsupported.length > 0).map((r) => ({ q: r.q, why: r.why })),
 };
 if (json) {
@@ -73,6 +124,21 @@ if (json) {
   console.log(`5-fold on intents/    ${pc(kfold)} (${examples.length} utterances)`);
   console.log(`answer latency        p50 ${report.latencyMs.p50.toFixed(2)} ms, p99 ${report.latencyMs.p99.toFixed(2)} ms (in process, ${latencies.length} answers; slowest cold first answer ${report.latencyMs.firstPassMax.toFixed(1)} ms)`);
   console.log(`start-up              ${startupMs.toFixed(0)} ms (load knowledge + train)`);
+  if (peer) {
+    const p = peer as {
+      evalIntentAccuracy: { codebot: number; nlpjs: number };
+      classifyMs: { codebot: { p50: number; p99: number }; nlpjs: { p50: number; p99: number } };
+      braun2017: { corpora: Array<{ corpus: string; codebot: number; nlpjs: number; test: number }>; overall: { codebot: number; nlpjs: number } } | string;
+    };
+    console.log(`peer (NLP.js, node-nlp, trained on the same intents/):`);
+    console.log(`  intent accuracy here  codebot ${pc(p.evalIntentAccuracy.codebot)} vs NLP.js ${pc(p.evalIntentAccuracy.nlpjs)}`);
+    console.log(`  classify latency      codebot p50 ${p.classifyMs.codebot.p50.toFixed(3)} ms p99 ${p.classifyMs.codebot.p99.toFixed(3)} ms; NLP.js p50 ${p.classifyMs.nlpjs.p50.toFixed(3)} ms p99 ${p.classifyMs.nlpjs.p99.toFixed(3)} ms`);
+    if (typeof p.braun2017 === 'string') console.log(`  Braun et al. 2017     ${p.braun2017}`);
+    else {
+      for (const c of p.braun2017.corpora) console.log(`  ${c.corpus.padEnd(22)}micro-F1 codebot ${c.codebot.toFixed(3)} vs NLP.js ${c.nlpjs.toFixed(3)} (${c.test} test sentences)`);
+      console.log(`  overall               micro-F1 codebot ${p.braun2017.overall.codebot.toFixed(3)} vs NLP.js ${p.braun2017.overall.nlpjs.toFixed(3)} (published: NLP.js 0.93, Watson 0.92, LUIS 0.91, Rasa 0.88)`);
+    }
+  }
   console.log('confusion (expected -> got):');
   for (const [exp, row] of Object.entries(summary.confusion)) console.log(`  ${exp.padEnd(17)} ${Object.entries(row).map(([g, n]) => `${g}:${n}`).join(' ')}`);
   for (const f of report.failures) console.log(`  FAIL ${f.q}\n       ${f.why.join('; ')}`);

@@ -60,3 +60,17 @@ describe('eval scoring', () => {
     expect(() => parseJsonl('{"q":"a","intent":"help"}\n{"q":1}', 'x.jsonl')).toThrow(/x\.jsonl:2/);
   });
 });
+
+describe('intent benchmark scoring (Braun et al. 2017)', () => {
+  it('counts a wrong label as a false positive and a false negative, no label as a false negative', async () => {
+    const { count, microF1 } = await import('../src/eval/corpora.js');
+    const c = { tp: 0, fp: 0, fn: 0 };
+    count(c, 'A', 'A');
+    count(c, 'A', 'B');
+    count(c, 'B', null);
+    count(c, 'B', 'B');
+    expect(c).toEqual({ tp: 2, fp: 1, fn: 2 });
+    expect(microF1(c)).toBeCloseTo(2 / (2 + 1.5), 6);
+    expect(microF1({ tp: 0, fp: 0, fn: 0 })).toBe(0);
+  });
+});

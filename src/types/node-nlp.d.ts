@@ -1,0 +1,2 @@
+// node-nlp ships no types; src/eval/peer.ts describes the small part it uses.
+declare module 'node-nlp';
