@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
 import { Assistant } from '../src/assistant/assistant.js';
 import { parseJsonl } from '../src/eval/score.js';
 import { MemoryStore } from '../src/store/memory.js';
@@ -12,6 +13,7 @@ import { SqliteStore } from '../src/store/sqlite.js';
 import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.js';
 import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } from '../tests/fake-slack.js';
 import { startServer } from '../tests/server-helpers.js';
+import { makeSyntheticKnowledge } from './synthetic.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const evalFile = [path.join(root, '..', 'shared', 'eval', 'dev.jsonl'), path.join(root, 'tests', 'fixtures', 'eval.jsonl')].find((f) => existsSync(f))!;
@@ -151,8 +153,113 @@ await slackServer.stop();
 await fakeSlack.stop();
 rows.push(['Slack: signed request to answer at the Web API (200 over HTTP, 127.0.0.1)', `median ${median(slackTimes).toFixed(1)} ms, p99 ${pct(slackTimes, 99).toFixed(1)} ms`]);
 
-const table = rows.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? '\n|---|---|' : ''}`).join('\n');
+// Over HTTP with a load generator (autocannon) on 127.0.0.1: the Teams endpoint, the Direct Line
+// endpoint, and signed requests to the Slack endpoint, at 1, 10 and 50 connections.
+{
+  const connectorForLoad = await new FakeConnector().start();
+  const slackForLoad = await new FakeSlack().start();
+  const srv = await startServer({ LOG_LEVEL: 'error', SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-not-real', SLACK_API_URL: `${slackForLoad.base}/api/` });
+  const { token } = (await (await fetch(`${srv.base}/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string };
+  const conv = (await (await fetch(`${srv.base}/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).json()) as { conversationId: string };
+  let seq = 0;
+  const targets: Array<{ name: string; opts: autocannon.Options }> = [
+    {
+      name: 'Teams /api/messages',
+      opts: {
+        url: `${srv.base}/api/messages`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(teamsActivity(connectorForLoad.url, mention('how do I code percutaneous RFA of liver mets?'))),
+      },
+    },
+    {
+      name: 'Direct Line activities',
+      opts: {
+        url: `${srv.base}/directline/conversations/${conv.conversationId}/activities`,
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ type: 'message', text: 'what is Y53.9?', from: { id: 'u' } }),
+      },
+    },
+    {
+      name: 'Slack /slack/events (signed)',
+      opts: {
+        url: `${srv.base}/slack/events`,
+        requests: [
+          {
+            method: 'POST',
+            path: '/slack/events',
+            // Each request a new event id and a fresh signature, as Slack sends them.
+            setupRequest: (req) => {
+              const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: `1700000000.${String(++seq).padStart(6, '0')}`, text: '<@UBOT> what is J12.4' }, `EvLoad${seq}`);
+              const init = signed(body, 'application/json');
+              return { ...req, body, headers: init.headers as Record<string, string> };
+            },
+          },
+        ],
+      },
+    },
+  ];
+  for (const t of targets) {
+    for (const connections of [1, 10, 50]) {
+      const r = await autocannon({ ...t.opts, connections, duration: 4 });
+      const errors = r.errors + r.timeouts + r.non2xx;
+      rows.push([`HTTP ${t.name}, ${connections} connection${connections > 1 ? 's' : ''}`, `${Math.round(r.requests.average)} req/s, p50 ${r.latency.p50} ms, p99 ${r.latency.p99} ms, errors ${errors}`]);
+    }
+  }
+  await srv.stop();
+  await connectorForLoad.stop();
+  await slackForLoad.stop();
+}
+
+// Scaling: the same in-process figures with 1x, 10x and 100x the knowledge (synthetic copies of the
+// real pages, clearly marked, in a temporary folder; never loaded by default).
+for (const factor of [1, 10, 100]) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `codebot-synthetic-${factor}x-`));
+  const entries = makeSyntheticKnowledge(path.join(root, 'knowledge'), factor, dir);
+  const probe = `const { Assistant } = await import(${JSON.stringify(path.join(root, 'dist', 'assistant', 'assistant.js'))});
+    const qs = ${JSON.stringify(questions)};
+    const t0 = performance.now();
+    const a = Assistant.create({ knowledgeDir: ${JSON.stringify(dir)} });
+    const startup = performance.now() - t0;
+    for (const q of qs) a.answer(q);
+    const xs = [];
+    for (let i = 0; i < 2000; i++) { const s = performance.now(); a.answer(qs[i % qs.length]); xs.push(performance.now() - s); }
+    xs.sort((x, y) => x - y);
+    globalThis.gc?.();
+    console.log(JSON.stringify({ startup, p50: xs[1000], p99: xs[1980], rss: process.memoryUsage().rss }));`;
+  const r = JSON.parse(execFileSync(process.execPath, ['--expose-gc', '--input-type=module', '-e', probe], { encoding: 'utf8', maxBuffer: 1 << 20 }).trim()) as { startup: number; p50: number; p99: number; rss: number };
+  rows.push([`scaling ${factor}x knowledge (${entries} entries${factor > 1 ? ', synthetic copies' : ''})`, `start-up ${r.startup.toFixed(0)} ms, answer p50 ${r.p50.toFixed(3)} ms, p99 ${r.p99.toFixed(3)} ms, ${(r.rss / 1024 / 1024).toFixed(0)} MB`]);
+  rmSync(dir, { recursive: true, force: true });
+}
+
+const render = (rs: string[][]) => rs.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? '\n|---|---|' : ''}`).join('\n');
+const table = render(rows);
 console.log(table);
-const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}. Figures vary with the machine and its load; rerun to compare.\n\n## Core (in process and CLI)\n\n${table}\n`;
+
+// Quality and the peer, from the same run of the evaluation script.
+const evalRun = JSON.parse(execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'eval.ts'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as {
+  total: number; intentAccuracy: number; answerAccuracy: number; unsupportedCodes: number; kfoldIntentAccuracy: number;
+  peer: { evalIntentAccuracy: { codebot: number; nlpjs: number }; classifyMs: { codebot: { p50: number; p99: number }; nlpjs: { p50: number; p99: number } };
+    braun2017: { corpora: Array<{ corpus: string; codebot: number; nlpjs: number }>; overall: { codebot: number; nlpjs: number } } | string } | null;
+};
+const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
+const quality: string[][] = [
+  ['measure', 'codebot', 'NLP.js (node-nlp)'],
+  ['eval questions: right intent', pc(evalRun.intentAccuracy), evalRun.peer ? pc(evalRun.peer.evalIntentAccuracy.nlpjs) : 'n/a'],
+  ['eval questions: right answer (codes and guidance)', pc(evalRun.answerAccuracy), 'n/a (classifier only)'],
+  ['codes outside the cited text', String(evalRun.unsupportedCodes), 'n/a'],
+  ['5-fold over intents/', pc(evalRun.kfoldIntentAccuracy), ''],
+];
+if (evalRun.peer) {
+  quality.push(['classify latency p50 / p99', `${evalRun.peer.classifyMs.codebot.p50.toFixed(3)} / ${evalRun.peer.classifyMs.codebot.p99.toFixed(3)} ms`, `${evalRun.peer.classifyMs.nlpjs.p50.toFixed(3)} / ${evalRun.peer.classifyMs.nlpjs.p99.toFixed(3)} ms`]);
+  if (typeof evalRun.peer.braun2017 !== 'string') {
+    for (const c of evalRun.peer.braun2017.corpora) quality.push([`Braun et al. 2017 ${c.corpus}, micro-F1`, c.codebot.toFixed(3), c.nlpjs.toFixed(3)]);
+    quality.push(['Braun et al. 2017 overall, micro-F1 (published: NLP.js 0.93, Watson 0.92, LUIS 0.91, Rasa 0.88)', evalRun.peer.braun2017.overall.codebot.toFixed(3), evalRun.peer.braun2017.overall.nlpjs.toFixed(3)]);
+  }
+}
+const qualityTable = quality.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? '\n|---|---|---|' : ''}`).join('\n');
+console.log(`\n${qualityTable}`);
+const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} on this machine. Figures vary with the machine and its load; rerun to compare. The load generator and the fake Slack and Bot Connector servers run on the same 2 cores as the server.\n\n## Quality, side by side with NLP.js\n\n${qualityTable}\n\n## Speed and size\n\n${table}\n`;
 writeFileSync(path.join(root, 'BENCHMARKS.md'), doc);
 console.log('\nwritten to BENCHMARKS.md');
