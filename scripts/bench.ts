@@ -15,6 +15,8 @@ import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } 
 import { startServer } from '../tests/server-helpers.js';
 import { makeSyntheticKnowledge } from './synthetic.js';
 
+// Load tests one user at a time would trip the flood limits; the limits are measured by tests, not here.
+const NO_LIMITS = { CODEBOT_RATE_PER_USER: '1000000', CODEBOT_RATE_PER_WORKSPACE: '10000000' };
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const evalFile = [path.join(root, '..', 'shared', 'eval', 'dev.jsonl'), path.join(root, 'tests', 'fixtures', 'eval.jsonl')].find((f) => existsSync(f))!;
 const questions = parseJsonl(readFileSync(evalFile, 'utf8'), evalFile).map((i) => i.q);
@@ -109,7 +111,7 @@ const ready: number[] = [];
 let serverRss = 0;
 for (let i = 0; i < 3; i++) {
   const t = performance.now();
-  const srv = await startServer({ LOG_LEVEL: 'warn' });
+  const srv = await startServer({ LOG_LEVEL: 'warn', ...NO_LIMITS });
   ready.push(performance.now() - t);
   const status = readFileSync(`/proc/${srv.proc.pid}/status`, 'utf8');
   serverRss = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) * 1024;
@@ -121,7 +123,7 @@ rows.push(['server: resident memory after start', `${(serverRss / 1024 / 1024).t
 // Teams path over HTTP: Teams-shaped activities into the real server, replies to a fake Bot
 // Connector on 127.0.0.1; time from posting the activity to the reply reaching the connector.
 const connector = await new FakeConnector().start();
-const server = await startServer({ LOG_LEVEL: 'warn' });
+const server = await startServer({ LOG_LEVEL: 'warn', ...NO_LIMITS });
 const teams: number[] = [];
 const teamsQs = ['how do I code percutaneous RFA of liver mets?', 'what is Y53.9?', 'why do I need a Y53 code?', 'check J12.4 C78.7'];
 for (let i = 0; i < 200; i++) {
@@ -139,7 +141,7 @@ rows.push(['Teams: activity to reply at the Bot Connector (200 over HTTP, 127.0.
 // Slack path over HTTP: signed app_mention requests into the real server (Bolt), answers posted to
 // a fake Slack Web API on 127.0.0.1; time from sending the request to chat.postMessage arriving.
 const fakeSlack = await new FakeSlack().start();
-const slackServer = await startServer({ LOG_LEVEL: 'warn', SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-not-real', SLACK_API_URL: `${fakeSlack.base}/api/` });
+const slackServer = await startServer({ LOG_LEVEL: 'warn', ...NO_LIMITS, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-not-real', SLACK_API_URL: `${fakeSlack.base}/api/` });
 const slackTimes: number[] = [];
 for (let i = 0; i < 200; i++) {
   const from = fakeSlack.calls.length;
@@ -158,7 +160,7 @@ rows.push(['Slack: signed request to answer at the Web API (200 over HTTP, 127.0
 {
   const connectorForLoad = await new FakeConnector().start();
   const slackForLoad = await new FakeSlack().start();
-  const srv = await startServer({ LOG_LEVEL: 'error', SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-not-real', SLACK_API_URL: `${slackForLoad.base}/api/` });
+  const srv = await startServer({ LOG_LEVEL: 'error', ...NO_LIMITS, SLACK_SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-bench-not-real', SLACK_API_URL: `${slackForLoad.base}/api/` });
   const { token } = (await (await fetch(`${srv.base}/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string };
   const conv = (await (await fetch(`${srv.base}/directline/conversations`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{}' })).json()) as { conversationId: string };
   let seq = 0;

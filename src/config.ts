@@ -37,6 +37,8 @@ export const EnvSchema = z.object({
   CODEBOT_DB: z.string().trim().min(1).default('./data/codebot.db'),
   CODEBOT_RETENTION_DAYS: positive(3650).default(90),
   CODEBOT_STATE_TTL_HOURS: positive(24 * 365).default(24),
+  CODEBOT_RATE_PER_USER: positive(1_000_000).default(20),
+  CODEBOT_RATE_PER_WORKSPACE: positive(10_000_000).default(600),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -52,6 +54,8 @@ export interface Config {
   maxQuestionLength: number;
   shutdownTimeoutMs: number;
   store: { file: string; retentionDays: number; stateTtlMs: number };
+  /** Questions per minute, per user and per Slack workspace or Teams tenant. */
+  rate: { perUser: number; perWorkspace: number };
   botFramework: {
     /** Local mode: no app id, requests are not authenticated. */
     local: boolean;
@@ -123,6 +127,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
     knowledgeDir: env.CODEBOT_KNOWLEDGE,
     maxQuestionLength: env.CODEBOT_MAX_QUESTION_LENGTH,
     shutdownTimeoutMs: env.CODEBOT_SHUTDOWN_TIMEOUT_MS,
+    rate: { perUser: env.CODEBOT_RATE_PER_USER, perWorkspace: env.CODEBOT_RATE_PER_WORKSPACE },
     store: { file: env.CODEBOT_DB, retentionDays: env.CODEBOT_RETENTION_DAYS, stateTtlMs: env.CODEBOT_STATE_TTL_HOURS * 3600 * 1000 },
     botFramework: {
       local,

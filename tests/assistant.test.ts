@@ -1,8 +1,16 @@
+import type { Reply as ReplyT } from '../src/assistant/reply.js';
 import { describe, expect, it } from 'vitest';
 import { ReplySchema, type Reply } from '../src/assistant/reply.js';
 import { EMPTY_STATE, MemoryConversationStore, type ConversationState } from '../src/assistant/state.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { assistant } from './helpers.js';
+
+/** handle() with flood limits off never drops a message. */
+async function must(p: Promise<ReplyT | null>): Promise<ReplyT> {
+  const r = await p;
+  if (!r) throw new Error('message dropped');
+  return r;
+}
 
 const a = assistant();
 const ask = (q: string, state: ConversationState = EMPTY_STATE): Reply => ReplySchema.parse(a.answer(q, state).reply);
@@ -217,24 +225,24 @@ describe('conversation', () => {
   it('follows up on the approach within the same guidance', async () => {
     const store = new MemoryConversationStore();
     const conv = { platform: 'test', channel: 'c1', thread: 't1' };
-    const first = await a.handle({ text: 'microwave ablation of HCC codes', conversation: conv, user: 'u' });
+    const first = await must(a.handle({ text: 'microwave ablation of HCC codes', conversation: conv, user: 'u' }));
     expect(first.guidance[0]).toBe('IPG214');
     void store;
-    const lap = await a.handle({ text: 'and laparoscopic?', conversation: conv, user: 'u' });
+    const lap = await must(a.handle({ text: 'and laparoscopic?', conversation: conv, user: 'u' }));
     expect(lap.guidance[0]).toBe('IPG214');
     expect(codes(lap)).toContain('J08.3');
     expect(codes(lap)).not.toContain('J03.2');
-    const why = await a.handle({ text: 'why Y53?', conversation: conv, user: 'u' });
+    const why = await must(a.handle({ text: 'why Y53?', conversation: conv, user: 'u' }));
     expect(why.intent).toBe('rule_explanation');
     expect(why.guidance[0]).toBe('IPG214');
-    const dx = await a.handle({ text: 'what about the diagnosis codes?', conversation: conv, user: 'u' });
+    const dx = await must(a.handle({ text: 'what about the diagnosis codes?', conversation: conv, user: 'u' }));
     expect(dx.guidance[0]).toBe('IPG214');
     expect(codes(dx)).toEqual(expect.arrayContaining(['C22.0', 'C78.7']));
   });
 
   it('keeps conversations apart', async () => {
-    await a.handle({ text: 'microwave ablation of HCC codes', conversation: { platform: 'test', channel: 'c2', thread: null }, user: 'u' });
-    const other = await a.handle({ text: 'and laparoscopic?', conversation: { platform: 'test', channel: 'c3', thread: null }, user: 'u' });
+    await must(a.handle({ text: 'microwave ablation of HCC codes', conversation: { platform: 'test', channel: 'c2', thread: null }, user: 'u' }));
+    const other = await must(a.handle({ text: 'and laparoscopic?', conversation: { platform: 'test', channel: 'c3', thread: null }, user: 'u' }));
     expect(other.guidance).not.toContain('IPG214');
   });
 });

@@ -1,3 +1,4 @@
+import type { Reply as ReplyT } from '../src/assistant/reply.js';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,13 @@ import { IDENTIFIER_REMINDER, redact, validNhsNumber } from '../src/store/redact
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow } from '../src/store/types.js';
 import { ROOT } from './helpers.js';
+
+/** handle() with flood limits off never drops a message. */
+async function must(p: Promise<ReplyT | null>): Promise<ReplyT> {
+  const r = await p;
+  if (!r) throw new Error('message dropped');
+  return r;
+}
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -152,7 +160,7 @@ describe('the assistant with a SQLite store', () => {
     const file = dbFile();
     const store = new SqliteStore(file);
     const a = Assistant.create({ store });
-    const reply = await a.handle({ text: 'pt 943 476 5919 had perc RFA of liver mets, how do I code it?', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'U-raw-id' });
+    const reply = await must(a.handle({ text: 'pt 943 476 5919 had perc RFA of liver mets, how do I code it?', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'U-raw-id' }));
     expect(reply.codes.map((c) => c.code)).toContain('J12.4');
     expect(reply.notices).toContain(IDENTIFIER_REMINDER);
     const [audit] = store.auditRows(new Date(0));
@@ -205,7 +213,7 @@ describe('the report', () => {
     const file = dbFile();
     const store = new SqliteStore(file);
     const a = Assistant.create({ store });
-    await a.handle({ text: 'what is R10.4', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'u' });
+    await must(a.handle({ text: 'what is R10.4', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'u' }));
     store.close();
     const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'report', '--db', file, '--format', 'json', '--since', '1d'], { encoding: 'utf8' });
     expect(JSON.parse(out)).toMatchObject({ turns: 1, notAnswered: 1, gaps: [{ wording: 'what is R10.4', count: 1 }] });

@@ -20,7 +20,8 @@ import type { Reply } from './reply.js';
 import { EMPTY_STATE, type ConversationState } from './state.js';
 import { MemoryStore } from '../store/memory.js';
 import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
-import type { Store } from '../store/types.js';
+import type { AuditRow, Store } from '../store/types.js';
+import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
 
@@ -46,6 +47,10 @@ export interface AssistantOptions {
   store?: Store;
   /** Called when the store fails; the answer still goes out. */
   onStoreError?: (err: Error, what: string) => void;
+  /** Per-user and per-workspace limits; null turns them off (the terminal). */
+  limits?: RateLimits | null;
+  /** Audit rows kept in memory while the store is failing, before they count as lost. */
+  auditQueueSize?: number;
   /** Below this confidence the reply is a fallback with suggestions, not a guess. */
   threshold?: number;
   /** Longer questions get a polite "please shorten". */
@@ -78,6 +83,10 @@ export class Assistant {
   readonly nlu: Nlu;
   readonly store: Store;
   private readonly onStoreError: (err: Error, what: string) => void;
+  private readonly limiter: RateLimiter | null;
+  private readonly pending: AuditRow[] = [];
+  private readonly queueSize: number;
+  private lostRows = 0;
   private readonly threshold: number;
   private readonly maxLength: number;
 
@@ -86,6 +95,8 @@ export class Assistant {
     this.nlu = nlu;
     this.store = opts.store ?? new MemoryStore();
     this.onStoreError = opts.onStoreError ?? (() => undefined);
+    this.limiter = opts.limits === null ? null : new RateLimiter(opts.limits ?? DEFAULT_LIMITS);
+    this.queueSize = opts.auditQueueSize ?? 1000;
     this.threshold = opts.threshold ?? 0.35;
     this.maxLength = opts.maxQuestionLength ?? 2000;
   }
@@ -131,9 +142,46 @@ export class Assistant {
   }
 
   /** Answer one message in its conversation, and remember what follow-ups need. */
-  async handle(msg: InboundMessage): Promise<Reply> {
+  /** Audit rows waiting for the store to come back, and rows lost because the queue overflowed. */
+  auditBacklog(): { queued: number; lost: number } {
+    return { queued: this.pending.length, lost: this.lostRows };
+  }
+
+  /** Write an audit row, first any that waited; keep it in a bounded queue if the store fails. */
+  private writeAudit(row: AuditRow): void {
+    this.pending.push(row);
+    try {
+      while (this.pending.length > 0) {
+        this.store.audit(this.pending[0]!);
+        this.pending.shift();
+      }
+    } catch (err) {
+      if (this.pending.length > this.queueSize) {
+        const dropped = this.pending.length - this.queueSize;
+        this.pending.splice(0, dropped);
+        this.lostRows += dropped;
+      }
+      this.onStoreError(err as Error, `audit (${this.pending.length} queued, ${this.lostRows} lost)`);
+    }
+  }
+
+  /**
+   * Answer one message in its conversation, and remember what follow-ups need. Null when a flood
+   * is being dropped: the sender was already asked to slow down.
+   */
+  async handle(msg: InboundMessage): Promise<Reply | null> {
     const started = performance.now();
     const key = conversationKey(msg.conversation);
+    if (this.limiter) {
+      const verdict = this.limiter.check(`${msg.conversation.platform}:${msg.user}`, `${msg.conversation.platform}:${msg.workspace ?? msg.conversation.channel}`);
+      if (verdict === 'drop') return null;
+      if (verdict === 'warn') {
+        const d = new ReplyDraft(this.kb, 'help', 0);
+        d.title = 'Slow down, please';
+        d.text('You have asked a lot of questions in the last minute. Please wait a moment and ask again: I will not answer more until then.');
+        return d.finish();
+      }
+    }
     // Patient identifiers go before anything else sees the text: nothing stores or logs them.
     const clean = redact(msg.text);
     let state = EMPTY_STATE;
@@ -145,7 +193,10 @@ export class Assistant {
     const { reply, next } = this.answer(clean.text, state, { identifiers: clean.found.length > 0 });
     try {
       await this.store.conversations.set(key, next);
-      this.store.audit({
+    } catch (err) {
+      this.onStoreError(err as Error, 'conversation state');
+    }
+    this.writeAudit({
         at: new Date().toISOString(),
         platform: msg.conversation.platform,
         userHash: this.hashUser(msg.conversation.platform, msg.user),
@@ -159,9 +210,6 @@ export class Assistant {
         latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
         knowledgeHash: this.kb.hash,
       });
-    } catch (err) {
-      this.onStoreError(err as Error, 'audit');
-    }
     return reply;
   }
 

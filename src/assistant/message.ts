@@ -14,6 +14,8 @@ export interface InboundMessage {
   conversation: Conversation;
   /** Platform user id; never logged raw. */
   user: string;
+  /** Slack workspace (team) or Teams tenant, for the per-workspace rate limit. */
+  workspace?: string;
 }
 
 /** Plain string key for state, independent of the platform's own id shapes. */

@@ -132,7 +132,7 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
     version: '1.5',
     body,
     actions,
-    fallbackText: cut(reply.text, limits.text * 4),
+    fallbackText: escapeCardText(cut(reply.text, limits.text * 4)),
   };
 }
 
@@ -177,6 +177,6 @@ export function renderLookupCard(item: LookupItem): AdaptiveCard {
     version: '1.5',
     body,
     actions: [{ type: 'Action.OpenUrl', title: `Open ${c.guidance}`, url: c.url }],
-    fallbackText: `${item.heading}. ${item.detail}. Source: NICE ${c.guidance} ${c.url}`,
+    fallbackText: escapeCardText(`${item.heading}. ${item.detail}. Source: NICE ${c.guidance}`) + ` ${c.url}`,
   };
 }

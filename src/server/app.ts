@@ -71,7 +71,8 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     } catch {
       storeOk = false;
     }
-    const store = { ok: storeOk, kind: assistant.store.kind };
+    // Answers go out while the store is down; audit rows wait in a bounded queue, or are counted lost.
+    const store = { ok: storeOk, kind: assistant.store.kind, ...assistant.auditBacklog() };
     const ready = knowledge.ok && classifier.ok && store.ok;
     res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier, store } });
   });

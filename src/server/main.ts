@@ -48,6 +48,7 @@ export async function main(): Promise<void> {
       knowledgeDir: config.knowledgeDir,
       maxQuestionLength: config.maxQuestionLength,
       store,
+      limits: { perUser: config.rate.perUser, perWorkspace: config.rate.perWorkspace, windowMs: 60_000 },
       onStoreError: (err, what) => log.error({ err: { message: err.message }, what }, 'store write failed; the answer still went out'),
     });
   } catch (err) {

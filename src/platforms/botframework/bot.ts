@@ -67,11 +67,17 @@ export class CodebotBot extends TeamsActivityHandler {
   private async ask(context: TurnContext, text: string, log: Logger): Promise<void> {
     const a = context.activity;
     const started = performance.now();
+    const channelData = a.channelData as { tenant?: { id?: string } } | undefined;
     const reply = await this.assistant.handle({
       text,
       conversation: this.conversation(context),
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
+      workspace: a.conversation?.tenantId ?? channelData?.tenant?.id ?? a.channelId,
     });
+    if (!reply) {
+      log.info('flood: message dropped after a slow-down reply');
+      return;
+    }
     log.info(
       { intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 },
       'answered',

@@ -35,14 +35,15 @@ function render(reply: Reply, json: boolean): string {
 }
 
 function create(knowledge: string): Assistant {
-  return Assistant.create({ knowledgeDir: knowledge });
+  // One person at a terminal: no flood limits, and nothing kept (an in-memory store).
+  return Assistant.create({ knowledgeDir: knowledge, limits: null });
 }
 
 async function ask(args: string[], knowledge: string, json: boolean): Promise<number> {
   if (args.length === 0) throw new UsageError('ask needs a question, e.g. codebot ask "what is Y53.9?"');
   const assistant = create(knowledge);
   const reply = await assistant.handle({ text: args.join(' '), conversation: { platform: 'cli', channel: 'ask', thread: null }, user: 'cli' });
-  process.stdout.write(`${render(reply, json)}\n`);
+  if (reply) process.stdout.write(`${render(reply, json)}\n`);
   return 0;
 }
 
@@ -71,7 +72,7 @@ async function chat(knowledge: string, json: boolean): Promise<number> {
     if (/^(exit|quit|:q)$/i.test(text)) break;
     if (text.length > 0) {
       const reply = await assistant.handle({ text, conversation, user: 'cli' });
-      process.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${reply.text}\n\n`);
+      if (reply) process.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${reply.text}\n\n`);
     }
     if (interactive) rl.prompt();
   }

@@ -81,9 +81,13 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
   const turnLog = (context: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     l.child({ req: context.requestId || undefined, turn: randomUUID(), ...extra });
 
-  async function answer(text: string, conversation: { channel: string; thread: string | null }, user: string, log: Logger): Promise<Reply> {
+  async function answer(text: string, conversation: { channel: string; thread: string | null }, user: string, log: Logger, workspace?: string): Promise<Reply | null> {
     const started = performance.now();
-    const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user });
+    const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user, ...(workspace ? { workspace } : {}) });
+    if (!reply) {
+      log.info('flood: message dropped after a slow-down reply');
+      return null;
+    }
     log.info({ intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 }, 'answered');
     return reply;
   }
@@ -119,8 +123,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const thread = event.thread_ts ?? event.ts;
     const log = turnLog(context, { channel: event.channel, event: 'app_mention' });
     try {
-      const reply = await answer(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', log);
-      await say({ ...message(reply), thread_ts: thread });
+      const reply = await answer(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', log, context.teamId);
+      if (reply) await say({ ...message(reply), thread_ts: thread });
     } catch (err) {
       await apologise(log, err, (text) => say({ text, thread_ts: thread }));
     }
@@ -133,8 +137,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const thread = 'thread_ts' in m && typeof m.thread_ts === 'string' ? m.thread_ts : undefined;
     const log = turnLog(context, { channel: m.channel, event: 'message.im' });
     try {
-      const reply = await answer(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', log);
-      await say({ ...message(reply), ...(thread ? { thread_ts: thread } : {}) });
+      const reply = await answer(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', log, context.teamId);
+      if (reply) await say({ ...message(reply), ...(thread ? { thread_ts: thread } : {}) });
     } catch (err) {
       await apologise(log, err, (text) => say({ text, ...(thread ? { thread_ts: thread } : {}) }));
     }
@@ -156,8 +160,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
         await respond({ response_type: 'ephemeral', text: 'Give the question to share: `/code share how do I code ...`' });
         return;
       }
-      const reply = await answer(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, log);
-      await respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) });
+      const reply = await answer(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, log, command.team_id);
+      if (reply) await respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) });
     } catch (err) {
       await apologise(log, err, (text) => respond({ response_type: 'ephemeral', text }));
     }
@@ -174,8 +178,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     // The Web API's argument type is a union our spread cannot narrow; these are its documented fields.
     const post = (m: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel, ...m, ...(thread ? { thread_ts: thread } : {}) } as never);
     try {
-      const reply = await answer(question, { channel, thread: thread ?? null }, b.user.id, log);
-      await post(message(reply));
+      const reply = await answer(question, { channel, thread: thread ?? null }, b.user.id, log, context.teamId);
+      if (reply) await post(message(reply));
     } catch (err) {
       await apologise(log, err, (text) => post({ text }));
     }

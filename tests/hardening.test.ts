@@ -1,0 +1,100 @@
+// Bad input, floods and faults: codebot keeps answering, refuses politely and loses nothing.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { Assistant } from '../src/assistant/assistant.js';
+import { RateLimiter } from '../src/assistant/limits.js';
+import { findPageCodes } from '../src/knowledge/codes.js';
+import { cardSize, MAX_CARD_BYTES, renderCard } from '../src/render/adaptive-card.js';
+import { LIMITS, renderBlocks } from '../src/render/block-kit.js';
+import { MemoryStore } from '../src/store/memory.js';
+import type { AuditRow } from '../src/store/types.js';
+import { assistant } from './helpers.js';
+
+const a = assistant();
+
+/** Strings as chat delivers them: any Unicode, markup, mentions, codes with odd spacing. */
+const chatText = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 300 }),
+  fc.string({ unit: 'binary', maxLength: 300 }),
+  fc.array(
+    fc.constantFrom('<!channel>', '<@U123>', '@here', '*bold*', '_it_', '[x](http://evil.example)', '<at>Ann</at>', 'j 12 . 4', 'Y53.9', 'C18.-', 'X70-X71', 'perc RFA', 'liver mets', '\u200b', '\u202e', '\u0000', '\ud800', '🙂', 'مرحبا', '&amp;', '<script>'),
+    { maxLength: 40 },
+  ).map((xs) => xs.join(' ')),
+  fc.string({ maxLength: 40_000 }),
+);
+
+describe('any text through the whole pipeline and each renderer', () => {
+  it('never throws, keeps within platform limits, states only codes the knowledge has, and lets nothing ping or link', () => {
+    fc.assert(
+      fc.property(chatText, (text) => {
+        const { reply } = a.answer(text);
+        for (const c of reply.codes) {
+          expect(findPageCodes(a.kb.get(c.guidance)!.page).map((m) => m.code)).toContain(c.code);
+        }
+        const card = renderCard(reply);
+        expect(cardSize(card)).toBeLessThanOrEqual(MAX_CARD_BYTES);
+        const slack = renderBlocks(reply);
+        expect(slack.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
+        const all = JSON.stringify(slack);
+        expect(all).not.toMatch(/<!channel>|<!here>|<@U123>|<http:\/\/evil/);
+        expect(JSON.stringify(card)).not.toMatch(/(?<!\\)\[x(?<!\\)\]\(http/);
+      }),
+      { numRuns: 300, seed: 42 },
+    );
+  });
+});
+
+describe('floods', () => {
+  it('tells a user to slow down once, then drops their messages until the window passes', () => {
+    let now = 0;
+    const r = new RateLimiter({ perUser: 3, perWorkspace: 100, windowMs: 60_000 }, () => now);
+    expect(['ok', 'ok', 'ok', 'warn', 'drop', 'drop'].map(() => r.check('u', 'w'))).toEqual(['ok', 'ok', 'ok', 'warn', 'drop', 'drop']);
+    expect(r.check('other', 'w')).toBe('ok');
+    now += 61_000;
+    expect(r.check('u', 'w')).toBe('ok');
+  });
+
+  it('limits a whole workspace too', () => {
+    const r = new RateLimiter({ perUser: 100, perWorkspace: 2, windowMs: 60_000 }, () => 0);
+    expect([r.check('a', 'w'), r.check('b', 'w'), r.check('c', 'w'), r.check('d', 'w'), r.check('e', 'x')]).toEqual(['ok', 'ok', 'warn', 'drop', 'ok']);
+  });
+
+  it('answers the flood with one polite reply through the assistant', async () => {
+    const limited = Assistant.create({ limits: { perUser: 2, perWorkspace: 100, windowMs: 60_000 } });
+    const msg = { text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' };
+    const replies = [];
+    for (let i = 0; i < 5; i++) replies.push(await limited.handle(msg));
+    expect(replies.map((r) => r?.title ?? null)).toEqual(['Code J12.4', 'Code J12.4', 'Slow down, please', null, null]);
+  });
+});
+
+describe('store faults', () => {
+  class FlakyStore extends MemoryStore {
+    down = true;
+    override audit(row: AuditRow): number {
+      if (this.down) throw new Error('SQLITE_FULL: database or disk is full');
+      return super.audit(row);
+    }
+  }
+
+  it('still answers when the store fails, queues the audit rows and writes them when it recovers', async () => {
+    const store = new FlakyStore();
+    const errors: string[] = [];
+    const b = Assistant.create({ store, onStoreError: (_e, what) => errors.push(what), limits: null });
+    const msg = (text: string) => ({ text, conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
+    for (const q of ['what is J12.4', 'what is Y53.9', 'look up C78.7']) expect((await b.handle(msg(q)))?.answered).toBe(true);
+    expect(b.auditBacklog()).toEqual({ queued: 3, lost: 0 });
+    expect(errors.at(-1)).toMatch(/3 queued/);
+    store.down = false;
+    await b.handle(msg('what is J12.7'));
+    expect(b.auditBacklog()).toEqual({ queued: 0, lost: 0 });
+    expect(store.auditRows(new Date(0)).map((r) => r.question)).toEqual(['what is J12.4', 'what is Y53.9', 'look up C78.7', 'what is J12.7']);
+  });
+
+  it('counts rows as lost when the queue overflows, and says so', async () => {
+    const store = new FlakyStore();
+    const b = Assistant.create({ store, auditQueueSize: 2, limits: null });
+    for (let i = 0; i < 5; i++) await b.handle({ text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
+    expect(b.auditBacklog()).toEqual({ queued: 2, lost: 3 });
+  });
+});
