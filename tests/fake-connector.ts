@@ -15,7 +15,14 @@ export class FakeConnector {
   readonly posts: Posted[] = [];
   private server?: Server;
   private waiters: Array<() => void> = [];
+  /** The next `n` posts fail with this status, as a Bot Connector under strain does. */
+  private failing = { n: 0, status: 503 };
+  failed = 0;
   url = '';
+
+  failNext(n: number, status = 503): void {
+    this.failing = { n, status };
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -27,6 +34,12 @@ export class FakeConnector {
           body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
         } catch {
           body = { unparsable: raw };
+        }
+        if (this.failing.n > 0) {
+          this.failing.n--;
+          this.failed++;
+          res.writeHead(this.failing.status, { 'content-type': 'application/json' }).end('{"error":{"code":"ServiceError","message":"try again"}}');
+          return;
         }
         this.posts.push({ at: performance.now(), method: req.method ?? '', path: decodeURIComponent(req.url ?? ''), body });
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `reply-${this.posts.length}` }));

@@ -27,6 +27,13 @@ export class FakeSlack {
   readonly calls: SlackCall[] = [];
   private server?: Server;
   base = '';
+  /** The next `n` Web API calls (not auth.test) fail: 429 with Retry-After, or a 5xx. */
+  private failing = { n: 0, status: 429 };
+  failed = 0;
+
+  failNext(n: number, status = 429): void {
+    this.failing = { n, status };
+  }
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
@@ -34,6 +41,14 @@ export class FakeSlack {
       req.on('data', (d: Buffer) => (raw += d.toString()));
       req.on('end', () => {
         const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*$/, '');
+        if (this.failing.n > 0 && method !== 'auth.test') {
+          this.failing.n--;
+          this.failed++;
+          const headers: Record<string, string> = { 'content-type': 'application/json' };
+          if (this.failing.status === 429) headers['retry-after'] = '1';
+          res.writeHead(this.failing.status, headers).end(JSON.stringify({ ok: false, error: this.failing.status === 429 ? 'ratelimited' : 'internal_error' }));
+          return;
+        }
         this.calls.push({ at: performance.now(), method, body: parse(raw, req.headers['content-type']) });
         let reply: Record<string, unknown> = { ok: true };
         if (method === 'auth.test') reply = { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'codebot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };

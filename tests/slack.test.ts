@@ -180,3 +180,23 @@ describe('Slack retries across a restart', () => {
     await slack.stop();
   });
 });
+
+describe('Slack Web API faults', () => {
+  it('retries a post that Slack rate-limits (429, Retry-After) or fails with a 5xx, and posts it once', async () => {
+    const slack = await new FakeSlack().start();
+    const s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
+    slack.failNext(1, 429);
+    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000010.000100', text: '<@UBOT> what is J12.4' }), JSON_TYPE));
+    const [first] = await slack.waitFor(0, 1, 15_000);
+    expect(first!.method).toBe('chat.postMessage');
+    slack.failNext(2, 503);
+    const from = slack.calls.length;
+    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000010.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
+    await slack.waitFor(from, 1, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(slack.failed).toBe(3);
+    expect(slack.posts(0).filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
+    await s.stop();
+    await slack.stop();
+  }, 30_000);
+});

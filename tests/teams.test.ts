@@ -150,3 +150,24 @@ describe('the Teams app manifest', () => {
     }
   });
 });
+
+describe('Bot Connector faults', () => {
+  it('retries a reply the Bot Connector refuses with a 5xx, and delivers it once', async () => {
+    const connector = await new FakeConnector().start();
+    const s = await startServer();
+    connector.failNext(2, 503);
+    const res = await fetch(`${s.base}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(teamsActivity(connector.url, mention('what is J12.4'))),
+    });
+    expect(res.status).toBe(200);
+    const posts = await connector.waitFor(1, 15_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(connector.failed).toBe(2);
+    expect(posts).toHaveLength(1);
+    expect(cardOf(posts[0]!)).toContain('Percutaneous radiofrequency ablation of lesion of liver');
+    await s.stop();
+    await connector.stop();
+  }, 30_000);
+});

@@ -58,7 +58,12 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
   const l = log.child({ surface: 'slack' });
   // Event ids live in the store, so a retry reaching another instance or arriving after a restart is not answered twice.
   const seen = assistant.store.events;
-  const clientOptions = cfg.apiUrl ? { slackApiUrl: cfg.apiUrl } : {};
+  // Slack answering 429 (after Retry-After) or 5xx: a few quick retries, not the client's default half hour.
+  const clientOptions = {
+    ...(cfg.apiUrl ? { slackApiUrl: cfg.apiUrl } : {}),
+    retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
+    rejectRateLimitedCalls: false,
+  };
   const router = express.Router();
   const receiver =
     cfg.mode === 'http'
