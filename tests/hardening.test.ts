@@ -98,3 +98,43 @@ describe('store faults', () => {
     expect(b.auditBacklog()).toEqual({ queued: 2, lost: 3 });
   });
 });
+
+describe('fuzzed NICE pages given to import', () => {
+  it('are imported whole or refused with a message, and a refusal leaves the knowledge folder exactly as it was', async () => {
+    const { createHash } = await import('node:crypto');
+    const { readdirSync, readFileSync, rmSync, writeFileSync } = await import('node:fs');
+    const path = await import('node:path');
+    const { importPages } = await import('../src/knowledge/store.js');
+    const { Knowledge } = await import('../src/knowledge/kb.js');
+    const { KNOWLEDGE, knowledgeCopy } = await import('./helpers.js');
+    const dir = knowledgeCopy();
+    const snapshot = () =>
+      ['pages', 'entries'].flatMap((sub) => readdirSync(path.join(dir, sub)).sort().map((n) => `${sub}/${n}:${createHash('sha1').update(readFileSync(path.join(dir, sub, n))).digest('hex')}`));
+    const page = readFileSync(path.join(KNOWLEDGE, 'pages', 'ipg327.txt'), 'utf8');
+    const mutation = fc.oneof(
+      fc.nat({ max: page.length }).map((n) => page.slice(0, n)),
+      fc.tuple(fc.nat({ max: page.length }), fc.string({ unit: 'binary', maxLength: 50 })).map(([i, junk]) => page.slice(0, i) + junk + page.slice(i)),
+      fc.tuple(fc.nat({ max: page.length }), fc.nat({ max: 400 })).map(([i, n]) => page.slice(0, i) + page.slice(i + n)),
+    );
+    let refused = 0;
+    fc.assert(
+      fc.property(mutation, (text) => {
+        const file = path.join(dir, 'fuzzed.txt');
+        writeFileSync(file, text);
+        const before = snapshot();
+        try {
+          importPages(dir, [file]);
+          // Accepted: it must load like any other entry.
+          expect(Knowledge.load(dir).entries.length).toBeGreaterThan(0);
+        } catch (err) {
+          refused++;
+          expect((err as Error).message).toMatch(/fuzzed\.txt/);
+          expect(snapshot()).toEqual(before);
+        }
+      }),
+      { numRuns: 60, seed: 7 },
+    );
+    expect(refused).toBeGreaterThan(0);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -106,6 +106,19 @@ describe('the server in local mode', () => {
     expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
   });
 
+  it('refuses malformed Direct Line and Slack requests with a 4xx', async () => {
+    const { token, conversationId } = (await (await fetch(`${s.base}/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string; conversationId: string };
+    const dl = (body: string, type = 'application/json') =>
+      fetch(`${s.base}/directline/conversations/${conversationId}/activities`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': type }, body });
+    expect((await dl('{oops')).status).toBe(400);
+    expect((await dl(JSON.stringify({ text: 'no type' }))).status).toBe(400);
+    expect((await dl(JSON.stringify({ type: 'message', text: 1 }))).status).toBe(400);
+    expect((await dl(JSON.stringify({ type: 'message', text: 'x'.repeat(100_000) }))).status).toBe(413);
+    // Slack is not configured on this server: its path does not exist.
+    expect((await fetch(`${s.base}/slack/events`, { method: 'POST', body: 'x' })).status).toBe(404);
+    expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
+  });
+
   it('keeps Direct Line conversations private to their token', async () => {
     const a = (await (await fetch(`${s.base}/directline/tokens/generate`, { method: 'POST' })).json()) as { conversationId: string };
     const b = (await (await fetch(`${s.base}/directline/tokens/generate`, { method: 'POST' })).json()) as { token: string };

@@ -200,3 +200,23 @@ describe('Slack Web API faults', () => {
     await slack.stop();
   }, 30_000);
 });
+
+describe('Slack floods', () => {
+  it('acknowledges every /code in a flood, answers up to the limit, asks to slow down once and drops the rest', async () => {
+    const slack = await new FakeSlack().start();
+    const s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, CODEBOT_RATE_PER_USER: '5' });
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        fetch(`${s.base}/slack/events`, signed(formBody({ command: '/code', text: 'J12.4', user_id: 'UFLOOD', channel_id: 'C1', team_id: 'T1', response_url: `${slack.base}/response/flood${i}`, trigger_id: 't', token: 'x' }), FORM)).then((r) => r.status),
+      ),
+    );
+    expect(statuses.every((st) => st === 200)).toBe(true);
+    await slack.waitFor(0, 6);
+    await new Promise((r) => setTimeout(r, 500));
+    const responses = slack.posts(0).filter((c) => c.method.startsWith('/response/flood'));
+    expect(responses).toHaveLength(6);
+    expect(responses.filter((c) => JSON.stringify(c.body).includes('Slow down, please'))).toHaveLength(1);
+    await s.stop();
+    await slack.stop();
+  }, 30_000);
+});

@@ -171,3 +171,22 @@ describe('Bot Connector faults', () => {
     await connector.stop();
   }, 30_000);
 });
+
+describe('Teams invoke floods', () => {
+  it('answers every search invoke in a burst', async () => {
+    const connector = await new FakeConnector().start();
+    const s = await startServer();
+    const results = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        fetch(`${s.base}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(teamsActivity(connector.url, { type: 'invoke', name: 'composeExtension/query', text: undefined, value: { commandId: 'lookupCode', parameters: [{ name: 'query', value: i % 2 ? 'y53' : 'liver ablation' }], queryOptions: { skip: 0, count: 5 } } })),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as { composeExtension?: { attachments: unknown[] } } })),
+      ),
+    );
+    expect(results.every((r) => r.status === 200 && (r.body.composeExtension?.attachments.length ?? 0) > 0)).toBe(true);
+    await s.stop();
+    await connector.stop();
+  }, 30_000);
+});
