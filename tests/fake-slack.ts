@@ -46,7 +46,7 @@ export class FakeSlack {
           this.failed++;
           const headers: Record<string, string> = { 'content-type': 'application/json' };
           if (this.failing.status === 429) headers['retry-after'] = '1';
-          res.writeHead(this.failing.status, headers).end(JSON.stringify({ ok: false, error: this.failing.status === 429 ? 'ratelimited' : 'internal_error' }));
+          res.writeHead(this.failing.status, headers).end(JSON.stringify({ ok: false, error: this.failing.status === 429 ? 'ratelimited' : this.failing.status === 200 ? 'channel_not_found' : 'internal_error' }));
           return;
         }
         this.calls.push({ at: performance.now(), method, body: parse(raw, req.headers['content-type']) });

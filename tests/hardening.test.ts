@@ -91,6 +91,21 @@ describe('store faults', () => {
     expect(store.auditRows(new Date(0)).map((r) => r.question)).toEqual(['what is J12.4', 'what is Y53.9', 'look up C78.7', 'what is J12.7']);
   });
 
+  it('still answers when the SQLite store is gone altogether', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const { SqliteStore } = await import('../src/store/sqlite.js');
+    const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'codebot-gone-')), 'db.sqlite'));
+    const errors: string[] = [];
+    const b = Assistant.create({ store, onStoreError: (e) => errors.push(e.message), limits: null });
+    store.close();
+    const reply = await b.handle({ text: 'how do I code percutaneous RFA of liver mets?', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
+    expect(reply?.codes.map((c) => c.code)).toContain('J12.4');
+    expect(b.auditBacklog().queued).toBe(1);
+    expect(errors.join(' ')).toMatch(/not open/);
+  });
+
   it('counts rows as lost when the queue overflows, and says so', async () => {
     const store = new FlakyStore();
     const b = Assistant.create({ store, auditQueueSize: 2, limits: null });

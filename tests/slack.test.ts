@@ -220,3 +220,22 @@ describe('Slack floods', () => {
     await slack.stop();
   }, 30_000);
 });
+
+describe('Slack handler errors', () => {
+  it('apologises with a reference that the log line carries too, and keeps serving', async () => {
+    const slack = await new FakeSlack().start();
+    const s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
+    slack.failNext(1, 200); // Slack answers ok:false: posting the answer throws inside the handler.
+    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000100', text: '<@UBOT> what is J12.4' }), JSON_TYPE));
+    const [apology] = await slack.waitFor(0, 1);
+    const ref = /reference ([0-9a-f]{8})/.exec(String(apology!.body.text))?.[1];
+    expect(ref).toBeDefined();
+    await new Promise((r) => setTimeout(r, 200));
+    expect(s.stdout()).toMatch(new RegExp(`"ref":"${ref}".*"Slack handler failed"`));
+    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
+    const posts = await slack.waitFor(0, 2);
+    expect(blocksText(posts[1]!)).toContain('Y53.9');
+    await s.stop();
+    await slack.stop();
+  }, 30_000);
+});

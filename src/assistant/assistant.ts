@@ -1,7 +1,7 @@
 // The pipeline: inbound message + conversation state -> one Reply. Platforms call handle();
 // nothing here knows about Slack, Teams or a terminal.
 
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findQueryCodes } from '../knowledge/codes.js';
@@ -133,8 +133,20 @@ export class Assistant {
 
   /** A user id as the audit log keeps it: salted and hashed, never raw. */
   hashUser(platform: string, user: string): string {
-    return createHash('sha256').update(`${this.store.salt()}:${platform}:${user}`).digest('hex').slice(0, 32);
+    if (this.salt === undefined) {
+      try {
+        this.salt = this.store.salt();
+      } catch (err) {
+        // The store is down: hash with a salt of this process's own rather than fail the answer.
+        this.onStoreError(err as Error, 'salt');
+        return createHash('sha256').update(`${this.fallbackSalt}:${platform}:${user}`).digest('hex').slice(0, 32);
+      }
+    }
+    return createHash('sha256').update(`${this.salt}:${platform}:${user}`).digest('hex').slice(0, 32);
   }
+
+  private salt: string | undefined;
+  private readonly fallbackSalt = randomBytes(16).toString('hex');
 
   /** Example questions the loaded knowledge can answer, for welcomes and pages. */
   examples(): string[] {
