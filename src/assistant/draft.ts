@@ -17,6 +17,24 @@ export function tidy(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** A guidance title as a heading: tidied, with a capital first letter (NICE titles vary). */
+export function guidanceTitle(le: LoadedEntry): string {
+  const t = tidy(le.entry.title.text);
+  return `${t.charAt(0).toUpperCase()}${t.slice(1)}`;
+}
+
+/** A quote of the page between two offsets, with where it comes from. */
+export function citationOf(le: LoadedEntry, start: number, end: number, section?: string): Citation {
+  return {
+    guidance: le.entry.id,
+    section: section ?? le.entry.coding.heading.text.replace(/:$/, ''),
+    quote: le.page.slice(start, end),
+    url: le.entry.url,
+    start,
+    end,
+  };
+}
+
 export class ReplyDraft {
   answered = false;
   title = '';
@@ -64,14 +82,7 @@ export class ReplyDraft {
     this.use(le);
     const found = this.citations.findIndex((c) => c.guidance === le.entry.id && c.start === start && c.end === end);
     if (found !== -1) return found;
-    this.citations.push({
-      guidance: le.entry.id,
-      section: section ?? le.entry.coding.heading.text.replace(/:$/, ''),
-      quote: le.page.slice(start, end),
-      url: le.entry.url,
-      start,
-      end,
-    });
+    this.citations.push(citationOf(le, start, end, section));
     return this.citations.length - 1;
   }
 
@@ -135,9 +146,7 @@ export class ReplyDraft {
       for (const c of this.citations) {
         if (seen.has(c.guidance)) continue;
         seen.add(c.guidance);
-        const e = this.kb.get(c.guidance)!.entry;
-        const title = tidy(e.title.text);
-        lines.push(`  ${e.id} ${title.charAt(0).toUpperCase()}${title.slice(1)}, ${c.section}: ${c.url}`);
+        lines.push(`  ${c.guidance} ${guidanceTitle(this.kb.get(c.guidance)!)}, ${c.section}: ${c.url}`);
       }
     }
     if (this.suggestions.length > 0) {

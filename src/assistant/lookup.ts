@@ -5,7 +5,7 @@ import type { CodeMatch } from '../knowledge/codes.js';
 import type { Knowledge, Occurrence } from '../knowledge/kb.js';
 import type { LoadedEntry } from '../knowledge/load.js';
 import type { Understanding } from '../nlu/understand.js';
-import { tidy } from './draft.js';
+import { citationOf, guidanceTitle } from './draft.js';
 import type { Citation, ReplyCode } from './reply.js';
 
 export interface LookupItem {
@@ -19,22 +19,6 @@ export interface LookupItem {
   citation: Citation;
 }
 
-function citation(le: LoadedEntry, start: number, end: number, section?: string): Citation {
-  return {
-    guidance: le.entry.id,
-    section: section ?? le.entry.coding.heading.text.replace(/:$/, ''),
-    quote: le.page.slice(start, end),
-    url: le.entry.url,
-    start,
-    end,
-  };
-}
-
-function titleOf(le: LoadedEntry): string {
-  const t = tidy(le.entry.title.text);
-  return t.charAt(0).toUpperCase() + t.slice(1);
-}
-
 function codeItem(kb: Knowledge, o: Occurrence): LookupItem {
   const le = kb.get(o.id)!;
   const c = o.code;
@@ -42,10 +26,10 @@ function codeItem(kb: Knowledge, o: Occurrence): LookupItem {
     key: `code:${c.code}@${o.id}`,
     kind: 'code',
     heading: `${c.code} ${c.title ?? '(no title in the guidance text)'}`,
-    detail: `${c.system} · ${c.role} · ${o.id} ${titleOf(le)}`,
+    detail: `${c.system} · ${c.role} · ${o.id} ${guidanceTitle(le)}`,
     code: { system: c.system, code: c.code, title: c.title, role: c.role, guidance: o.id },
     guidance: o.id,
-    citation: citation(le, c.start, c.end),
+    citation: citationOf(le, c.start, c.end),
   };
 }
 
@@ -54,11 +38,11 @@ function guidanceItem(le: LoadedEntry): LookupItem {
   return {
     key: `guidance:${e.id}`,
     kind: 'guidance',
-    heading: `${e.id} ${titleOf(le)}`,
+    heading: `${e.id} ${guidanceTitle(le)}`,
     detail: `NICE interventional procedures guidance${e.version ? `, codes against ${e.version}` : ''}${e.complete ? '' : ' (loaded text incomplete)'}`,
     code: null,
     guidance: e.id,
-    citation: citation(le, e.coding.start, e.coding.end),
+    citation: citationOf(le, e.coding.start, e.coding.end),
   };
 }
 

@@ -3,7 +3,7 @@
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
 import { keysOf, type Term } from '../../text/analyse.js';
-import { tidy, type ReplyDraft } from '../draft.js';
+import { guidanceTitle, tidy, type ReplyDraft } from '../draft.js';
 import type { ReplyCode } from '../reply.js';
 import type { Resolution, Turn } from '../turn.js';
 
@@ -15,8 +15,7 @@ export function heading(g: Group): string | null {
 }
 
 export function entryName(le: LoadedEntry): string {
-  const t = tidy(le.entry.title.text);
-  return `${t.charAt(0).toUpperCase()}${t.slice(1)} (${le.entry.id})`;
+  return `${guidanceTitle(le)} (${le.entry.id})`;
 }
 
 /** Quote a group of codes and add its codes. */
