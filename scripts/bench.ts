@@ -95,8 +95,8 @@ const rows: string[][] = [
     }
     return xs;
   };
-  const withMemory = Assistant.create({ store: new MemoryStore() });
-  const withSqlite = Assistant.create({ store: sqlite });
+  const withMemory = Assistant.create({ store: new MemoryStore(), limits: null });
+  const withSqlite = Assistant.create({ store: sqlite, limits: null });
   await turn(withMemory, 200);
   await turn(withSqlite, 200);
   const mem = await turn(withMemory, 3000);
