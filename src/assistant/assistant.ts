@@ -76,7 +76,7 @@ export function parseCommand(text: string): { intent: Intent; text: string } | n
 }
 
 /** Words that make a message about clinical coding even when it names no procedure. */
-const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|y53|procedures?|diagnos[ie]s)\b/i;
+const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
 export class Assistant {
   readonly kb: Knowledge;

@@ -60,7 +60,9 @@ export function howToCode(turn: Turn): void {
       for (const o of others.slice(0, 2)) d.suggest(`And the ${o.charAt(0).toLowerCase()}${o.slice(1)}?`);
     }
   }
-  if (d.codes.some((c) => c.code.startsWith('Y53'))) d.suggest('Why do I need a Y53 code?');
+  // The secondary codes are what coders ask "why?" about: offer that for the first one given.
+  const secondary = d.codes.find((c) => c.system === 'OPCS-4' && c.role.startsWith('secondary'));
+  if (secondary) d.suggest(`Why do I need a ${secondary.code.slice(0, 3)} code?`);
   if (e.replaces) d.suggest(`What did ${e.id} replace?`);
   d.suggest(`Summarise ${e.id}`);
   d.state.codes = d.codes.map((c) => c.code);
