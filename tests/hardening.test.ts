@@ -106,6 +106,28 @@ describe('store faults', () => {
     expect(errors.join(' ')).toMatch(/not open/);
   });
 
+  it('still answers while another process holds the database locked, and writes the rows once it lets go', async () => {
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const path = await import('node:path');
+    const Database = (await import('better-sqlite3')).default;
+    const { SqliteStore } = await import('../src/store/sqlite.js');
+    const file = path.join(mkdtempSync(path.join(tmpdir(), 'codebot-locked-')), 'db.sqlite');
+    const store = new SqliteStore(file, { busyTimeoutMs: 50 });
+    const other = new Database(file);
+    other.exec('BEGIN EXCLUSIVE');
+    const b = Assistant.create({ store, limits: null });
+    const msg = { text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' };
+    expect((await b.handle(msg))?.answered).toBe(true);
+    expect(b.auditBacklog()).toEqual({ queued: 1, lost: 0 });
+    other.exec('COMMIT');
+    other.close();
+    await b.handle(msg);
+    expect(b.auditBacklog()).toEqual({ queued: 0, lost: 0 });
+    expect(store.auditRows(new Date(0))).toHaveLength(2);
+    store.close();
+  });
+
   it('counts rows as lost when the queue overflows, and says so', async () => {
     const store = new FlakyStore();
     const b = Assistant.create({ store, auditQueueSize: 2, limits: null });

@@ -56,6 +56,8 @@ export const MIGRATIONS: string[] = [
 ];
 
 export interface SqliteOptions {
+  /** How long a write waits for another process's lock before failing (the answer goes out anyway). */
+  busyTimeoutMs?: number;
   /** Conversation state expires after this much idle time. */
   stateTtlMs?: number;
   eventTtlMs?: number;
@@ -79,7 +81,7 @@ export class SqliteStore implements Store {
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
     // Another process writing (a second instance) makes us wait, not fail.
-    this.db.pragma('busy_timeout = 5000');
+    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.migrate();
