@@ -295,3 +295,19 @@ describe('determinism', () => {
     for (const q of qs) expect(JSON.stringify(ask(q))).toBe(JSON.stringify(ask(q)));
   });
 });
+
+describe('more ways coders ask', () => {
+  it('lists every guidance when asked which guidance covers a procedure', () => {
+    const r = ask('which guidance covers SIRT');
+    expect(r.intent).toBe('guidance_summary');
+    expect(r.guidance.sort()).toEqual(['IPG401', 'IPG459']);
+  });
+
+  it('explains how a code is listed when no note gives a rule for it', () => {
+    const r = ask('when should I use J12.8');
+    expect(r.answered).toBe(true);
+    expect(r.guidance).toEqual(['IPG444', 'IPG445']);
+    expect(r.codes.map((c) => c.code)).toEqual(['J12.8']);
+    expectGrounded(r);
+  });
+});

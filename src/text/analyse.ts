@@ -68,7 +68,8 @@ summarise summarize summary summaries overview describe description explain expl
 link url read full loaded replace replaced replaces supersede superseded supersedes previous older earlier
 rule rules note notes order sequence sequencing sequenced mandatory compulsory necessary required require requires
 valid validate verify confirm audit query advice stand stands category categories subcode subcodes search show
-exist exists available mention mentions mentioned contain contains containing apply applies go goes put add added`.split(/\s+/),
+exist exists available mention mentions mentioned contain contains containing apply applies go goes put add added
+cover covers covered covering regarding concerning relating related`.split(/\s+/),
 );
 
 interface Phrase {

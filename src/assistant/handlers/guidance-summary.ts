@@ -1,7 +1,7 @@
 // guidance_summary: what a guidance is about, what it replaces, its codes at a glance, a link.
 
 import { tidy } from '../draft.js';
-import { resolveGuidance, type Turn } from '../turn.js';
+import { hasTopic, resolveGuidance, topicOf, type Turn } from '../turn.js';
 import { askWhich, entryName, notFound } from './common.js';
 
 const REPLACES = /\b(?:replace[sd]?|supersede[sd]?|previous|earlier|older|update[sd]?|instead of)\b/i;
@@ -12,8 +12,30 @@ function firstSentences(text: string, n: number): string {
   return parts.slice(0, n).join('').trim();
 }
 
+/** "Which guidance covers SIRT?" asks for a list, not for one guidance picked from several. */
+const WHICH = /\b(?:which|what|any|is there)\b.*\b(?:guidance|ipgs?|guidelines?)\b|\bguidance (?:on|for|about)\b.*\?$/i;
+
+function listGuidance(turn: Turn): boolean {
+  const { kb, u, draft: d } = turn;
+  if (u.guidanceIds.length > 0 || !WHICH.test(u.text) || !hasTopic(u.terms)) return false;
+  const hits = kb.index.search(u.terms).filter((h) => h.coverage >= 0.5);
+  if (hits.length < 2) return false;
+  d.answered = true;
+  d.title = `NICE guidance on "${topicOf(u)}"`;
+  d.text(`${hits.length} loaded guidance pages match, best first:`);
+  for (const h of hits.slice(0, 6)) {
+    const le = kb.get(h.id)!;
+    d.cite(le, le.entry.title.start, le.entry.title.end, 'Title');
+    d.text(`  ${entryName(le)}: ${le.entry.url}`);
+  }
+  if (hits.length > 6) d.text(`...and ${hits.length - 6} more: ask with more detail to narrow it down.`);
+  for (const h of hits.slice(0, 2)) d.suggest(`Summarise ${h.id}`);
+  return true;
+}
+
 export function guidanceSummary(turn: Turn): void {
   const { kb, u, draft: d } = turn;
+  if (listGuidance(turn)) return;
   const r = resolveGuidance(turn);
   if (r.kind === 'ambiguous') return askWhich(turn, r.entries, (le) => `summarise ${le.entry.id}`);
   if (r.kind === 'none') {

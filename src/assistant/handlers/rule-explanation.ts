@@ -46,6 +46,32 @@ function mentions(rule: Rule, ref: CodeRef): boolean {
   return rule.codes.some((c) => sameCode(c, ref) || covers(ref, c) || covers(c, ref));
 }
 
+/**
+ * No rule names the code, but guidance lists it: say how it is listed (its role, under which
+ * heading), quoting the lines, rather than nothing.
+ */
+function explainListing(turn: Turn, codes: CodeRef[]): boolean {
+  const { kb, draft: d } = turn;
+  const listed = codes.flatMap((c) => kb.lookup(c).exact.filter((o) => o.where.type === 'group'));
+  if (listed.length === 0) return false;
+  d.answered = true;
+  d.title = `How NICE uses ${codes.map((c) => c.code).join(', ')}`;
+  d.text('No NICE note gives a rule for this code on its own; the guidance lists it as follows:');
+  const seen = new Set<string>();
+  for (const o of listed) {
+    if (seen.has(o.id) || seen.size >= 4) continue;
+    seen.add(o.id);
+    const le = kb.get(o.id)!;
+    const group = o.where.type === 'group' ? le.entry.groups[o.where.group] : undefined;
+    d.cite(le, o.code.start, o.code.end);
+    const rc = d.code(le, o.code);
+    d.text(`${o.id} (${tidy(le.entry.title.text)})${group?.heading ? `, ${tidy(group.heading.text).replace(/:$/, '')}` : ''}: ${rc.code} ${rc.title ?? ''} as ${rc.role}.`);
+  }
+  for (const id of [...seen].slice(0, 1)) d.suggest(`How do I code ${tidy(kb.get(id)!.entry.title.text)}?`);
+  d.state = { guidance: [...seen][0] ?? null, codes: d.codes.map((c) => c.code) };
+  return true;
+}
+
 export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
   const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
@@ -93,6 +119,7 @@ export function ruleExplanation(turn: Turn): void {
   const best = candidates[0];
   // A rule must meet the question on a code it asks about, or on what the question names.
   const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
+  if ((!best || !strongEnough) && codes.length > 0 && explainListing(turn, codes)) return;
   if (!best || !strongEnough) {
     d.answered = false;
     d.title = 'No rule found';
