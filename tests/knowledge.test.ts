@@ -197,3 +197,27 @@ describe('codebot import', () => {
     expect(snapshot(dir)).toEqual(before);
   });
 });
+
+describe('knowledge as plain NICE pages', () => {
+  it('loads a folder of page files with no entries, parsing them at load', () => {
+    const dir = copy();
+    rmSync(path.join(dir, 'entries'), { recursive: true });
+    const kb = Knowledge.load(dir);
+    expect(kb.entries).toHaveLength(58);
+    expect(kb.get('IPG327')?.entry.groups[0]!.items[0]).toMatchObject({ code: 'J12.4' });
+  });
+
+  it('parses a page that has no entry file beside the ones that do', () => {
+    const dir = copy();
+    rmSync(path.join(dir, 'entries', 'ipg214.json'));
+    expect(Knowledge.load(dir).get('IPG214')?.entry.title.text).toBe('microwave ablation of hepatocellular carcinoma');
+  });
+
+  it('refuses a broken page, naming the file', () => {
+    const dir = copy();
+    writeFileSync(path.join(dir, 'pages', 'broken.txt'), 'url: x\nipg: IPG998\ntitle: t\ncomplete: yes\n---\nNo coding section here.\n');
+    const err = loadError(dir);
+    expect(err.file).toBe(path.join(dir, 'pages', 'broken.txt'));
+    expect(err.message).toMatch(/broken\.txt: no coding section/);
+  });
+});

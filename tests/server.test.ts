@@ -176,7 +176,7 @@ describe('configuration', () => {
 
   it('stops on a broken knowledge file, naming the file and the reason', async () => {
     const r = await failToStart({ CODEBOT_KNOWLEDGE: '/nonexistent/knowledge' });
-    expect(r.stderr).toMatch(/cannot start: \/nonexistent\/knowledge\/entries: knowledge folder has no entries\/ folder/);
+    expect(r.stderr).toMatch(/cannot start: \/nonexistent\/knowledge: knowledge folder has no entries\/ folder and no NICE page files/);
   });
 });
 

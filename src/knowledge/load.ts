@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { lineOfPath, syntaxErrorLine } from './jsonpos.js';
+import { buildEntry } from './entry.js';
+import { PageError } from './parse.js';
 import { EntrySchema, OverridesFileSchema, type Entry, type Override } from './schema.js';
 
 export class KnowledgeError extends Error {
@@ -128,26 +130,52 @@ function idNumber(id: string): number {
   return Number(id.slice(3));
 }
 
-/** Load and check every entry; throws KnowledgeError on the first problem. */
+/**
+ * Load and check every entry; throws KnowledgeError on the first problem. A page with no entry
+ * file (or a folder of NICE pages with no entries/ at all) is parsed at load, with the same checks.
+ */
 export function loadKnowledgeFiles(dir: string): KnowledgeFiles {
   const eDir = entriesDir(dir);
-  if (!existsSync(eDir)) throw new KnowledgeError(eDir, null, null, 'knowledge folder has no entries/ folder');
+  const pDir = existsSync(pagesDir(dir)) ? pagesDir(dir) : dir;
+  const pageNames = existsSync(pDir) ? readdirSync(pDir).filter((n) => n.endsWith('.txt')).sort() : [];
+  if (!existsSync(eDir) && pageNames.length === 0) {
+    throw new KnowledgeError(dir, null, null, 'knowledge folder has no entries/ folder and no NICE page files (*.txt)');
+  }
   const overrides = readOverrides(dir);
-  const names = readdirSync(eDir)
-    .filter((n) => n.endsWith('.json'))
-    .sort();
+  const names = existsSync(eDir)
+    ? readdirSync(eDir)
+        .filter((n) => n.endsWith('.json'))
+        .sort()
+    : [];
   const entries: LoadedEntry[] = [];
   const seen = new Map<string, string>();
   const hash = createHash('sha256');
-  for (const name of names) {
-    const loaded = readEntryFile(dir, name);
+  const add = (loaded: LoadedEntry, line: () => number | null) => {
     const other = seen.get(loaded.entry.id);
-    if (other) {
-      const text = readFileSync(loaded.file, 'utf8');
-      throw new KnowledgeError(loaded.file, lineOfPath(text, ['id']), 'id', `${loaded.entry.id} is already defined by ${other}`);
-    }
+    if (other) throw new KnowledgeError(loaded.file, line(), 'id', `${loaded.entry.id} is already defined by ${other}`);
     seen.set(loaded.entry.id, loaded.file);
     entries.push(loaded);
+  };
+  for (const name of names) {
+    const loaded = readEntryFile(dir, name);
+    add(loaded, () => lineOfPath(readFileSync(loaded.file, 'utf8'), ['id']));
+  }
+  const derived = new Set(entries.map((e) => e.entry.source));
+  for (const name of pageNames) {
+    if (derived.has(name)) continue;
+    const file = path.join(pDir, name);
+    const page = readFileSync(file, 'utf8');
+    let entry: Entry;
+    try {
+      entry = buildEntry(page, name, { overrides });
+    } catch (err) {
+      if (err instanceof PageError) throw new KnowledgeError(file, err.line, null, err.message.replace(/^[^:]*?(?::\d+)?: /, ''));
+      throw err;
+    }
+    checkSpans(entry, page, (field, detail) => {
+      throw new KnowledgeError(file, null, field, detail);
+    });
+    add({ entry, page, file }, () => null);
   }
   entries.sort((a, b) => idNumber(a.entry.id) - idNumber(b.entry.id));
   for (const e of entries) hash.update(e.entry.id).update(e.entry.sha256).update(JSON.stringify(e.entry));
