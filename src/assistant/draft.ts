@@ -1,7 +1,6 @@
 // A reply under construction. Handlers add codes, rules and quotes through it, so every code
 // that reaches the user carries the guidance that states it and a citation of the text.
 
-import { parseCode, sameCode } from '../knowledge/codes.js';
 import type { Knowledge } from '../knowledge/kb.js';
 import type { LoadedEntry } from '../knowledge/load.js';
 import type { CodeItem, Rule, RuleCode } from '../knowledge/schema.js';
@@ -89,7 +88,7 @@ export class ReplyDraft {
   /** Add a code as its guidance states it; returns the reply code (deduplicated per code). */
   code(le: LoadedEntry, c: CodeItem | RuleCode, role?: string): ReplyCode {
     this.use(le);
-    const existing = this.codes.find((x) => sameCode(parseCode(x.code) ?? c, c));
+    const existing = this.codes.find((x) => x.code === c.code || (c.kind === 'category' && x.code.slice(0, 3) === c.stem && !/\.\d|\.X$|-[A-Z]/.test(x.code)));
     if (existing) {
       if (existing.title === null && c.title !== null) existing.title = c.title;
       return existing;

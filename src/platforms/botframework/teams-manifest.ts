@@ -49,5 +49,6 @@ export async function validateManifest(manifest: Manifest): Promise<string[]> {
   const schemaFile = path.join(root, 'build', 'json-schemas', 'teams', `v${manifest.manifestVersion}`, 'MicrosoftTeams.schema.json');
   const schema = JSON.parse(readFileSync(schemaFile, 'utf8'));
   const { ManifestUtil } = (await import('@microsoft/app-manifest')) as typeof import('@microsoft/app-manifest');
+  // Its generic wants the generated manifest type; ours is the JSON read from disk, checked by this very call.
   return ManifestUtil.validateManifestAgainstSchema(manifest as never, schema);
 }
