@@ -1,7 +1,7 @@
 // A stand-in for the Bot Connector service that Teams' serviceUrl points at: it records what the
 // bot posts and answers as the real service does. 127.0.0.1 only.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
 
 export interface Posted {
   at: number;
@@ -11,44 +11,39 @@ export interface Posted {
   body: Record<string, unknown>;
 }
 
-export class FakeConnector {
+export class FakeConnector extends LocalServer {
   readonly posts: Posted[] = [];
-  private server?: Server;
   private waiters: Array<() => void> = [];
-  /** The next `n` posts fail with this status, as a Bot Connector under strain does. */
-  private failing = { n: 0, status: 503 };
-  failed = 0;
+  /** The Bot Connector's base URL, as an activity's serviceUrl names it. */
   url = '';
 
-  failNext(n: number, status = 503): void {
-    this.failing = { n, status };
+  /** The next `n` posts fail with this status, as a Bot Connector under strain does. */
+  override failNext(n: number, status = 503): void {
+    super.failNext(n, status);
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (d: Buffer) => (raw += d.toString()));
-      req.on('end', () => {
-        let body: Record<string, unknown> = {};
-        try {
-          body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
-        } catch {
-          body = { unparsable: raw };
-        }
-        if (this.failing.n > 0) {
-          this.failing.n--;
-          this.failed++;
-          res.writeHead(this.failing.status, { 'content-type': 'application/json' }).end('{"error":{"code":"ServiceError","message":"try again"}}');
-          return;
-        }
-        this.posts.push({ at: performance.now(), method: req.method ?? '', path: decodeURIComponent(req.url ?? ''), body });
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `reply-${this.posts.length}` }));
-        for (const w of this.waiters.splice(0)) w();
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/`;
+  override async start(): Promise<this> {
+    await super.start();
+    this.url = `${this.base}/`;
     return this;
+  }
+
+  protected handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+    let body: Record<string, unknown> = {};
+    try {
+      body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+    } catch {
+      body = { unparsable: raw };
+    }
+    if (this.failing.n > 0) {
+      this.failing.n--;
+      this.failed++;
+      res.writeHead(this.failing.status, { 'content-type': 'application/json' }).end('{"error":{"code":"ServiceError","message":"try again"}}');
+      return;
+    }
+    this.posts.push({ at: performance.now(), method: req.method ?? '', path: decodeURIComponent(req.url ?? ''), body });
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ id: `reply-${this.posts.length}` }));
+    for (const w of this.waiters.splice(0)) w();
   }
 
   /** Resolves once `n` posts in all have arrived. */
@@ -62,10 +57,6 @@ export class FakeConnector {
       });
     }
     return this.posts;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
   }
 }
 

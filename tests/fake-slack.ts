@@ -1,8 +1,8 @@
 // A stand-in for Slack's Web API and response_url endpoints, on 127.0.0.1: it answers what Bolt
 // asks (auth.test, chat.postMessage, chat.postEphemeral) and records every call.
 import { createHmac } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LocalServer } from './local-server.js';
 
 export interface SlackCall {
   at: number;
@@ -23,42 +23,30 @@ function parse(raw: string, type: string | undefined): Record<string, unknown> {
   return out;
 }
 
-export class FakeSlack {
+export class FakeSlack extends LocalServer {
   readonly calls: SlackCall[] = [];
-  private server?: Server;
-  base = '';
-  /** The next `n` Web API calls (not auth.test) fail: 429 with Retry-After, or a 5xx. */
-  private failing = { n: 0, status: 429 };
-  failed = 0;
 
-  failNext(n: number, status = 429): void {
-    this.failing = { n, status };
+  /** The next `n` Web API calls (not auth.test) fail: 429 with Retry-After, a 5xx, or 200 with ok:false. */
+  override failNext(n: number, status = 429): void {
+    super.failNext(n, status);
   }
 
-  async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      let raw = '';
-      req.on('data', (d: Buffer) => (raw += d.toString()));
-      req.on('end', () => {
-        const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*$/, '');
-        if (this.failing.n > 0 && method !== 'auth.test') {
-          this.failing.n--;
-          this.failed++;
-          const headers: Record<string, string> = { 'content-type': 'application/json' };
-          if (this.failing.status === 429) headers['retry-after'] = '1';
-          res.writeHead(this.failing.status, headers).end(JSON.stringify({ ok: false, error: this.failing.status === 429 ? 'ratelimited' : this.failing.status === 200 ? 'channel_not_found' : 'internal_error' }));
-          return;
-        }
-        this.calls.push({ at: performance.now(), method, body: parse(raw, req.headers['content-type']) });
-        let reply: Record<string, unknown> = { ok: true };
-        if (method === 'auth.test') reply = { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'codebot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
-        else if (method === 'chat.postMessage') reply = { ok: true, channel: 'C1', ts: `1700000001.${String(this.calls.length).padStart(6, '0')}` };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
-      });
-    });
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    this.base = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-    return this;
+  protected handle(req: IncomingMessage, raw: string, res: ServerResponse): void {
+    const method = (req.url ?? '').replace(/^\/api\//, '').replace(/\?.*$/, '');
+    if (this.failing.n > 0 && method !== 'auth.test') {
+      this.failing.n--;
+      this.failed++;
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      if (this.failing.status === 429) headers['retry-after'] = '1';
+      const error = this.failing.status === 429 ? 'ratelimited' : this.failing.status === 200 ? 'channel_not_found' : 'internal_error';
+      res.writeHead(this.failing.status, headers).end(JSON.stringify({ ok: false, error }));
+      return;
+    }
+    this.calls.push({ at: performance.now(), method, body: parse(raw, req.headers['content-type']) });
+    let reply: Record<string, unknown> = { ok: true };
+    if (method === 'auth.test') reply = { ok: true, url: 'https://test.slack.com/', team: 'Test', user: 'codebot', team_id: 'T1', user_id: 'UBOT', bot_id: 'BBOT' };
+    else if (method === 'chat.postMessage') reply = { ok: true, channel: 'C1', ts: `1700000001.${String(this.calls.length).padStart(6, '0')}` };
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(reply));
   }
 
   /** Calls other than auth.test, from index `from` on. */
@@ -73,10 +61,6 @@ export class FakeSlack {
       await new Promise((r) => setTimeout(r, 20));
     }
     return this.posts(from);
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((r) => this.server?.close(() => r()) ?? r());
   }
 }
 

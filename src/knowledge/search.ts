@@ -22,8 +22,6 @@ export interface SearchHit {
   score: number;
   /** Share (0..1) of the question's weight that this guidance covers. */
   coverage: number;
-  matched: string[];
-  missing: string[];
 }
 
 interface Doc {
@@ -111,11 +109,6 @@ export class GuidanceIndex {
     return Math.log(1 + (n + 1) / ((this.df.get(key) ?? 0) + 0.5));
   }
 
-  /** Does the guidance mention this term anywhere? */
-  has(id: string, key: string): boolean {
-    return this.docs.find((d) => d.id === id)?.weights.has(key) ?? false;
-  }
-
   /** Ranked guidance for a question's terms; only real matches, best first. */
   search(terms: Term[]): SearchHit[] {
     const q = queryTerms(terms);
@@ -130,15 +123,9 @@ export class GuidanceIndex {
       let score = 0;
       let covered = 0;
       let strong = false;
-      const matched: string[] = [];
-      const missing: string[] = [];
       for (const k of q.required) {
         const w = d.weights.get(k);
-        if (w === undefined) {
-          missing.push(k);
-          continue;
-        }
-        matched.push(k);
+        if (w === undefined) continue;
         score += this.idf(k) * w;
         covered += this.idf(k) * (w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5);
         if (w >= RULES) strong = true;
@@ -153,7 +140,7 @@ export class GuidanceIndex {
       for (const k of d.title) if (!asked.has(k)) score -= EXTRA_TITLE * this.idf(k);
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
-      hits.push({ id: d.id, score, coverage, matched, missing });
+      hits.push({ id: d.id, score, coverage });
     }
     return hits.sort((a, b) => b.score - a.score || Number(a.id.slice(3)) - Number(b.id.slice(3)));
   }

@@ -25,7 +25,6 @@ const ButtonValue = z.union([
 ]);
 type Button = z.infer<typeof ButtonValue>;
 
-export const SEARCH_COMMAND = 'lookupCode';
 const PAGE_SIZE = 10;
 
 export function welcome(examples: string[]): string {
