@@ -39,6 +39,9 @@ export const EnvSchema = z.object({
   CODEBOT_STATE_TTL_HOURS: positive(24 * 365).default(24),
   CODEBOT_RATE_PER_USER: positive(1_000_000).default(20),
   CODEBOT_RATE_PER_WORKSPACE: positive(10_000_000).default(600),
+  CODEBOT_DIRECTLINE_MAX_MB: positive(4096).default(32),
+  CODEBOT_DIRECTLINE_PER_MINUTE: positive(100_000).default(20),
+  BOTFRAMEWORK_OPENID_METADATA_URL: optional.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), 'must be an http(s) URL'),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -56,9 +59,16 @@ export interface Config {
   store: { file: string; retentionDays: number; stateTtlMs: number };
   /** Questions per minute, per user and per Slack workspace or Teams tenant. */
   rate: { perUser: number; perWorkspace: number };
+  /** The local web chat's Direct Line store: bytes kept in all, new conversations a minute per client. */
+  directLine: { maxBytes: number; createPerMinute: number };
   botFramework: {
-    /** Local mode: no app id, requests are not authenticated. */
+    /** Off when there is no app id and the server listens beyond loopback (Slack only). */
+    enabled: boolean;
+    reason: string;
+    /** Local mode: no app id, requests are not authenticated (loopback only). */
     local: boolean;
+    /** Where the keys that sign Bot Connector tokens are published (sovereign clouds, tests). */
+    openIdMetadataUrl: string | undefined;
     appId: string | undefined;
     appPassword: string | undefined;
     appType: Env['MicrosoftAppType'];
@@ -77,6 +87,15 @@ export class ConfigError extends Error {
   }
 }
 
+/** 127.0.0.0/8, ::1 and localhost: addresses no other machine can reach. */
+export function isLoopbackHost(host: string): boolean {
+  const h = host.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (h === 'localhost' || h.endsWith('.localhost')) return true;
+  if (h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
+  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
+  return /^127(?:\.(?:25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(v4);
+}
+
 function check(env: Env): void {
   const bf = env.MicrosoftAppId !== undefined;
   if (bf && env.MicrosoftAppType !== 'UserAssignedMSI' && !env.MicrosoftAppPassword) {
@@ -88,6 +107,11 @@ function check(env: Env): void {
   if (!bf && env.MicrosoftAppPassword) throw new ConfigError('MicrosoftAppId: required when MicrosoftAppPassword is set');
   if (env.NODE_ENV === 'production' && !bf) {
     throw new ConfigError('MicrosoftAppId: required in production (NODE_ENV=production); without it the Bot Framework endpoint would accept anyone');
+  }
+  if (!bf && !isLoopbackHost(env.HOST) && env.SLACK_SIGNING_SECRET === undefined) {
+    throw new ConfigError(
+      `HOST: local mode (no MicrosoftAppId) answers anyone without authentication, so it listens only on a loopback address such as 127.0.0.1 (got "${env.HOST}"); set MicrosoftAppId and MicrosoftAppPassword to listen on the network`,
+    );
   }
   if (env.SLACK_APP_TOKEN && !env.SLACK_BOT_TOKEN) throw new ConfigError('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN is set');
   if ((env.SLACK_SIGNING_SECRET === undefined) !== (env.SLACK_BOT_TOKEN === undefined)) {
@@ -116,9 +140,21 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
   }
   const env = parsed.data;
   check(env);
-  const local = env.MicrosoftAppId === undefined;
+  const loopback = isLoopbackHost(env.HOST);
+  const noAppId = env.MicrosoftAppId === undefined;
+  // Without an app id the Bot Framework endpoint cannot tell callers apart: on loopback only.
+  const bfOn = !noAppId || loopback;
+  const local = noAppId && bfOn;
   const slackOn = env.SLACK_SIGNING_SECRET !== undefined && env.SLACK_BOT_TOKEN !== undefined;
-  const webchatOn = env.CODEBOT_WEBCHAT === 'on' || (env.CODEBOT_WEBCHAT === 'auto' && env.NODE_ENV !== 'production');
+  // The web chat answers anyone who reaches it: on by itself only on a loopback address.
+  const webchatOn = bfOn && (env.CODEBOT_WEBCHAT === 'on' || (env.CODEBOT_WEBCHAT === 'auto' && env.NODE_ENV !== 'production' && loopback));
+  const webchatWhyOff = !bfOn
+    ? 'the Bot Framework endpoint is off'
+    : env.CODEBOT_WEBCHAT === 'off'
+      ? 'CODEBOT_WEBCHAT=off'
+      : env.NODE_ENV === 'production'
+        ? 'off in production unless CODEBOT_WEBCHAT=on'
+        : `off because HOST ${env.HOST} is not a loopback address (it would answer anyone on the network); set CODEBOT_WEBCHAT=on to serve it anyway`;
   return {
     env: env.NODE_ENV,
     port: env.PORT,
@@ -128,9 +164,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
     maxQuestionLength: env.CODEBOT_MAX_QUESTION_LENGTH,
     shutdownTimeoutMs: env.CODEBOT_SHUTDOWN_TIMEOUT_MS,
     rate: { perUser: env.CODEBOT_RATE_PER_USER, perWorkspace: env.CODEBOT_RATE_PER_WORKSPACE },
+    directLine: { maxBytes: env.CODEBOT_DIRECTLINE_MAX_MB * 1024 * 1024, createPerMinute: env.CODEBOT_DIRECTLINE_PER_MINUTE },
     store: { file: env.CODEBOT_DB, retentionDays: env.CODEBOT_RETENTION_DAYS, stateTtlMs: env.CODEBOT_STATE_TTL_HOURS * 3600 * 1000 },
     botFramework: {
+      enabled: bfOn,
+      reason: bfOn ? '' : `off: no MicrosoftAppId, and local mode (unauthenticated) only listens on a loopback address, not ${env.HOST}`,
       local,
+      openIdMetadataUrl: env.BOTFRAMEWORK_OPENID_METADATA_URL,
       appId: env.MicrosoftAppId,
       appPassword: env.MicrosoftAppPassword,
       appType: env.MicrosoftAppType,
@@ -147,8 +187,6 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
           ...(env.SLACK_API_URL ? { apiUrl: env.SLACK_API_URL.endsWith('/') ? env.SLACK_API_URL : `${env.SLACK_API_URL}/` } : {}),
         }
       : { enabled: false, reason: 'SLACK_SIGNING_SECRET and SLACK_BOT_TOKEN are not set' },
-    webchat: webchatOn
-      ? { enabled: true, reason: '' }
-      : { enabled: false, reason: env.CODEBOT_WEBCHAT === 'off' ? 'CODEBOT_WEBCHAT=off' : 'off in production unless CODEBOT_WEBCHAT=on' },
+    webchat: webchatOn ? { enabled: true, reason: loopback ? '' : `CODEBOT_WEBCHAT=on: answers anyone who can reach ${env.HOST}` } : { enabled: false, reason: webchatWhyOff },
   };
 }

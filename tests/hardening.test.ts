@@ -54,9 +54,23 @@ describe('floods', () => {
     expect(r.check('u', 'w')).toBe('ok');
   });
 
-  it('limits a whole workspace too', () => {
+  it('limits a whole workspace too, telling each user once', () => {
     const r = new RateLimiter({ perUser: 100, perWorkspace: 2, windowMs: 60_000 }, () => 0);
-    expect([r.check('a', 'w'), r.check('b', 'w'), r.check('c', 'w'), r.check('d', 'w'), r.check('e', 'x')]).toEqual(['ok', 'ok', 'warn', 'drop', 'ok']);
+    expect([r.check('a', 'w'), r.check('b', 'w'), r.check('c', 'w'), r.check('c', 'w'), r.check('d', 'w'), r.check('e', 'x')]).toEqual(['ok', 'ok', 'warn', 'drop', 'warn', 'ok']);
+  });
+
+  it('lets one flooding user cost the rest of the workspace nothing', async () => {
+    const limited = Assistant.create({ limits: { perUser: 20, perWorkspace: 600, windowMs: 60_000 } });
+    const msg = (user: string) => ({ text: 'what is J12.4', conversation: { platform: 'slack', channel: 'c', thread: null }, user, workspace: 'T1' });
+    const verdicts = { answered: 0, slowDown: 0, dropped: 0 };
+    for (let i = 0; i < 700; i++) {
+      const r = await limited.handle(msg('flooder'));
+      if (r === null) verdicts.dropped++;
+      else if (r.title === 'Slow down, please') verdicts.slowDown++;
+      else verdicts.answered++;
+    }
+    expect(verdicts).toEqual({ answered: 20, slowDown: 1, dropped: 679 });
+    for (const other of ['ann', 'bob', 'cat']) expect((await limited.handle(msg(other)))?.title).toBe('Code J12.4');
   });
 
   it('answers the flood with one polite reply through the assistant', async () => {

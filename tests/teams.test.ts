@@ -77,13 +77,14 @@ describe('Teams', () => {
   it('presses card buttons: a follow-up question and feedback', async () => {
     const before = connector.posts.length;
     await post(teamsActivity(connector.url, { text: undefined, value: { codebot: 'ask', question: 'why do I need a Y53 code?' } }));
-    await post(teamsActivity(connector.url, { text: undefined, value: { codebot: 'feedback', helpful: false, intent: 'how_to_code', guidance: ['IPG327'] } }));
+    await post(teamsActivity(connector.url, { text: undefined, value: { codebot: 'feedback', helpful: false, intent: '943 476 5919', guidance: ['SW1A 1AA'] } }));
     const replies = (await connector.waitFor(before + 2)).slice(before);
     expect(cardOf(replies[0]!)).toMatch(/secondary codes/);
     expect(replies[1]!.body.text).toBe('Thanks for the feedback.');
     await new Promise((r) => setTimeout(r, 100));
     const logged = s.stdout().split('\n').filter((l) => l.includes('"feedback recorded"')).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(logged.at(-1)).toMatchObject({ feedback: 'not_helpful', intent: 'how_to_code', guidance: ['IPG327'], channel: 'msteams' });
+    // What the answer was about comes from the audited answer, never from what the client sent.
+    expect(logged.at(-1)).toMatchObject({ feedback: 'not_helpful', intent: 'rule_explanation', guidance: ['IPG327'], channel: 'msteams' });
   });
 
   it('handles an Action.Execute (adaptiveCard/action) invoke', async () => {

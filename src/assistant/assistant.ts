@@ -20,7 +20,7 @@ import type { Reply } from './reply.js';
 import { EMPTY_STATE, type ConversationState } from './state.js';
 import { MemoryStore } from '../store/memory.js';
 import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
-import type { AuditRow, Store } from '../store/types.js';
+import type { AuditRow, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
@@ -115,19 +115,18 @@ export class Assistant {
   }
 
   /** Helpful / Not helpful from any surface, linked to the conversation's last answered turn. */
-  feedback(f: { platform: string; channel: string; user: string; helpful: boolean; intent: string; guidance: string[] }): void {
+  feedback(f: { platform: string; channel: string; user: string; helpful: boolean }): FeedbackLink | null {
     try {
-      this.store.feedback({
+      return this.store.feedback({
         at: new Date().toISOString(),
         platform: f.platform,
         channel: f.channel,
         userHash: this.hashUser(f.platform, f.user),
         helpful: f.helpful,
-        intent: f.intent,
-        guidance: f.guidance,
       });
     } catch (err) {
       this.onStoreError(err as Error, 'feedback');
+      return null;
     }
   }
 
@@ -202,7 +201,7 @@ export class Assistant {
     } catch (err) {
       this.onStoreError(err as Error, 'conversation state');
     }
-    const { reply, next } = this.answer(clean.text, state, { identifiers: clean.found.length > 0 });
+    const { reply, next } = this.answer(msg.text, state);
     try {
       await this.store.conversations.set(key, next);
     } catch (err) {
@@ -225,8 +224,14 @@ export class Assistant {
     return reply;
   }
 
-  /** Pure: the same question and state give the same reply, byte for byte. */
-  answer(question: string, state: ConversationState = EMPTY_STATE, opts: { identifiers?: boolean } = {}): { reply: Reply; next: ConversationState } {
+  /**
+   * Pure: the same question and state give the same reply, byte for byte. Patient identifiers are
+   * taken out here too, so no way into the core can read or echo one.
+   */
+  answer(raw: string, state: ConversationState = EMPTY_STATE): { reply: Reply; next: ConversationState } {
+    const redacted = redact(raw);
+    const question = redacted.text;
+    const opts = { identifiers: redacted.found.length > 0 };
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';

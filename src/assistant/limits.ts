@@ -1,5 +1,7 @@
 // Floods: a per-user and a per-workspace limit over a sliding minute. Past the limit the user is
 // told once to slow down; further messages in the same window get no reply at all.
+// Only messages that are answered count: a dropped message costs nobody else anything, so one
+// flooding user cannot use up the workspace's allowance for everyone else.
 
 export interface RateLimits {
   /** Questions a user may ask per window. */
@@ -13,16 +15,21 @@ export const DEFAULT_LIMITS: RateLimits = { perUser: 20, perWorkspace: 600, wind
 
 export type Verdict = 'ok' | 'warn' | 'drop';
 
+/** Answered messages inside the sliding window; at most `limit` of them are ever kept. */
 class Window {
   private readonly hits: number[] = [];
-  warned = false;
 
-  /** Count a hit; returns how many fall inside the window, this one included. */
-  hit(now: number, windowMs: number): number {
+  private expire(now: number, windowMs: number): void {
     while (this.hits.length > 0 && this.hits[0]! <= now - windowMs) this.hits.shift();
-    if (this.hits.length === 0) this.warned = false;
+  }
+
+  full(now: number, windowMs: number, limit: number): boolean {
+    this.expire(now, windowMs);
+    return this.hits.length >= limit;
+  }
+
+  add(now: number): void {
     this.hits.push(now);
-    return this.hits.length;
   }
 
   idle(now: number, windowMs: number): boolean {
@@ -30,40 +37,61 @@ class Window {
   }
 }
 
+interface UserWindow {
+  window: Window;
+  /** The window end for which this user was already told to slow down. */
+  warnedUntil: number;
+}
+
 export class RateLimiter {
-  private readonly windows = new Map<string, Window>();
+  private readonly users = new Map<string, UserWindow>();
+  private readonly workspaces = new Map<string, Window>();
 
   constructor(
     private readonly limits: RateLimits = DEFAULT_LIMITS,
     private readonly now: () => number = Date.now,
   ) {}
 
-  private window(key: string): Window {
-    let w = this.windows.get(key);
+  private user(key: string): UserWindow {
+    let u = this.users.get(key);
+    if (!u) {
+      u = { window: new Window(), warnedUntil: 0 };
+      this.users.set(key, u);
+      if (this.users.size > 100_000) this.sweep();
+    }
+    return u;
+  }
+
+  private workspace(key: string): Window {
+    let w = this.workspaces.get(key);
     if (!w) {
       w = new Window();
-      this.windows.set(key, w);
-      if (this.windows.size > 100_000) this.sweep();
+      this.workspaces.set(key, w);
+      if (this.workspaces.size > 100_000) this.sweep();
     }
     return w;
   }
 
   private sweep(): void {
     const now = this.now();
-    for (const [k, w] of this.windows) if (w.idle(now, this.limits.windowMs)) this.windows.delete(k);
+    const { windowMs } = this.limits;
+    for (const [k, u] of this.users) if (u.window.idle(now, windowMs) && u.warnedUntil <= now) this.users.delete(k);
+    for (const [k, w] of this.workspaces) if (w.idle(now, windowMs)) this.workspaces.delete(k);
   }
 
   check(user: string, workspace: string): Verdict {
     const now = this.now();
-    const checks: Array<[Window, number]> = [
-      [this.window(`u:${user}`), this.limits.perUser],
-      [this.window(`w:${workspace}`), this.limits.perWorkspace],
-    ];
-    let over: Window | undefined;
-    for (const [w, limit] of checks) if (w.hit(now, this.limits.windowMs) > limit && !over) over = w;
-    if (!over) return 'ok';
-    if (over.warned) return 'drop';
-    over.warned = true;
-    return 'warn';
+    const { windowMs, perUser, perWorkspace } = this.limits;
+    const u = this.user(user);
+    const w = this.workspace(workspace);
+    if (u.window.full(now, windowMs, perUser) || w.full(now, windowMs, perWorkspace)) {
+      // One "slow down" per user per window, then silence; nothing is counted for a dropped message.
+      if (u.warnedUntil > now) return 'drop';
+      u.warnedUntil = now + windowMs;
+      return 'warn';
+    }
+    u.window.add(now);
+    w.add(now);
+    return 'ok';
   }
 }

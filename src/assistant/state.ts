@@ -40,6 +40,14 @@ export class MemoryConversationStore implements ConversationStore {
     return hit.state;
   }
 
+  /** Forget every conversation idle past its time; returns how many. */
+  expire(): number {
+    let n = 0;
+    const now = this.now();
+    for (const [k, v] of this.map) if (now - v.at > this.ttlMs && this.map.delete(k)) n++;
+    return n;
+  }
+
   async set(key: string, state: ConversationState): Promise<void> {
     this.map.delete(key);
     this.map.set(key, { state, at: this.now() });

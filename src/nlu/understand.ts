@@ -8,6 +8,7 @@ import { Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
 import { features, GUIDANCE_ID } from './features.js';
 import { examplesOf, loadIntentFiles, type Intent } from './intents.js';
+import { PLACEHOLDER_PATTERN } from '../store/redact.js';
 
 export interface Understanding {
   /** The question after normalising. */
@@ -21,7 +22,22 @@ export interface Understanding {
   confidence: number;
 }
 
-const REDACTED = /\[(?:NHS number|date|postcode)\]/g;
+const REDACTED = PLACEHOLDER_PATTERN;
+/**
+ * Who the patient is ("78 year old man", "pt", "op note says") says nothing about which procedure:
+ * it is blanked before matching, so it can never decide or spoil a match.
+ */
+const PATIENT_CONTEXT = new RegExp(
+  [
+    String.raw`\b(?:aged\s+)?\d{1,3}\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?(?:\s+(?:old\s+)?(?:man|woman|male|female|gentleman|gent|lady|boy|girl|patient|pt|child|m|f))?\b`,
+    String.raw`\b\d{1,3}\s*y\/o(?:\s+(?:man|woman|male|female|gentleman|gent|lady|boy|girl|patient|pt|m|f))?`,
+    String.raw`\baged\s+\d{1,3}\b`,
+    String.raw`\b(?:elderly|frail)\s+(?:man|woman|gentleman|gent|lady|patient|pt)\b`,
+    String.raw`\b(?:the\s+)?(?:op(?:eration)?|theatre|procedure|discharge|clinic)\s+notes?\s+(?:says?|said|states?|reads?|shows?)\b`,
+    String.raw`\b(?:pt|patient)\b`,
+  ].join('|'),
+  'gi',
+);
 
 export const CLASSIFIER_SETTINGS = { smoothing: 0.1, temperature: 3 } as const;
 
@@ -51,7 +67,10 @@ export class Nlu {
     const guidanceIds: string[] = [];
     // Blanked out with spaces of the same length, so term offsets still point into `text`.
     // Redacted identifiers ("[NHS number]") are not part of the question either.
-    let rest = text.replace(REDACTED, (m) => ' '.repeat(m.length)).replace(GUIDANCE_ID, (m: string, n: string) => {
+    let rest = text
+      .replace(REDACTED, (m) => ' '.repeat(m.length))
+      .replace(PATIENT_CONTEXT, (m) => ' '.repeat(m.length))
+      .replace(GUIDANCE_ID, (m: string, n: string) => {
       const id = `IPG${Number(n)}`;
       if (!guidanceIds.includes(id)) guidanceIds.push(id);
       return ' '.repeat(m.length);

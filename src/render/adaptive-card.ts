@@ -19,7 +19,7 @@ export interface AdaptiveCard {
 }
 
 /** Data a card button sends back; the bot reads it from `activity.value`. */
-export type ButtonData = { codebot: 'ask'; question: string } | { codebot: 'feedback'; helpful: boolean; intent: string; guidance: string[] };
+export type ButtonData = { codebot: 'ask'; question: string } | { codebot: 'feedback'; helpful: boolean };
 
 /** Markdown and mention syntax in user or knowledge text is shown as text, never followed. */
 export function escapeCardText(text: string): string {
@@ -123,8 +123,8 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
   if (footer.length > 0) body.push(textBlock(footer.join(' '), { size: 'Small', isSubtle: true, separator: true }));
   for (const s of reply.suggestions) actions.push(submit(cut(s, 60), { codebot: 'ask', question: s }));
   if (reply.answered) {
-    actions.push(submit('Helpful', { codebot: 'feedback', helpful: true, intent: reply.intent, guidance: reply.guidance }));
-    actions.push(submit('Not helpful', { codebot: 'feedback', helpful: false, intent: reply.intent, guidance: reply.guidance }));
+    actions.push(submit('Helpful', { codebot: 'feedback', helpful: true }));
+    actions.push(submit('Not helpful', { codebot: 'feedback', helpful: false }));
   }
   return {
     type: 'AdaptiveCard',

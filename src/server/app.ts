@@ -2,13 +2,15 @@
 // endpoint, health and readiness. Surfaces mount here; none of them knows about the others.
 
 import { randomUUID } from 'node:crypto';
+import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import type { Assistant } from '../assistant/assistant.js';
-import type { Config } from '../config.js';
+import { isLoopbackHost, type Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { mountBotFramework } from '../platforms/botframework/index.js';
 import { createSlack, type SlackSurface } from '../platforms/slack/index.js';
-import { findWebChatBundle, webChatPage } from '../platforms/webchat/page.js';
+import { findWebChatBundle, WEBCHAT_START_SCRIPT, webChatPage } from '../platforms/webchat/page.js';
 
 export interface Surface {
   name: string;
@@ -58,6 +60,46 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     next();
   });
 
+  // The usual security headers on every response. Web Chat styles itself at run time (inline
+  // styles) and shows card images from data: URLs; its scripts all come from this server.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:', 'blob:'],
+          fontSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+      referrerPolicy: { policy: 'no-referrer' },
+      // Plain HTTP on loopback is the local default; HSTS belongs to the HTTPS proxy in front.
+      strictTransportSecurity: false,
+    }),
+  );
+
+  // In local mode only this machine may call, by name too: a Host header naming another site is
+  // a page elsewhere reaching us through DNS rebinding. Slack's requests are signed, so exempt.
+  if (config.botFramework.local) {
+    app.use((req: Request, res: Response, next: NextFunction) => {
+      if (req.path.startsWith('/slack/')) return next();
+      const host = req.hostname;
+      if (host && isLoopbackHost(host)) return next();
+      (res.locals.log as Logger).warn({ status: 421, host: String(req.headers.host ?? '').slice(0, 100) }, 'local mode: request for another host name refused');
+      res.status(421).json({ error: 'local mode serves only requests addressed to this machine (127.0.0.1, localhost, [::1])' });
+    });
+  }
+
+  // Compressed when the client takes it (the 3.9 MB Web Chat bundle above all).
+  app.use(compression({ threshold: 1024 }));
+
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
@@ -73,20 +115,23 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     }
     // Answers go out while the store is down; audit rows wait in a bounded queue, or are counted lost.
     const store = { ok: storeOk, kind: assistant.store.kind, ...assistant.auditBacklog() };
+    const directLine = botFramework?.directLine();
     const ready = knowledge.ok && classifier.ok && store.ok;
-    res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier, store } });
+    res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier, store, ...(directLine ? { directLine } : {}) } });
   });
 
-  const botFramework = mountBotFramework(app, config, assistant, log);
+  const botFramework = config.botFramework.enabled ? mountBotFramework(app, config, assistant, log) : undefined;
 
   const surfaces: Surface[] = [
     {
       name: 'Bot Framework (Teams, Web Chat)',
       path: '/api/messages',
-      enabled: true,
-      note: config.botFramework.local
-        ? 'LOCAL MODE: no MicrosoftAppId, so requests are not authenticated; set MicrosoftAppId and MicrosoftAppPassword for Teams'
-        : `authenticated as app ${config.botFramework.appId}`,
+      enabled: config.botFramework.enabled,
+      note: !config.botFramework.enabled
+        ? config.botFramework.reason
+        : config.botFramework.local
+          ? 'LOCAL MODE: no MicrosoftAppId, so requests are not authenticated (loopback only, replies only to loopback addresses); set MicrosoftAppId and MicrosoftAppPassword for Teams'
+          : `authenticated as app ${config.botFramework.appId}`,
     },
   ];
   let slack: SlackSurface | undefined;
@@ -105,18 +150,26 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
   } else surfaces.push({ name: 'Slack', path: '/slack/events', enabled: false, note: config.slack.reason });
 
   const bundle = findWebChatBundle();
-  const webchat = config.webchat.enabled && 'file' in bundle;
+  const webchat = config.webchat.enabled && 'file' in bundle && botFramework !== undefined;
   surfaces.push({
     name: 'Local web chat',
     path: '/',
     enabled: webchat,
-    note: !config.webchat.enabled ? config.webchat.reason : 'missing' in bundle ? bundle.missing : 'a local test chat through the Bot Framework endpoint',
+    note: !config.webchat.enabled
+      ? config.webchat.reason
+      : 'missing' in bundle
+        ? bundle.missing
+        : `a local test chat through the Bot Framework endpoint${config.webchat.reason ? ` (${config.webchat.reason})` : ''}`,
   });
   if (webchat && 'file' in bundle) {
     botFramework.mountDirectLine(app, '/directline');
+    // Cacheable for a day, revalidated by ETag after; compressed on the way out.
     app.get('/webchat/webchat.js', (_req, res) => {
-      res.setHeader('cache-control', 'public, max-age=3600');
-      res.sendFile(bundle.file);
+      res.sendFile(bundle.file, { maxAge: '1d', etag: true, lastModified: true });
+    });
+    app.get('/webchat/start.js', (_req, res) => {
+      res.setHeader('cache-control', 'no-cache');
+      res.type('js').send(WEBCHAT_START_SCRIPT);
     });
     const page = webChatPage({ entries: assistant.kb.entries.length, hash: assistant.kb.hash, examples: assistant.examples().slice(0, 3) });
     app.get('/', (_req, res) => {

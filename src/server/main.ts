@@ -41,6 +41,17 @@ export async function main(): Promise<void> {
   };
   retention();
   setInterval(retention, 24 * 3600 * 1000).unref();
+  // Conversation state past its idle time and Slack event ids past 10 minutes leave the disk too.
+  const expire = () => {
+    try {
+      const n = store.expire();
+      if (n.conversations + n.events > 0) log.debug({ expired: n }, 'expired conversation state and event ids removed');
+    } catch (err) {
+      log.error({ err: { message: (err as Error).message } }, 'expiring old conversation state failed');
+    }
+  };
+  expire();
+  setInterval(expire, 5 * 60 * 1000).unref();
 
   let assistant: Assistant;
   try {

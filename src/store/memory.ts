@@ -2,7 +2,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { MemoryConversationStore } from '../assistant/state.js';
-import type { AuditRow, EventDedupe, FeedbackRow, Purged, Store } from './types.js';
+import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
 class MemoryEvents implements EventDedupe {
   private readonly events = new Map<string, { done: boolean; at: number }>();
@@ -26,6 +26,10 @@ class MemoryEvents implements EventDedupe {
 
   release(id: string): void {
     this.events.delete(id);
+  }
+
+  expire(): number {
+    return this.purge(this.now() - this.ttlMs);
   }
 
   purge(before: number): number {
@@ -55,10 +59,15 @@ export class MemoryStore implements Store {
     return id;
   }
 
-  feedback(row: FeedbackRow): number | null {
+  feedback(row: FeedbackInput): FeedbackLink {
     const last = [...this.audits].reverse().find((a) => a.platform === row.platform && a.channel === row.channel);
-    this.feedbacks.push({ ...row, auditId: last?.id ?? null });
-    return last?.id ?? null;
+    const link = { auditId: last?.id ?? null, intent: last?.intent ?? 'unknown', guidance: last?.guidance ?? [] };
+    this.feedbacks.push({ ...row, ...link });
+    return link;
+  }
+
+  expire(): Expired {
+    return { conversations: this.conversations.expire(), events: this.events.expire() };
   }
 
   purge(before: Date): Purged {

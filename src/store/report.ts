@@ -1,6 +1,7 @@
 // The coding lead's weekly read: what codebot could not answer (the guidance to add next), the
 // intent mix, how helpful answers were per guidance, latency, and the busiest hours.
 
+import { stringify } from 'csv-stringify/sync';
 import { analyse } from '../text/analyse.js';
 import type { Store } from './types.js';
 
@@ -99,26 +100,23 @@ export function buildReport(store: Store, since: Date, now: Date = new Date()): 
   };
 }
 
-function csvCell(v: string | number): string {
-  const s = String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 export function formatReport(r: Report, format: 'text' | 'json' | 'csv'): string {
   if (format === 'json') return JSON.stringify(r, null, 2);
   if (format === 'csv') {
-    const lines = [['section', 'key', 'count', 'detail'].join(',')];
-    lines.push(['summary', 'turns', r.turns, ''].map(csvCell).join(','));
-    lines.push(['summary', 'answered', r.answered, ''].map(csvCell).join(','));
-    lines.push(['summary', 'not_answered', r.notAnswered, ''].map(csvCell).join(','));
-    lines.push(['summary', 'low_confidence', r.lowConfidence, ''].map(csvCell).join(','));
-    for (const g of r.gaps) lines.push(['gap', g.wording, g.count, g.intents.join(' ')].map(csvCell).join(','));
-    for (const i of r.intents) lines.push(['intent', i.intent, i.count, ''].map(csvCell).join(','));
-    for (const h of r.helpful) lines.push(['helpful', h.guidance, h.helpful + h.notHelpful, `rate ${h.rate}`].map(csvCell).join(','));
-    lines.push(['latency_ms', 'p50', r.latencyMs.p50, ''].map(csvCell).join(','));
-    lines.push(['latency_ms', 'p95', r.latencyMs.p95, ''].map(csvCell).join(','));
-    for (const h of r.busiestHours) lines.push(['hour_utc', h.hour, h.count, ''].map(csvCell).join(','));
-    return lines.join('\n');
+    const rows: Array<Array<string | number>> = [['section', 'key', 'count', 'detail']];
+    rows.push(['summary', 'turns', r.turns, '']);
+    rows.push(['summary', 'answered', r.answered, '']);
+    rows.push(['summary', 'not_answered', r.notAnswered, '']);
+    rows.push(['summary', 'low_confidence', r.lowConfidence, '']);
+    for (const g of r.gaps) rows.push(['gap', g.wording, g.count, g.intents.join(' ')]);
+    for (const i of r.intents) rows.push(['intent', i.intent, i.count, '']);
+    for (const h of r.helpful) rows.push(['helpful', h.guidance, h.helpful + h.notHelpful, `rate ${h.rate}`]);
+    rows.push(['latency_ms', 'p50', r.latencyMs.p50, '']);
+    rows.push(['latency_ms', 'p95', r.latencyMs.p95, '']);
+    for (const h of r.busiestHours) rows.push(['hour_utc', h.hour, h.count, '']);
+    // Questions are users' text: a leading = + - @ (or tab, CR) is escaped so a spreadsheet never
+    // runs it as a formula; CR and LF inside a cell are quoted, never a new row.
+    return stringify(rows, { escape_formulas: true, quoted_match: /[\r\n]/ }).trimEnd();
   }
   const out: string[] = [];
   out.push(`codebot report, ${r.since.slice(0, 16).replace('T', ' ')} to ${r.until.slice(0, 16).replace('T', ' ')} UTC`);

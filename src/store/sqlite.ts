@@ -1,11 +1,11 @@
 // The store in SQLite (better-sqlite3): one file, WAL mode so readers never block the writer,
 // schema migrations versioned here and applied at open.
 
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConversationState, ConversationStore } from '../assistant/state.js';
-import type { AuditRow, EventDedupe, FeedbackRow, Purged, Store } from './types.js';
+import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far. */
 export const MIGRATIONS: string[] = [
@@ -55,6 +55,51 @@ export const MIGRATIONS: string[] = [
    INSERT INTO meta (key, value) VALUES ('user_salt', lower(hex(randomblob(16))));`,
 ];
 
+/** Why a database cannot be used, in words an admin can act on; names the path. */
+export class StoreOpenError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StoreOpenError';
+  }
+}
+
+const writable = (p: string) => {
+  try {
+    accessSync(p, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Make sure the database's folder exists and can be written, without ever hanging: Node's
+ * recursive mkdir loops forever under /proc, and such places cannot hold a database anyway.
+ */
+function prepareFolder(file: string): void {
+  const abs = path.resolve(file);
+  if (/^\/(?:proc|sys|dev)(?:\/|$)/.test(abs)) throw new StoreOpenError(`${abs}: /proc, /sys and /dev cannot hold a database; choose a folder on a disk`);
+  let dir = path.dirname(abs);
+  const missing: string[] = [];
+  while (!existsSync(dir)) {
+    missing.unshift(dir);
+    dir = path.dirname(dir);
+  }
+  if (!statSync(dir).isDirectory()) throw new StoreOpenError(`${dir} is a file, not a folder, so ${abs} cannot be created`);
+  for (const m of missing) {
+    try {
+      mkdirSync(m);
+    } catch (err) {
+      throw new StoreOpenError(`cannot create the folder ${m} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  const folder = path.dirname(abs);
+  if (existsSync(abs) && statSync(abs).isDirectory()) throw new StoreOpenError(`${abs} is a folder, not a database file`);
+  if (existsSync(abs) && !writable(abs)) throw new StoreOpenError(`${abs}: the database file is read-only (make it writable by this user)`);
+  // SQLite's WAL mode writes -wal and -shm files beside the database.
+  if (!writable(folder)) throw new StoreOpenError(`${folder}: the folder is read-only, and SQLite needs to write beside ${path.basename(abs)}`);
+}
+
 export interface SqliteOptions {
   /** How long a write waits for another process's lock before failing (the answer goes out anyway). */
   busyTimeoutMs?: number;
@@ -72,19 +117,30 @@ export class SqliteStore implements Store {
   private readonly insertAudit: Database.Statement;
   private readonly insertFeedback: Database.Statement;
   private readonly lastAudit: Database.Statement;
+  private readonly expireStates: () => number;
+  private readonly expireEvents: () => number;
+  private readonly probe: Database.Statement;
 
   constructor(
     readonly file: string,
     opts: SqliteOptions = {},
   ) {
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // Another process writing (a second instance) makes us wait, not fail.
-    this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.migrate();
+    if (file !== ':memory:') prepareFolder(file);
+    try {
+      this.db = new Database(file);
+    } catch (err) {
+      throw new StoreOpenError(`${path.resolve(file)}: cannot open the database (${(err as Error).message})`);
+    }
+    try {
+      this.db.pragma('journal_mode = WAL');
+      // Another process writing (a second instance) makes us wait, not fail.
+      this.db.pragma(`busy_timeout = ${Math.max(0, Math.floor(opts.busyTimeoutMs ?? 5000))}`);
+      this.db.pragma('synchronous = NORMAL');
+      this.db.pragma('foreign_keys = ON');
+      this.migrate();
+    } catch (err) {
+      throw this.unusable(err);
+    }
     const now = opts.now ?? Date.now;
     const stateTtl = opts.stateTtlMs ?? 24 * 60 * 60 * 1000;
     const eventTtl = opts.eventTtlMs ?? 10 * 60 * 1000;
@@ -126,7 +182,33 @@ export class SqliteStore implements Store {
       `INSERT INTO feedback (at, audit_id, platform, channel, user_hash, helpful, intent, guidance)
        VALUES (@at, @auditId, @platform, @channel, @userHash, @helpful, @intent, @guidance)`,
     );
-    this.lastAudit = db.prepare('SELECT id FROM audit WHERE platform = ? AND channel = ? ORDER BY id DESC LIMIT 1');
+    this.lastAudit = db.prepare('SELECT id, intent, guidance FROM audit WHERE platform = ? AND channel = ? ORDER BY id DESC LIMIT 1');
+    const expireStates = db.prepare('DELETE FROM conversations WHERE updated_at < ?');
+    const expireEvents = db.prepare('DELETE FROM events WHERE at < ?');
+    this.expireStates = () => expireStates.run(now() - stateTtl).changes;
+    this.expireEvents = () => expireEvents.run(now() - eventTtl).changes;
+    // A real write for readiness: a database that opens but cannot be written is not ready.
+    this.probe = db.prepare("INSERT INTO meta (key, value) VALUES ('ready_probe', ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value");
+    try {
+      this.ping();
+    } catch (err) {
+      throw this.unusable(err);
+    }
+  }
+
+  /** Close, and say why the database cannot be used: the file, or the folder beside it. */
+  private unusable(err: unknown): StoreOpenError {
+    this.db.close();
+    const e = err as Error & { code?: string };
+    const abs = path.resolve(this.file);
+    if (e.code?.startsWith('SQLITE_READONLY') || e.code === 'SQLITE_CANTOPEN') {
+      return new StoreOpenError(
+        writable(path.dirname(abs))
+          ? `${abs}: the database file is read-only (cannot write to it: ${e.message})`
+          : `${path.dirname(abs)}: the folder is read-only (cannot write beside the database: ${e.message})`,
+      );
+    }
+    return new StoreOpenError(`${abs}: cannot write to the database (${e.message})`);
   }
 
   private migrate(): void {
@@ -144,9 +226,13 @@ export class SqliteStore implements Store {
     return (this.db.prepare("SELECT value FROM meta WHERE key = 'user_salt'").get() as { value: string }).value;
   }
 
-  /** Cheap liveness check for /readyz. */
+  /** Readiness for /readyz: one small write, which throws when the database cannot take one. */
   ping(): boolean {
-    return (this.db.prepare('SELECT 1 AS one').get() as { one: number }).one === 1;
+    return this.probe.run(String(Date.now())).changes === 1;
+  }
+
+  expire(): Expired {
+    return { conversations: this.expireStates(), events: this.expireEvents() };
   }
 
   get schemaVersion(): number {
@@ -163,10 +249,11 @@ export class SqliteStore implements Store {
     return Number(r.lastInsertRowid);
   }
 
-  feedback(row: FeedbackRow): number | null {
-    const last = this.lastAudit.get(row.platform, row.channel) as { id: number } | undefined;
-    this.insertFeedback.run({ ...row, auditId: last?.id ?? null, helpful: row.helpful ? 1 : 0, guidance: JSON.stringify(row.guidance) });
-    return last?.id ?? null;
+  feedback(row: FeedbackInput): FeedbackLink {
+    const last = this.lastAudit.get(row.platform, row.channel) as { id: number; intent: string; guidance: string } | undefined;
+    const link = { auditId: last?.id ?? null, intent: last?.intent ?? 'unknown', guidance: last ? (JSON.parse(last.guidance) as string[]) : [] };
+    this.insertFeedback.run({ ...row, auditId: link.auditId, helpful: row.helpful ? 1 : 0, intent: link.intent, guidance: JSON.stringify(link.guidance) });
+    return link;
   }
 
   purge(before: Date): Purged {

@@ -30,6 +30,21 @@ export interface FeedbackRow {
   guidance: string[];
 }
 
+/** Feedback as a surface reports it: which answer it is about is the store's to find, never the client's to say. */
+export type FeedbackInput = Omit<FeedbackRow, 'intent' | 'guidance'>;
+
+/** The answer feedback was credited to. */
+export interface FeedbackLink {
+  auditId: number | null;
+  intent: string;
+  guidance: string[];
+}
+
+export interface Expired {
+  conversations: number;
+  events: number;
+}
+
 export interface Purged {
   audit: number;
   feedback: number;
@@ -50,14 +65,19 @@ export interface Store {
   readonly events: EventDedupe;
   /** Writes one audit row; returns its id. */
   audit(row: AuditRow): number;
-  /** Records feedback, linked to the conversation's latest audit row; returns that row's id or null. */
-  feedback(row: FeedbackRow): number | null;
+  /**
+   * Records feedback, linked to the conversation's latest audit row, with that row's intent and
+   * guidance; returns that answer (auditId null when there is none).
+   */
+  feedback(row: FeedbackInput): FeedbackLink;
   /** Deletes what is older than `before`. */
   purge(before: Date): Purged;
+  /** Deletes conversation state past its idle time and event ids past theirs. */
+  expire(): Expired;
   auditRows(since: Date): Array<AuditRow & { id: number }>;
   /** Salt for hashing user ids (kept with the data, so hashes compare across restarts). */
   salt(): string;
-  /** True when the store answers. */
+  /** True when the store takes a write now (what /readyz reports). */
   ping(): boolean;
   feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }>;
   close(): void;

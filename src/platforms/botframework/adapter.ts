@@ -2,7 +2,7 @@
 // and a way for the local Direct Line endpoint to run a turn in process.
 
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, DeliveryModes, type Activity, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, DeliveryModes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
@@ -18,6 +18,8 @@ export class CodebotAdapter extends CloudAdapter {
         MicrosoftAppPassword: cfg.appPassword ?? '',
         MicrosoftAppType: cfg.appType,
         MicrosoftAppTenantId: cfg.tenantId ?? '',
+        // Tokens from emulators are refused as well: there is only one place keys come from.
+        ...(cfg.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: cfg.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: cfg.openIdMetadataUrl } : {}),
       }),
     );
     // Any error in any turn lands here: log it with a reference and apologise with the same reference.
@@ -33,6 +35,28 @@ export class CodebotAdapter extends CloudAdapter {
           .catch((e: Error) => this.log.error({ ref, err: { message: e.message } }, 'could not send the apology'));
       }
     };
+  }
+
+  /**
+   * One activity from POST /api/messages. Authentication comes first and on its own: any way it
+   * fails (bad signature, `alg: none`, an HMAC token, unknown keys) is a 401 and one log line,
+   * never a 500 or a stack trace on stderr.
+   */
+  async processHttp(
+    activity: Activity,
+    authHeader: string,
+    logic: (context: TurnContext) => Promise<void>,
+    log: Logger,
+  ): Promise<{ status: number; body?: unknown }> {
+    let auth: AuthenticateRequestResult;
+    try {
+      auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
+    } catch (err) {
+      log.warn({ status: 401, reason: (err as Error).message?.slice(0, 200), activity: activity.id, hasToken: authHeader !== '' }, 'Bot Framework request refused: authentication failed');
+      return { status: 401, body: { error: 'unauthorized' } };
+    }
+    const result: InvokeResponse | undefined = await this.processActivity(auth, activity, logic);
+    return { status: result?.status ?? 200, ...(result?.body !== undefined ? { body: result.body } : {}) };
   }
 
   /**

@@ -21,7 +21,8 @@ import { replyActivity, textActivity } from './activity.js';
 /** What card buttons send back in `activity.value` (validated: it crosses a boundary). */
 const ButtonValue = z.union([
   z.object({ codebot: z.literal('ask'), question: z.string().min(1).max(4000) }),
-  z.object({ codebot: z.literal('feedback'), helpful: z.boolean(), intent: z.string().max(50), guidance: z.array(z.string().max(20)).max(20) }),
+  // Older cards also sent an intent and guidance: ignored, the store takes them from the audited answer.
+  z.object({ codebot: z.literal('feedback'), helpful: z.boolean() }),
 ]);
 type Button = z.infer<typeof ButtonValue>;
 
@@ -87,15 +88,13 @@ export class CodebotBot extends TeamsActivityHandler {
   private async press(context: TurnContext, button: Button, log: Logger): Promise<void> {
     if (button.codebot === 'ask') return this.ask(context, button.question, log);
     const a = context.activity;
-    this.assistant.feedback({
+    const link = this.assistant.feedback({
       platform: a.channelId ?? 'botframework',
       channel: a.conversation?.id ?? 'unknown',
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
       helpful: button.helpful,
-      intent: button.intent,
-      guidance: button.guidance,
     });
-    log.info({ feedback: button.helpful ? 'helpful' : 'not_helpful', intent: button.intent, guidance: button.guidance }, 'feedback recorded');
+    log.info({ feedback: button.helpful ? 'helpful' : 'not_helpful', intent: link?.intent, guidance: link?.guidance }, 'feedback recorded');
     await context.sendActivity(textActivity('Thanks for the feedback.'));
   }
 

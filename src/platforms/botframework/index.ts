@@ -4,15 +4,28 @@
 import type { Activity } from 'botbuilder';
 import express, { type Express } from 'express';
 import type { Assistant } from '../../assistant/assistant.js';
-import type { Config } from '../../config.js';
+import { isLoopbackHost, type Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { CodebotAdapter } from './adapter.js';
 import { CodebotBot } from './bot.js';
-import { directLineRouter } from './directline.js';
+import { DirectLineConversations, directLineRouter } from './directline.js';
 
 export interface BotFrameworkSurface {
   /** Mount the local Direct Line endpoint (for the web chat) under a path. */
   mountDirectLine(app: Express, path: string): void;
+  /** What the Direct Line store holds now, for /readyz. */
+  directLine(): { conversations: number; bytes: number; maxBytes: number } | null;
+}
+
+/** In local mode replies go only to this machine: a serviceUrl elsewhere would make us a relay. */
+function loopbackUrl(url: unknown): boolean {
+  if (typeof url !== 'string') return false;
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && isLoopbackHost(u.hostname);
+  } catch {
+    return false;
+  }
 }
 
 /** Mount POST /api/messages; returns what else the surface can offer the server. */
@@ -20,18 +33,27 @@ export function mountBotFramework(app: Express, config: Config, assistant: Assis
   const l = log.child({ surface: 'botframework' });
   const adapter = new CodebotAdapter(config.botFramework, l);
   const bot = new CodebotBot(assistant, l);
+  let conversations: DirectLineConversations | null = null;
 
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
     try {
+      const rlog = (res.locals.log as Logger | undefined) ?? l;
       if (!req.is('application/json')) {
         return void res.status(415).json({ error: 'expected application/json' });
       }
       const activity = req.body as Partial<Activity> | undefined;
-      if (!activity || typeof activity !== 'object' || typeof activity.type !== 'string') {
-        (res.locals.log as Logger | undefined ?? l).warn('Bot Framework request without an activity type');
+      if (!activity || typeof activity !== 'object' || Array.isArray(activity) || typeof activity.type !== 'string') {
+        rlog.warn('Bot Framework request without an activity type');
         return void res.status(400).json({ error: 'body must be a Bot Framework activity with a type' });
       }
-      await adapter.process(req, res, (ctx) => bot.run(ctx));
+      if (config.botFramework.local && !loopbackUrl(activity.serviceUrl)) {
+        rlog.warn({ field: 'serviceUrl' }, 'local mode: reply address is not on this machine');
+        return void res.status(400).json({ error: 'serviceUrl: in local mode replies go only to a loopback address (127.0.0.1, ::1, localhost)' });
+      }
+      const result = await adapter.processHttp(activity as Activity, String(req.headers.authorization ?? ''), (ctx) => bot.run(ctx), rlog);
+      res.status(result.status);
+      if (result.body !== undefined) res.json(result.body);
+      else res.end();
     } catch (err) {
       next(err);
     }
@@ -39,7 +61,9 @@ export function mountBotFramework(app: Express, config: Config, assistant: Assis
 
   return {
     mountDirectLine(target, path) {
-      target.use(path, directLineRouter({ adapter, bot, log: log.child({ surface: 'directline' }) }));
+      conversations = new DirectLineConversations({ maxBytes: config.directLine.maxBytes, createPerMinute: config.directLine.createPerMinute });
+      target.use(path, directLineRouter({ adapter, bot, log: log.child({ surface: 'directline' }), conversations }));
     },
+    directLine: () => (conversations ? { conversations: conversations.size, bytes: conversations.bytes, maxBytes: conversations.limits.maxBytes } : null),
   };
 }

@@ -50,10 +50,11 @@ async function ask(args: string[], knowledge: string, json: boolean): Promise<nu
 async function batch(knowledge: string): Promise<number> {
   const assistant = create(knowledge);
   const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let n = 0;
   for await (const line of rl) {
-    // Each line is its own question: no conversation carries over between lines.
-    const { reply } = assistant.answer(line);
-    process.stdout.write(`${JSON.stringify(reply)}\n`);
+    // Each line is its own question (its own conversation), through the same pipeline as the server.
+    const reply = await assistant.handle({ text: line, conversation: { platform: 'cli', channel: 'batch', thread: String(++n) }, user: 'cli' });
+    if (reply) process.stdout.write(`${JSON.stringify(reply)}\n`);
   }
   return 0;
 }

@@ -3,8 +3,8 @@
 // stays in this folder.
 
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, LogLevel, type Logger as BoltLogger } from '@slack/bolt';
-import express, { type Router } from 'express';
+import { App, ExpressReceiver, LogLevel, verifySlackRequest, type Logger as BoltLogger } from '@slack/bolt';
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Assistant } from '../../assistant/assistant.js';
 import type { Reply } from '../../assistant/reply.js';
@@ -22,7 +22,6 @@ const USAGE = [
   '`/code share <question>`: post the answer to the channel',
 ].join('\n');
 
-const FeedbackValue = z.object({ intent: z.string().max(50), guidance: z.array(z.string().max(20)).max(20) });
 
 /** Bolt's own log lines, into ours. */
 function boltLogger(log: Logger): BoltLogger {
@@ -54,6 +53,65 @@ function message(reply: Reply) {
   return { text, blocks };
 }
 
+/** Slack signs with a timestamp; one further off than this, either way, is refused. */
+const MAX_SKEW_SECONDS = 300;
+
+/** What a form-encoded interactive payload must have for our buttons (they live in messages). */
+const Interactive = z.object({
+  type: z.string(),
+  channel: z.object({ id: z.string().min(1) }).optional(),
+});
+
+/**
+ * Runs before Bolt on POST /slack/events: refuses timestamps too far in the future (Bolt checks
+ * only the past), answers a replayed signed request (same signature) once, and turns bodies Bolt
+ * would trip over (a signed `null`, a button press with no channel) into a 400 instead of a 500.
+ * Bolt still verifies the signature itself afterwards, from the raw body kept here.
+ */
+function guard(cfg: SlackConfig, seen: Assistant['store']['events'], log: Logger) {
+  const refuse = (res: Response, status: number, why: string, rlog: Logger) => {
+    rlog.warn({ status, reason: why }, 'Slack request refused');
+    res.status(status).json({ error: why });
+  };
+  return (req: Request, res: Response, next: NextFunction) => {
+    const rlog = (res.locals.log as Logger | undefined) ?? log;
+    const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
+    const ts = Number(req.get('x-slack-request-timestamp'));
+    const signature = req.get('x-slack-signature') ?? '';
+    if (!Number.isFinite(ts) || signature === '') return refuse(res, 401, 'missing or malformed signature headers', rlog);
+    if (Math.abs(Date.now() / 1000 - ts) > MAX_SKEW_SECONDS) return refuse(res, 401, 'request timestamp more than 5 minutes from now', rlog);
+    try {
+      verifySlackRequest({ signingSecret: cfg.signingSecret, body: raw.toString('utf8'), headers: { 'x-slack-signature': signature, 'x-slack-request-timestamp': ts } });
+    } catch {
+      return refuse(res, 401, 'signature mismatch', rlog);
+    }
+    // A signature covers the timestamp and the body: the same one twice is a replay.
+    if (!seen.claim(`sig:${signature}`)) {
+      rlog.info({ status: 200 }, 'replayed Slack request ignored');
+      return void res.status(200).end();
+    }
+    seen.done(`sig:${signature}`);
+    let body: unknown;
+    try {
+      if (req.is('application/json')) body = JSON.parse(raw.toString('utf8'));
+      else {
+        const form = new URLSearchParams(raw.toString('utf8'));
+        const payload = form.get('payload');
+        body = payload === null ? Object.fromEntries(form) : JSON.parse(payload);
+      }
+    } catch {
+      return refuse(res, 400, 'malformed body', rlog);
+    }
+    if (body === null || typeof body !== 'object' || Array.isArray(body)) return refuse(res, 400, 'body must be an object', rlog);
+    const interactive = Interactive.safeParse(body);
+    if (interactive.success && interactive.data.type === 'block_actions' && !interactive.data.channel) {
+      return refuse(res, 400, 'block_actions without a channel: codebot buttons live in messages', rlog);
+    }
+    (req as Request & { rawBody?: Buffer }).rawBody = raw;
+    next();
+  };
+}
+
 export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger): SlackSurface {
   const l = log.child({ surface: 'slack' });
   // Event ids live in the store, so a retry reaching another instance or arriving after a restart is not answered twice.
@@ -65,6 +123,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     rejectRateLimitedCalls: false,
   };
   const router = express.Router();
+  if (cfg.mode === 'http') router.post('/slack/events', express.raw({ type: () => true, limit: '256kb' }), guard(cfg, seen, l));
   const receiver =
     cfg.mode === 'http'
       ? new ExpressReceiver({
@@ -196,10 +255,9 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const helpful = 'action_id' in action && action.action_id.startsWith(`${ACTION_FEEDBACK}_yes`);
     const log = turnLog(context, { channel: b.channel?.id, action: 'feedback' });
     try {
-      const parsed = FeedbackValue.safeParse(JSON.parse('value' in action && typeof action.value === 'string' ? action.value : 'null'));
-      const value = parsed.success ? parsed.data : { intent: 'unknown', guidance: [] };
-      assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful, intent: value.intent, guidance: value.guidance });
-      log.info({ feedback: helpful ? 'helpful' : 'not_helpful', intent: value.intent, guidance: value.guidance }, 'feedback recorded');
+      // What the answer was about comes from its audit row, never from the button's value.
+      const link = assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful });
+      log.info({ feedback: helpful ? 'helpful' : 'not_helpful', intent: link?.intent, guidance: link?.guidance }, 'feedback recorded');
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'Thanks for the feedback.' });
     } catch (err) {
       await apologise(log, err, (text) => respond({ response_type: 'ephemeral', replace_original: false, text }));

@@ -21,6 +21,19 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
+/** Starts Web Chat: a file of its own, so the page's Content-Security-Policy needs no inline script. */
+export const WEBCHAT_START_SCRIPT = `(async function () {
+  const res = await fetch('/directline/tokens/generate', { method: 'POST' });
+  const { token } = await res.json();
+  const directLine = window.WebChat.createDirectLine({ token, domain: location.origin + '/directline', webSocket: false, pollingInterval: 500 });
+  window.WebChat.renderWebChat(
+    { directLine, userID: 'local-user', username: 'You', locale: 'en-GB', styleOptions: { bubbleMaxWidth: 720, hideUploadButton: true } },
+    document.getElementById('webchat')
+  );
+  document.querySelector('#webchat').focus();
+})();
+`;
+
 export function webChatPage(info: { entries: number; hash: string; examples: string[] }): string {
   return `<!doctype html>
 <html lang="en-GB">
@@ -46,18 +59,7 @@ export function webChatPage(info: { entries: number; hash: string; examples: str
 </header>
 <main id="webchat" aria-label="Chat with codebot"></main>
 <script src="/webchat/webchat.js"></script>
-<script>
-(async function () {
-  const res = await fetch('/directline/tokens/generate', { method: 'POST' });
-  const { token } = await res.json();
-  const directLine = window.WebChat.createDirectLine({ token, domain: location.origin + '/directline', webSocket: false, pollingInterval: 500 });
-  window.WebChat.renderWebChat(
-    { directLine, userID: 'local-user', username: 'You', locale: 'en-GB', styleOptions: { bubbleMaxWidth: 720, hideUploadButton: true } },
-    document.getElementById('webchat')
-  );
-  document.querySelector('#webchat').focus();
-})();
-</script>
+<script src="/webchat/start.js"></script>
 </body>
 </html>
 `;
