@@ -91,9 +91,9 @@ export function redact(text: string): Redacted {
       return PLACEHOLDERS[kind];
     });
   let out = sub(HOSPITAL_NUMBER, 'hospital_number')(text);
-  // Dates before NHS numbers: "12.03.1969" is a date, not part of a number.
-  for (const re of DATES) out = sub(re, 'date')(out);
+  // NHS numbers before dates: a date pattern must never take part of one and leave the rest.
   out = redactNhsNumbers(out, found);
+  for (const re of DATES) out = sub(re, 'date')(out);
   // An OPCS-4 or ICD-10 code is never taken for a postcode: codes have no inward part ("9AB").
   out = sub(POSTCODE, 'postcode')(out);
   out = sub(NAME, 'name')(out);

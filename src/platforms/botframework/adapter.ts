@@ -2,10 +2,26 @@
 // and a way for the local Direct Line endpoint to run a turn in process.
 
 import { randomUUID } from 'node:crypto';
-import { ActivityTypes, CloudAdapter, ConfigurationBotFrameworkAuthentication, DeliveryModes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
+import { ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, DeliveryModes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
+
+const SIGNING_ALGORITHMS = new Set(['RS256', 'RS384', 'RS512']);
+
+/** What is wrong with a bearer token's shape, or null when only its signature can tell. */
+export function tokenShapeProblem(authHeader: string): string | null {
+  const m = /^Bearer ([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/.exec(authHeader.trim());
+  if (!m) return authHeader ? 'not a signed bearer token' : 'no token';
+  try {
+    const header = JSON.parse(Buffer.from(m[1]!, 'base64url').toString('utf8')) as { alg?: unknown; kid?: unknown };
+    if (typeof header.alg !== 'string' || !SIGNING_ALGORITHMS.has(header.alg)) return `signing algorithm ${JSON.stringify(header.alg).slice(0, 20)} is not allowed`;
+    if (typeof header.kid !== 'string') return 'token names no signing key';
+    return null;
+  } catch {
+    return 'token header is not JSON';
+  }
+}
 
 export class CodebotAdapter extends CloudAdapter {
   constructor(
@@ -18,8 +34,20 @@ export class CodebotAdapter extends CloudAdapter {
         MicrosoftAppPassword: cfg.appPassword ?? '',
         MicrosoftAppType: cfg.appType,
         MicrosoftAppTenantId: cfg.tenantId ?? '',
-        // Tokens from emulators are refused as well: there is only one place keys come from.
-        ...(cfg.openIdMetadataUrl ? { ToBotFromChannelOpenIdMetadataUrl: cfg.openIdMetadataUrl, ToBotFromEmulatorOpenIdMetadataUrl: cfg.openIdMetadataUrl } : {}),
+        // Another key source (a sovereign cloud, or the tests' stand-in): setting one endpoint makes
+        // botbuilder take every other from configuration, so the public cloud's are spelled out.
+        ...(cfg.openIdMetadataUrl
+          ? {
+              ValidateAuthority: true,
+              ToChannelFromBotLoginUrl: AuthenticationConstants.ToChannelFromBotLoginUrl,
+              ToChannelFromBotOAuthScope: AuthenticationConstants.ToChannelFromBotOAuthScope,
+              ToBotFromChannelTokenIssuer: AuthenticationConstants.ToBotFromChannelTokenIssuer,
+              OAuthUrl: AuthenticationConstants.OAuthUrl,
+              CallerId: CallerIdConstants.PublicAzureChannel,
+              ToBotFromChannelOpenIdMetadataUrl: cfg.openIdMetadataUrl,
+              ToBotFromEmulatorOpenIdMetadataUrl: cfg.openIdMetadataUrl,
+            }
+          : {}),
       }),
     );
     // Any error in any turn lands here: log it with a reference and apologise with the same reference.
@@ -49,11 +77,20 @@ export class CodebotAdapter extends CloudAdapter {
     log: Logger,
   ): Promise<{ status: number; body?: unknown }> {
     let auth: AuthenticateRequestResult;
+    const refuse = (reason: string) => {
+      log.warn({ status: 401, reason: reason.slice(0, 200), activity: activity.id, hasToken: authHeader !== '' }, 'Bot Framework request refused: authentication failed');
+      return { status: 401, body: { error: 'unauthorized' } };
+    };
+    // Tokens that can never pass (no signature algorithm botbuilder allows) stop here, before the
+    // library, which writes its own lines to stderr for them.
+    if (!this.cfg.local) {
+      const why = tokenShapeProblem(authHeader);
+      if (why) return refuse(why);
+    }
     try {
       auth = await this.botFrameworkAuthentication.authenticateRequest(activity, authHeader);
     } catch (err) {
-      log.warn({ status: 401, reason: (err as Error).message?.slice(0, 200), activity: activity.id, hasToken: authHeader !== '' }, 'Bot Framework request refused: authentication failed');
-      return { status: 401, body: { error: 'unauthorized' } };
+      return refuse(String((err as Error).message ?? err));
     }
     const result: InvokeResponse | undefined = await this.processActivity(auth, activity, logic);
     return { status: result?.status ?? 200, ...(result?.body !== undefined ? { body: result.body } : {}) };
