@@ -379,6 +379,17 @@ describe('the SQLite store on disk', () => {
     }
   });
 
+  it('names a read-only folder as the folder, not the file', () => {
+    const dir = tmp('rodir');
+    lock([dir]);
+    try {
+      expect(() => new SqliteStore(path.join(dir, 'db.sqlite'))).toThrow(/the folder is read-only/);
+      expect(() => new SqliteStore(path.join(dir, 'sub', 'db.sqlite'))).toThrow(/cannot create the folder .*sub/);
+    } finally {
+      unlock([dir]);
+    }
+  });
+
   it('refuses a path under /proc at once instead of hanging', () => {
     const started = performance.now();
     expect(() => new SqliteStore('/proc/codebot/x.db')).toThrow(/\/proc, \/sys and \/dev cannot hold a database/);
