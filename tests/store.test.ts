@@ -112,7 +112,7 @@ describe('the SQLite store', () => {
     const edge = new Date(Date.now() - 89 * 86400e3).toISOString();
     for (let i = 0; i < 7; i++) s.audit(row({ at: old }));
     for (let i = 0; i < 5; i++) s.audit(row({ at: edge }));
-    s.feedback({ at: old, platform: 'test', channel: 'c', userHash: 'h', helpful: false, intent: 'x', guidance: [] });
+    s.feedback({ at: old, platform: 'test', channel: 'c', userHash: 'h', helpful: false });
     const purged = s.purge(new Date(Date.now() - 90 * 86400e3));
     expect(purged.audit).toBe(7);
     expect(purged.feedback).toBe(1);
@@ -182,8 +182,8 @@ describe('the report', () => {
     await ask('How do I code knee arthroscopy?', 'c2');
     await ask('how do I code a hip replacement');
     await ask('how do I code percutaneous RFA of liver mets?');
-    a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: true, intent: 'how_to_code', guidance: ['IPG327'] });
-    a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: false, intent: 'how_to_code', guidance: ['IPG327'] });
+    a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: true });
+    a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: false });
     await ask('thanks');
     const r = buildReport(store, new Date(0));
     expect(r.turns).toBe(5);
