@@ -9,30 +9,51 @@ import { examplesOf, loadIntentFiles } from '../src/nlu/intents.js';
 import { CLASSIFIER_SETTINGS } from '../src/nlu/understand.js';
 import { count, loadCorpus, microF1 } from '../src/eval/corpora.js';
 import { trainNlpJs } from '../src/eval/peer.js';
-import { parseJsonl, scoreItem, summarise } from '../src/eval/score.js';
+import { parseLines, scoreItem, summarise, type ItemResult } from '../src/eval/score.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const fileArg = args.indexOf('--file');
-const candidates = fileArg >= 0 ? [args[fileArg + 1]!] : [path.join(root, '..', 'shared', 'eval', 'dev.jsonl'), path.join(root, 'tests', 'fixtures', 'eval.jsonl')];
-const file = candidates.find((f) => existsSync(f));
-if (!file) {
-  console.error(`no eval file found (looked for ${candidates.join(', ')})`);
-  process.exit(2);
+const argValues = (name: string) => args.flatMap((a, i) => (a === name && args[i + 1] ? [args[i + 1]!] : []));
+const shared = path.join(root, '..', 'shared', 'eval');
+const defaults = [path.join(shared, 'dev.jsonl'), path.join(shared, 'dev2.jsonl')].filter((f) => existsSync(f));
+const files = argValues('--file').length > 0 ? argValues('--file') : defaults.length > 0 ? defaults : [path.join(root, 'tests', 'fixtures', 'eval.jsonl')];
+for (const f of files) {
+  if (!existsSync(f)) {
+    console.error(`no eval file at ${f}`);
+    process.exit(2);
+  }
 }
-const items = parseJsonl(readFileSync(file, 'utf8'), file);
+const knowledgeDir = argValues('--knowledge')[0];
 const t0 = performance.now();
-const assistant = Assistant.create();
+const assistant = Assistant.create({ limits: null, ...(knowledgeDir ? { knowledgeDir } : {}) });
 const startupMs = performance.now() - t0;
 const page = (id: string) => assistant.kb.get(id)?.page;
+
+/** Every line through the same pipeline as a chat: one conversation per line, turns in order. */
+async function score(file: string): Promise<{ file: string; lines: number; results: ItemResult[] }> {
+  const lines = parseLines(readFileSync(file, 'utf8'), file);
+  const results: ItemResult[] = [];
+  for (const line of lines) {
+    const conversation = { platform: 'eval', channel: path.basename(file), thread: String(line.line) };
+    for (const turn of line.turns) {
+      const reply = await assistant.handle({ text: turn.q, conversation, user: 'eval' });
+      if (!reply) throw new Error('the eval runs without flood limits; no reply is never expected');
+      results.push(scoreItem(turn, reply, page));
+    }
+  }
+  return { file, lines: lines.length, results };
+}
+const scored = [];
+for (const f of files) scored.push(await score(f));
+const items = scored[0]!.results.map((r) => r.expected);
+
 const first: number[] = [];
-const results = items.map((item) => {
+for (const item of items) {
   const s = performance.now();
-  const { reply } = assistant.answer(item.q);
+  assistant.answer(item.q);
   first.push(performance.now() - s);
-  return scoreItem(item, reply, page);
-});
+}
 // Latency over 20 further passes: the first pass (reported apart) also warms the JIT.
 const latencies: number[] = [];
 for (let i = 0; i < 20; i++) for (const item of items) {
@@ -42,7 +63,6 @@ for (let i = 0; i < 20; i++) for (const item of items) {
 }
 latencies.sort((a, b) => a - b);
 const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-const summary = summarise(results);
 
 // How well the classifier generalises beyond its training phrasings: 5-fold over intents/.
 const examples = examplesOf(loadIntentFiles(path.join(root, 'intents')));
@@ -103,24 +123,28 @@ if (!args.includes('--no-peer')) {
   };
 }
 
+const perFile = scored.map((f) => ({ file: path.relative(process.cwd(), f.file), lines: f.lines, ...summarise(f.results), failures: f.results.filter((r) => !r.answerRight || r.unsupported.length > 0).map((r) => ({ q: r.q, why: r.why })) }));
 const report = {
-  file: path.relative(process.cwd(), file),
-  ...summary,
+  knowledge: { dir: knowledgeDir ?? 'knowledge/', entries: assistant.kb.entries.length },
+  files: perFile,
   kfoldIntentAccuracy: kfold,
   latencyMs: { p50: pct(50), p99: pct(99), max: latencies.at(-1)!, firstPassMax: Math.max(...first) },
   startupMs,
   peer,
-  failures: results.filter((r) => !r.answerRight || r.unsupported.length > 0).map((r) => ({ q: r.q, why: r.why })),
 };
 if (json) {
   console.log(JSON.stringify(report, null, 2));
 } else {
   const pc = (x: number) => `${(100 * x).toFixed(1)}%`;
-  console.log(`eval: ${report.file} (${summary.total} questions)`);
-  console.log(`intent accuracy       ${pc(summary.intentAccuracy)}`);
-  console.log(`answer correctness    ${pc(summary.answerAccuracy)}`);
-  console.log(`unsupported codes     ${summary.unsupportedCodes}`);
-  console.log(`fallback precision    ${summary.fallbackPrecision === null ? 'n/a' : pc(summary.fallbackPrecision)} (out-of-scope questions declined)`);
+  console.log(`eval: ${report.knowledge.entries} guidance entries loaded from ${report.knowledge.dir}`);
+  for (const f of perFile) {
+    console.log(`${f.file} (${f.lines} lines, ${f.total} turns)`);
+    console.log(`  intent accuracy       ${pc(f.intentAccuracy)}`);
+    console.log(`  answer correctness    ${pc(f.answerAccuracy)}`);
+    console.log(`  confidently wrong     ${pc(f.confidentlyWrong)} (${f.confidentlyWrongCount} of ${f.total} turns)`);
+    console.log(`  unsupported codes     ${f.unsupportedCodes}`);
+    console.log(`  fallback precision    ${f.fallbackPrecision === null ? 'n/a' : pc(f.fallbackPrecision)} (out-of-scope questions declined)`);
+  }
   console.log(`5-fold on intents/    ${pc(kfold)} (${examples.length} utterances)`);
   console.log(`answer latency        p50 ${report.latencyMs.p50.toFixed(2)} ms, p99 ${report.latencyMs.p99.toFixed(2)} ms (in process, ${latencies.length} answers; slowest cold first answer ${report.latencyMs.firstPassMax.toFixed(1)} ms)`);
   console.log(`start-up              ${startupMs.toFixed(0)} ms (load knowledge + train)`);
@@ -139,7 +163,11 @@ if (json) {
       console.log(`  overall               micro-F1 codebot ${p.braun2017.overall.codebot.toFixed(3)} vs NLP.js ${p.braun2017.overall.nlpjs.toFixed(3)} (published: NLP.js 0.93, Watson 0.92, LUIS 0.91, Rasa 0.88)`);
     }
   }
-  console.log('confusion (expected -> got):');
-  for (const [exp, row] of Object.entries(summary.confusion)) console.log(`  ${exp.padEnd(17)} ${Object.entries(row).map(([g, n]) => `${g}:${n}`).join(' ')}`);
-  for (const f of report.failures) console.log(`  FAIL ${f.q}\n       ${f.why.join('; ')}`);
+  if (!args.includes('--quiet')) {
+    for (const f of perFile) {
+      console.log(`${f.file}: confusion (expected -> got):`);
+      for (const [exp, row] of Object.entries(f.confusion)) console.log(`  ${exp.padEnd(17)} ${Object.entries(row).map(([g, n]) => `${g}:${n}`).join(' ')}`);
+      for (const x of f.failures) console.log(`  FAIL ${x.q}\n       ${x.why.join('; ')}`);
+    }
+  }
 }

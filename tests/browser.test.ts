@@ -30,7 +30,7 @@ describe('the local web chat in Chromium', () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 1500 } });
     await page.goto(`${s.base}/`);
     await expect(page.getByText('This is a local test chat').first().isVisible()).resolves.toBe(true);
-    expect(await page.locator('#knowledge').innerText()).toMatch(/58 NICE interventional procedures guidance pages/);
+    expect(await page.locator('#knowledge').innerText()).toMatch(/126 NICE interventional procedures guidance pages/);
 
     const box = page.getByRole('textbox').first();
     await box.waitFor({ timeout: 20_000 });

@@ -43,7 +43,7 @@ function loadError(dir: string): KnowledgeError {
 describe('loading knowledge', () => {
   it('loads every shipped entry', () => {
     const kb = Knowledge.load(KNOWLEDGE);
-    expect(kb.entries).toHaveLength(58);
+    expect(kb.entries).toHaveLength(126);
     expect(kb.get('ipg327')?.entry.title.text).toMatch(/colorectal liver metastases/);
     expect(kb.hash).toMatch(/^[0-9a-f]{16}$/);
   });
@@ -203,7 +203,7 @@ describe('knowledge as plain NICE pages', () => {
     const dir = copy();
     rmSync(path.join(dir, 'entries'), { recursive: true });
     const kb = Knowledge.load(dir);
-    expect(kb.entries).toHaveLength(58);
+    expect(kb.entries).toHaveLength(126);
     expect(kb.get('IPG327')?.entry.groups[0]!.items[0]).toMatchObject({ code: 'J12.4' });
   });
 

@@ -27,7 +27,7 @@ describe('the server in local mode', () => {
     expect(h.status).toBe(200);
     expect(await h.json()).toMatchObject({ status: 'ok' });
     const r = await fetch(`${s.base}/readyz`);
-    expect(await r.json()).toMatchObject({ ready: true, checks: { knowledge: { ok: true, entries: 58 }, classifier: { ok: true, intents: 8 }, store: { ok: true, kind: 'sqlite', queued: 0, lost: 0 } } });
+    expect(await r.json()).toMatchObject({ ready: true, checks: { knowledge: { ok: true, entries: 126 }, classifier: { ok: true, intents: 8 }, store: { ok: true, kind: 'sqlite', queued: 0, lost: 0 } } });
   });
 
   it('answers the canonical question through Direct Line, as an Adaptive Card', async () => {

@@ -12,6 +12,7 @@ import { ReplyDraft } from './draft.js';
 import { codeCheck } from './handlers/code-check.js';
 import { codeLookup } from './handlers/code-lookup.js';
 import { exampleList, examplesFor, help, outOfScope, smalltalk } from './handlers/conversation.js';
+import { coverage, COVERAGE } from './handlers/coverage.js';
 import { guidanceSummary } from './handlers/guidance-summary.js';
 import { howToCode } from './handlers/how-to-code.js';
 import { ruleExplanation } from './handlers/rule-explanation.js';
@@ -247,10 +248,17 @@ export class Assistant {
       for (const q of exampleList(this.kb).slice(0, 3)) d.suggest(q);
       return { reply: d.finish(), next: state };
     }
-    const intent = command ? { intent: command.intent, confidence: 1, fallback: false } : this.decide(u, state);
+    // "Which guidance do you know?" is about codebot's coverage, not one guidance: answered as a list.
+    const aboutCoverage = !command && u.guidanceIds.length === 0 && u.codes.length === 0 && COVERAGE.test(u.text);
+    const intent = command
+      ? { intent: command.intent, confidence: 1, fallback: false }
+      : aboutCoverage
+        ? { intent: 'guidance_summary' as const, confidence: 1, fallback: false }
+        : this.decide(u, state);
     const d = new ReplyDraft(this.kb, intent.intent, intent.confidence);
     const turn: Turn = { kb: this.kb, u, state, draft: d };
     if (intent.fallback) this.fallback(turn);
+    else if (aboutCoverage) coverage(turn);
     else HANDLERS[intent.intent](turn);
     if (opts.identifiers) d.notice(IDENTIFIER_REMINDER);
     const reply = d.finish();

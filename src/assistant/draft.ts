@@ -3,7 +3,7 @@
 
 import type { Knowledge } from '../knowledge/kb.js';
 import type { LoadedEntry } from '../knowledge/load.js';
-import type { CodeItem, Rule, RuleCode } from '../knowledge/schema.js';
+import type { CodeItem, Rule, RuleCode, SnomedConcept } from '../knowledge/schema.js';
 import type { Intent } from '../nlu/intents.js';
 import type { Block, CheckItem, Citation, Clarify, Reply, ReplyCode } from './reply.js';
 import type { ConversationState } from './state.js';
@@ -46,6 +46,8 @@ export class ReplyDraft {
   readonly suggestions: string[] = [];
   readonly notices: string[] = [];
   state: Partial<ConversationState> = {};
+  /** A list of guidance (what is loaded): each line says if its page is incomplete, so no notice per page. */
+  listing = false;
 
   constructor(
     readonly kb: Knowledge,
@@ -70,7 +72,7 @@ export class ReplyDraft {
     const e = le.entry;
     if (this.guidance.includes(e.id)) return;
     this.guidance.push(e.id);
-    if (!e.complete) {
+    if (!e.complete && !this.listing) {
       this.notice(
         `The loaded text of ${e.id} is incomplete (the capture stops part-way through the page), so its coding section may go on: check the full guidance at ${e.url}.`,
       );
@@ -94,6 +96,16 @@ export class ReplyDraft {
       return existing;
     }
     const rc: ReplyCode = { system: c.system, code: c.code, title: c.title, role: role ?? c.role, guidance: le.entry.id };
+    this.codes.push(rc);
+    return rc;
+  }
+
+  /** A SNOMED CT concept as the page gives it, with its line quoted. */
+  snomed(le: LoadedEntry, c: SnomedConcept): ReplyCode {
+    this.cite(le, c.start, c.end);
+    const existing = this.codes.find((x) => x.system === 'SNOMED CT' && x.code === c.conceptId);
+    if (existing) return existing;
+    const rc: ReplyCode = { system: 'SNOMED CT', code: c.conceptId, title: c.term, role: c.use === 'procedure' ? 'SNOMED CT: procedure' : 'SNOMED CT: diagnosis', guidance: le.entry.id };
     this.codes.push(rc);
     return rc;
   }

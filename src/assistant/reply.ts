@@ -5,9 +5,12 @@ import { z } from 'zod';
 import { SystemSchema } from '../knowledge/schema.js';
 import { IntentSchema } from '../nlu/intents.js';
 
+/** OPCS-4 and ICD-10 codes, and the SNOMED CT concepts some pages pair with them. */
+export const ReplySystemSchema = z.enum([...SystemSchema.options, 'SNOMED CT']);
+
 export const ReplyCodeSchema = z.object({
-  system: SystemSchema,
-  /** Exactly as the knowledge writes it (canonical spacing): `J12.4`, `Y53.-`, `X70-X71`. */
+  system: ReplySystemSchema,
+  /** Exactly as the knowledge writes it (canonical spacing): `J12.4`, `Y53.-`, `X70-X71`; a SNOMED CT concept id. */
   code: z.string(),
   /** As the NICE text titles it, or null when the text names the code without a title. */
   title: z.string().nullable(),

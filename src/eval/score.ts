@@ -9,12 +9,23 @@ export const EvalItemSchema = z.object({
   q: z.string(),
   intent: IntentSchema,
   codes: z.array(z.string()).optional(),
-  guidance: z.string().optional(),
+  /** The guidance to cite, or a list any one of which will do. */
+  guidance: z.union([z.string(), z.array(z.string()).min(1)]).optional(),
   answered: z.boolean().optional(),
+  /** Codes that must not be in the answer. */
+  forbid: z.array(z.string()).optional(),
 });
 export type EvalItem = z.infer<typeof EvalItemSchema>;
 
-export function parseJsonl(text: string, file: string): EvalItem[] {
+const EvalLineSchema = z.union([EvalItemSchema, z.object({ conversation: z.array(EvalItemSchema).min(1) })]);
+
+/** One line of a labelled file: a question, or a conversation asked in order in one chat. */
+export interface EvalLine {
+  line: number;
+  turns: EvalItem[];
+}
+
+export function parseLines(text: string, file: string): EvalLine[] {
   return text
     .split('\n')
     .map((line, i) => ({ line: line.trim(), no: i + 1 }))
@@ -26,10 +37,30 @@ export function parseJsonl(text: string, file: string): EvalItem[] {
       } catch (err) {
         throw new Error(`${file}:${no}: not valid JSON (${(err as Error).message})`);
       }
-      const r = EvalItemSchema.safeParse(json);
+      const r = EvalLineSchema.safeParse(json);
       if (!r.success) throw new Error(`${file}:${no}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`);
-      return r.data;
+      return { line: no, turns: 'conversation' in r.data ? r.data.conversation : [r.data] };
     });
+}
+
+/** Every turn of a file, in order (conversations flattened). */
+export function parseJsonl(text: string, file: string): EvalItem[] {
+  return parseLines(text, file).flatMap((l) => l.turns);
+}
+
+const expectedGuidance = (item: EvalItem): string[] => (item.guidance === undefined ? [] : typeof item.guidance === 'string' ? [item.guidance] : item.guidance);
+
+/**
+ * The worst outcome: codes given when no answer is expected, codes from guidance none of which is
+ * the expected one, or a forbidden code.
+ */
+export function confidentlyWrong(item: EvalItem, reply: Reply): boolean {
+  const codes = reply.codes.map((c) => c.code);
+  if (codes.length === 0) return false;
+  if (item.answered === false) return true;
+  const expected = expectedGuidance(item);
+  if (expected.length > 0 && !reply.guidance.some((g) => expected.includes(g))) return true;
+  return (item.forbid ?? []).some((f) => codePresent(f, codes));
 }
 
 /** A bare category ("Y53") is met by any code in it; a full code must appear as written. */
@@ -42,11 +73,17 @@ export function codePresent(expected: string, codes: string[]): boolean {
 /** Codes a reply states that the text of no guidance it cites contains. */
 export function unsupportedCodes(reply: Reply, pageText: (id: string) => string | undefined): string[] {
   const stated = new Set<string>();
+  const pages: string[] = [];
   for (const id of reply.guidance) {
     const page = pageText(id);
-    if (page) for (const m of findPageCodes(page)) stated.add(m.code);
+    if (page) {
+      pages.push(page);
+      for (const m of findPageCodes(page)) stated.add(m.code);
+    }
   }
-  return reply.codes.map((c) => c.code).filter((c) => !stated.has(c) && !stated.has(c.replace(/\.-$/, '')));
+  const ok = (c: Reply['codes'][number]) =>
+    c.system === 'SNOMED CT' ? pages.some((p) => p.includes(`(${c.code})`)) : stated.has(c.code) || stated.has(c.code.replace(/\.-$/, ''));
+  return reply.codes.filter((c) => !ok(c)).map((c) => c.code);
 }
 
 export interface ItemResult {
@@ -56,6 +93,7 @@ export interface ItemResult {
   intentRight: boolean;
   answerRight: boolean;
   unsupported: string[];
+  confidentlyWrong: boolean;
   why: string[];
 }
 
@@ -77,14 +115,23 @@ export function scoreItem(item: EvalItem, reply: Reply, pageText: (id: string) =
         why.push(`missing code ${c}`);
       }
     }
-    if (item.guidance && !reply.guidance.includes(item.guidance)) {
+    const expected = expectedGuidance(item);
+    if (expected.length > 0 && !reply.guidance.some((g) => expected.includes(g))) {
       answerRight = false;
-      why.push(`did not cite ${item.guidance}`);
+      why.push(`did not cite ${expected.join(' or ')}`);
+    }
+    for (const f of item.forbid ?? []) {
+      if (codePresent(f, codes)) {
+        answerRight = false;
+        why.push(`gave forbidden code ${f}`);
+      }
     }
   }
   const unsupported = unsupportedCodes(reply, pageText);
   if (unsupported.length > 0) why.push(`codes not in cited text: ${unsupported.join(', ')}`);
-  return { q: item.q, expected: item, intent: reply.intent, intentRight, answerRight, unsupported, why };
+  const wrong = confidentlyWrong(item, reply);
+  if (wrong) why.push('CONFIDENTLY WRONG');
+  return { q: item.q, expected: item, intent: reply.intent, intentRight, answerRight, unsupported, confidentlyWrong: wrong, why };
 }
 
 export interface Summary {
@@ -92,6 +139,9 @@ export interface Summary {
   intentAccuracy: number;
   answerAccuracy: number;
   unsupportedCodes: number;
+  /** Share of turns answered confidently wrong (see confidentlyWrong). */
+  confidentlyWrong: number;
+  confidentlyWrongCount: number;
   /** Of questions labelled out_of_scope, the share we declined. */
   fallbackPrecision: number | null;
   confusion: Record<string, Record<string, number>>;
@@ -110,6 +160,8 @@ export function summarise(results: ItemResult[]): Summary {
     intentAccuracy: results.filter((r) => r.intentRight).length / n,
     answerAccuracy: results.filter((r) => r.answerRight).length / n,
     unsupportedCodes: results.reduce((s, r) => s + r.unsupported.length, 0),
+    confidentlyWrong: results.filter((r) => r.confidentlyWrong).length / n,
+    confidentlyWrongCount: results.filter((r) => r.confidentlyWrong).length,
     fallbackPrecision: oos.length ? oos.filter((r) => r.answerRight).length / oos.length : null,
     confusion,
   };

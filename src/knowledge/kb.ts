@@ -2,6 +2,9 @@
 // Deterministic throughout: every list is ordered by guidance number, then page position.
 
 import { covers, sameCode, type CodeRef } from './codes.js';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { catalogue, chaptersFor, type CatalogueGroup, type Chapters } from './catalogue.js';
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
 import type { CodeItem, Entry, Rule, RuleCode } from './schema.js';
 import { keysOf, type Term } from '../text/analyse.js';
@@ -24,15 +27,21 @@ export interface CodeLookup {
   inside: Occurrence[];
 }
 
+/** The knowledge folder shipped with codebot (from src/knowledge or dist/knowledge alike). */
+const SHIPPED_KNOWLEDGE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'knowledge');
+
 export class Knowledge {
   readonly entries: readonly LoadedEntry[];
   readonly hash: string;
   readonly dir: string;
   readonly index: GuidanceIndex;
+  /** OPCS-4 chapter names, for saying what is covered. */
+  readonly chapters: Chapters;
   private readonly byId = new Map<string, LoadedEntry>();
   private readonly byStem = new Map<string, Occurrence[]>();
 
-  constructor(files: { dir: string; entries: LoadedEntry[]; hash: string }) {
+  constructor(files: { dir: string; entries: LoadedEntry[]; hash: string }, chapters: Chapters) {
+    this.chapters = chapters;
     this.dir = files.dir;
     this.entries = files.entries;
     this.hash = files.hash;
@@ -64,8 +73,16 @@ export class Knowledge {
     return texts.join(' ').toLowerCase().split(/[^a-z]+/).filter((w) => w.length > 0);
   }
 
-  static load(dir: string): Knowledge {
-    return new Knowledge(loadKnowledgeFiles(dir));
+  /** Everything loaded, grouped by the OPCS-4 chapter of each guidance's main procedure code. */
+  catalogue(): CatalogueGroup[] {
+    return (this.catalogued ??= catalogue(this.entries, this.chapters));
+  }
+
+  private catalogued: CatalogueGroup[] | undefined;
+
+  /** `fallbackDir` holds the chapters.json used when `dir` has none (a plain folder of pages). */
+  static load(dir: string, fallbackDir = SHIPPED_KNOWLEDGE): Knowledge {
+    return new Knowledge(loadKnowledgeFiles(dir), chaptersFor(dir, fallbackDir));
   }
 
   private add(o: Occurrence): void {

@@ -46,7 +46,7 @@ export function overridesFile(dir: string): string {
   return path.join(dir, 'overrides.json');
 }
 
-function parseJson(file: string, text: string): unknown {
+export function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
@@ -93,6 +93,10 @@ export function checkSpans(entry: Entry, page: string, fail: (field: string, det
       if (item.title) within(`${f}.title`, item, item.title);
       item.includes.forEach((inc, k) => exact(`${f}.includes.${k}`, inc));
     });
+  });
+  entry.snomed.forEach((c, ci) => {
+    exact(`snomed.${ci}`, c);
+    if (!c.text.includes(c.term) || !c.text.includes(`(${c.conceptId})`)) fail(`snomed.${ci}`, 'term and concept id must be in the quoted line');
   });
   entry.rules.forEach((r, ri) => {
     exact(`rules.${ri}`, r);

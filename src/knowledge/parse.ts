@@ -3,7 +3,7 @@
 
 import { createHash } from 'node:crypto';
 import { findPageCodes, type CodeMatch } from './codes.js';
-import type { CodeItem, CodeSystem, Entry, Group, Rule, RuleCode, RuleKind, Span, TextItem } from './schema.js';
+import type { CodeItem, CodeSystem, Entry, Group, Rule, RuleCode, RuleKind, SnomedConcept, Span, TextItem } from './schema.js';
 
 export class PageError extends Error {
   constructor(
@@ -95,7 +95,7 @@ const CODING_HEADING =
 
 /** Lines that close the coding section: the next page section or NICE boilerplate. */
 const SECTION_END =
-  /^(?:•\s*)?(?:Get involved|Your responsibility|Details|Diagnosis or health condition|National Institute for Health and Care Excellence \(NICE\) accreditation logo|Information for the public|Recommendations|Evidence|History|Resources|Tools and resources|Contact details:?|Links:?)\b/;
+  /^(?:•\s*)?(?:Get involved|Your responsibility|Details|National Institute for Health and Care Excellence \(NICE\) accreditation logo|Information for the public|Recommendations|Evidence|History|Resources|Tools and resources|Contact details:?|Links:?)\b/;
 const DEFINITIVE_SOURCE = /central\s+definitive\s+source|^All problems \(adverse events\)/;
 
 const AUXILIARY =
@@ -106,11 +106,12 @@ const TITLE_STOP = new RegExp(
   [
     String.raw`,?\s+(?:or|and|plus)\s+(?:an?\s+|the\s+)?(?:ICD-10\s+|OPCS-4\s+)?(?:codes?\b|categor)`,
     String.raw`,?\s*\bor\s*(?=[A-Z]\d\d)`,
+    String.raw`,?\s*\bplus\s*(?=[A-Z]\d\d)`,
     String.raw`,?\s+(?:and|plus)\s+(?=[A-Z]\d\d)`,
     String.raw`,\s+(?:or|and)\b`,
     String.raw`\s+(?:is|are|was|were|would|should|can|could|may|might|must|will|has|have|do|does)\b`,
     String.raw`\s+below\b`,
-    String.raw`\s+(?:when|whenever|if|where|to specify|to further|to identify|to indicate|in addition)\b`,
+    String.raw`\s+(?:when|whenever|if|where|to specify|to further|to identify|to indicate|in addition|depending on|dependent on|according to)\b`,
     String.raw`\s*\((?:if|where|depending|dependent|the delivery|fourth|Includes|see)\b`,
     String.raw`\s*[):;]`,
     String.raw`\.(?:\s|$)`,
@@ -118,6 +119,13 @@ const TITLE_STOP = new RegExp(
   ].join('|'),
 );
 
+const SNOMED_HEADING = /^SNOMED CT preferred term \(concept ID\)\s*$/i;
+const DIAGNOSIS_PART = /^Diagnosis or health condition\s*$/i;
+/** A concept line: the preferred term, then its id in brackets, and nothing after. */
+const SNOMED_CONCEPT = /^(\S.*?)\s*\((\d{6,18})\)\s*$/;
+/** The paragraphs newer pages print about SNOMED CT itself, which are not coding guidance. */
+const SNOMED_BOILERPLATE =
+  /^(?:SNOMED CT provides clinical terms|The mandated classifications \(OPCS-4 or ICD-10\)|The UK Edition of SNOMED CT is managed|The (?:Clinical )?Classifications Service of the Health and Social Care Information Centre)/i;
 const QUALIFIER = /\s*(\((?:if|where|depending|dependent|the delivery|fourth)\b[^)]*\))\.?\s*$/i;
 
 function systemFor(paragraph: string, paragraphStart: number, code: CodeMatch): CodeSystem {
@@ -419,6 +427,10 @@ export function parsePage(text: string, file: string): ParsedPage {
 
   const groups: Draft[] = [];
   const rules: Rule[] = [];
+  const snomed: SnomedConcept[] = [];
+  // Inside "SNOMED CT preferred term (concept ID)": lines "Term (123456789)" are concepts.
+  let snomedUse: SnomedConcept['use'] | null = null;
+  let diagnosisPart = false;
   let current: Draft | null = null;
   let pendingHeading: Span | null = null;
   let pendingInstruction: Span | null = null;
@@ -456,6 +468,24 @@ export function parsePage(text: string, file: string): ParsedPage {
     }
     const gap = blanks;
     blanks = 0;
+
+    if (SNOMED_HEADING.test(line.text)) {
+      snomedUse = diagnosisPart ? 'diagnosis' : 'procedure';
+      continue;
+    }
+    if (DIAGNOSIS_PART.test(line.text)) {
+      diagnosisPart = true;
+      snomedUse = null;
+      continue;
+    }
+    if (SNOMED_BOILERPLATE.test(line.text)) continue;
+    const concept = snomedUse ? SNOMED_CONCEPT.exec(line.text) : null;
+    if (concept && snomedUse) {
+      const s = span(text, line.start, line.end);
+      snomed.push({ conceptId: concept[2]!, term: concept[1]!.trim(), use: snomedUse, text: s.text, start: s.start, end: s.end });
+      continue;
+    }
+    snomedUse = null;
 
     // Continuation of an "Includes:" list, indented under it.
     if (lastIncludes && line.indent > lastIncludes.indent && gap <= 1 && !codeAtStart(text, line) && !/:\s*$/.test(line.text)) {
@@ -570,6 +600,7 @@ export function parsePage(text: string, file: string): ParsedPage {
     coding: { heading, start: heading.start, end: Math.max(sectionEnd, heading.end) },
     groups: finalGroups,
     rules,
+    snomed,
     overrides: [],
   };
   if (finalGroups.length === 0 && rules.every((r) => r.codes.length === 0)) {

@@ -85,6 +85,20 @@ export const RuleSchema = z.object({
 });
 export type Rule = z.infer<typeof RuleSchema>;
 
+/** A SNOMED CT concept a page pairs with its codes: never an OPCS-4 or ICD-10 code. */
+export const SnomedConceptSchema = z.object({
+  conceptId: z.string().regex(/^\d{6,18}$/, 'a SNOMED CT concept id is 6 to 18 digits'),
+  /** The preferred term as the page writes it. */
+  term: z.string().min(1),
+  /** Under the procedure, or under "Diagnosis or health condition". */
+  use: z.enum(['procedure', 'diagnosis']),
+  /** The whole line, "Term (123456789)". */
+  text: z.string().min(1),
+  start: offset,
+  end: offset,
+});
+export type SnomedConcept = z.infer<typeof SnomedConceptSchema>;
+
 export const EntrySchema = z.object({
   schema: z.literal(1),
   id: z.string().regex(/^IPG\d+$/, 'must look like IPG327'),
@@ -110,6 +124,8 @@ export const EntrySchema = z.object({
   coding: z.object({ heading: SpanSchema, start: offset, end: offset }),
   groups: z.array(GroupSchema),
   rules: z.array(RuleSchema),
+  /** SNOMED CT concepts the page gives beside its codes (newer layouts). */
+  snomed: z.array(SnomedConceptSchema).default([]),
   /** Corrections from knowledge/overrides.json that were applied, by reason. */
   overrides: z.array(z.string()),
 });

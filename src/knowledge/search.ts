@@ -11,6 +11,12 @@ const CODES = 1.5;
 const RULES = 1;
 const DESCRIPTION = 0.5;
 const EXTRA_TITLE = 0.3;
+/**
+ * A question that says everything a guidance's title says is about that guidance above all, and
+ * the more the title says, the more so ("single-port laparoscopic nephrectomy" over "laparoscopic
+ * nephrectomy" when both are said).
+ */
+const WHOLE_TITLE = 0.5;
 
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
@@ -137,7 +143,15 @@ export class GuidanceIndex {
       // A title that says more than the question (single-port, early-stage) loses a little to a
       // general one, so the general guidance answers the general question.
       const asked = new Set([...q.required, ...q.optional]);
-      for (const k of d.title) if (!asked.has(k)) score -= EXTRA_TITLE * this.idf(k);
+      let whole = d.title.length > 0;
+      let titleWeight = 0;
+      for (const k of d.title) {
+        titleWeight += this.idf(k);
+        if (asked.has(k)) continue;
+        score -= EXTRA_TITLE * this.idf(k);
+        whole = false;
+      }
+      if (whole) score += WHOLE_TITLE * titleWeight;
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
       hits.push({ id: d.id, score, coverage });

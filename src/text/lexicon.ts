@@ -62,7 +62,9 @@ export const CONCEPTS: Concept[] = [
   { id: 'keratomileusis', category: 'procedure', forms: ['keratomileusis', 'lasik', 'lasek'], implies: ['cornea'] },
   { id: 'keratoplasty', category: 'procedure', forms: ['keratoplasty', 'corneal graft', 'dsaek', 'dmek'], implies: ['cornea', 'transplant'] },
   { id: 'lens implant', category: 'procedure', forms: ['intraocular lens', 'iol', 'lens implant', 'lens implantation', 'prosthetic lens', 'multifocal lens', 'cataract surgery'], implies: ['lens'] },
-  { id: 'valve implantation', category: 'procedure', forms: ['tavi', 'tavr', 'transcatheter aortic valve implantation', 'trancatheter aortic valve implantation', 'aortic valve implantation', 'valve implantation', 'valve replacement'], implies: ['heart valve'] },
+  { id: 'valve implantation', category: 'procedure', forms: ['aortic valve implantation', 'valve implantation', 'valve replacement'], implies: ['heart valve'] },
+  // TAVI is a valve implantation through a catheter, and not a valve-in-valve one (IPG504 only compares itself with TAVI).
+  { id: 'tavi', category: 'procedure', forms: ['tavi', 'tavr', 'transcatheter aortic valve implantation', 'trancatheter aortic valve implantation', 'transcatheter aortic valve replacement'], implies: ['valve implantation', 'heart valve', 'transluminal'] },
   { id: 'annuloplasty', category: 'procedure', forms: ['annuloplasty', 'mitral clip', 'mitraclip'], implies: ['heart valve'] },
   { id: 'bypass', category: 'procedure', forms: ['bypass', 'cabg', 'opcab', 'off-pump', 'off pump', 'bypass grafting'] },
   { id: 'revascularisation', category: 'procedure', forms: ['revascularisation', 'revascularization', 'tmr'] },
@@ -156,6 +158,7 @@ export const CONCEPTS: Concept[] = [
   { id: 'necrosis', category: 'condition', forms: ['necrosis', 'necrotising', 'necrotizing', 'pancreatitis', 'necrotic'] },
   { id: 'polyp', category: 'condition', forms: ['polyp', 'polyps', 'adenoma'] },
   { id: 'melanoma', category: 'condition', forms: ['melanoma'] },
+  { id: 'obesity', category: 'condition', forms: ['obesity', 'obese', 'morbid obesity', 'morbidly obese', 'bariatric', 'weight loss'] },
   { id: 'non-melanoma', category: 'condition', forms: ['non-melanoma', 'nonmelanoma', 'bcc', 'basal cell carcinoma', 'scc', 'squamous cell carcinoma', 'bowen', "bowen's disease", 'actinic keratosis', 'actinic keratoses', 'keratoses'] },
 
   // Words about coding itself

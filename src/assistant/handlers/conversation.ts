@@ -52,6 +52,7 @@ export function help(turn: Turn): void {
   d.text('  - why and when a coding rule applies (for example Y53 image control codes)');
   d.text('  - a summary of a guidance (IPGnnn), and what it replaces');
   d.text('  - to check the codes you chose, and their order');
+  d.text(`To see what is covered, ask "which guidance do you know?" or "what do you have on heart procedures?" (or run \`codebot list\`).`);
   d.text(NOT_COVERED);
   for (const q of exampleList(turn.kb).slice(0, 4)) d.suggest(q);
 }

@@ -48,6 +48,12 @@ export function howToCode(turn: Turn): void {
   });
   if (e.groups.length === 0) d.text(`${e.id} gives no OPCS-4 codes for this procedure. What it says:`);
 
+  // SNOMED CT terms for the record, kept apart from the classification codes.
+  for (const use of ['procedure', 'diagnosis'] as const) {
+    const concepts = e.snomed.filter((c) => c.use === use);
+    if (concepts.length > 0) d.codesBlock(`SNOMED CT preferred terms (${use === 'procedure' ? 'procedure' : 'diagnosis or health condition'}), for the patient record, not a classification code`, concepts.map((c) => d.snomed(le, c)));
+  }
+
   imagingHint(turn, le, shownCodes);
   noteCodes(d, le, rules, shownCodes);
   if (!asksDiagnosis) diagnosisCodes(d, le, rules);

@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { Assistant, DEFAULT_KNOWLEDGE } from '../../assistant/assistant.js';
 import type { Reply } from '../../assistant/reply.js';
+import { formatCatalogue } from '../../knowledge/catalogue.js';
+import { Knowledge } from '../../knowledge/kb.js';
 import { KnowledgeError } from '../../knowledge/load.js';
 import { PageError } from '../../knowledge/parse.js';
 import { importPages } from '../../knowledge/store.js';
@@ -18,6 +20,7 @@ Usage:
   codebot ask "QUESTION" [--json]     answer one question (--json: the Reply as JSON)
   codebot batch                       questions on stdin, one per line; one Reply JSON per line
   codebot chat                        a conversation in the terminal, with follow-ups
+  codebot list [--json]               the loaded guidance, by OPCS-4 chapter of its main procedure code
   codebot import FILE... [--id IPGnnn]  add NICE guidance pages to the knowledge
   codebot report [--since 7d] [--format text|json|csv] [--db FILE]
                                       what was asked and not answered, intents, helpfulness, latency
@@ -25,7 +28,7 @@ Usage:
 Options:
   --knowledge DIR   knowledge folder (default: the repo's knowledge/)
   --db FILE         the server's database for report (default: CODEBOT_DB or ./data/codebot.db)
-  --json            JSON output (ask; batch always prints JSON)
+  --json            JSON output (ask, list; batch always prints JSON)
   -h, --help        this help`;
 
 class UsageError extends Error {}
@@ -44,6 +47,13 @@ async function ask(args: string[], knowledge: string, json: boolean): Promise<nu
   const assistant = create(knowledge);
   const reply = await assistant.handle({ text: args.join(' '), conversation: { platform: 'cli', channel: 'ask', thread: null }, user: 'cli' });
   if (reply) process.stdout.write(`${render(reply, json)}\n`);
+  return 0;
+}
+
+function list(knowledge: string, json: boolean): number {
+  // Only the knowledge is needed: no classifier to train.
+  const groups = Knowledge.load(knowledge).catalogue();
+  process.stdout.write(`${json ? JSON.stringify({ total: groups.reduce((n, g) => n + g.items.length, 0), chapters: groups }, null, 2) : formatCatalogue(groups)}\n`);
   return 0;
 }
 
@@ -148,6 +158,8 @@ export async function main(argv: string[]): Promise<number> {
         return await batch(knowledge);
       case 'chat':
         return await chat(knowledge, values.json);
+      case 'list':
+        return list(knowledge, values.json);
       case 'import':
         return runImport(rest, knowledge, values.id);
       case 'report':

@@ -54,7 +54,8 @@ export function webChatPage(info: { entries: number; hash: string; examples: str
 <header>
   <h1>codebot: local test chat</h1>
   <p>This is a local test chat, not Teams or Slack. It uses the same bot endpoint and cards as Teams.
-  Knowledge loaded: <span id="knowledge">${info.entries} NICE interventional procedures guidance pages (knowledge ${escapeHtml(info.hash)})</span>.
+  Knowledge loaded: <span id="knowledge">${info.entries} NICE interventional procedures guidance pages (knowledge ${escapeHtml(info.hash)})</span>;
+  ask <q>which guidance do you know?</q> to see them.
   Try: ${info.examples.map((e) => `<q>${escapeHtml(e)}</q>`).join(', ')}.</p>
 </header>
 <main id="webchat" aria-label="Chat with codebot"></main>
