@@ -25,6 +25,14 @@ for (const f of files) {
   }
 }
 const knowledgeDir = argValues('--knowledge')[0];
+/**
+ * With --check the run fails below these. dev.jsonl holds the bars of the answers issue; dev2.jsonl
+ * holds today's level, so nothing gets worse unnoticed, until the answers work raises it.
+ */
+const FLOORS: Record<string, { intent: number; answers: number; confidentlyWrong: number }> = {
+  'dev.jsonl': { intent: 0.97, answers: 0.95, confidentlyWrong: 0 },
+  'dev2.jsonl': { intent: 0.8, answers: 0.48, confidentlyWrong: 0.075 },
+};
 const t0 = performance.now();
 const assistant = Assistant.create({ limits: null, ...(knowledgeDir ? { knowledgeDir } : {}) });
 const startupMs = performance.now() - t0;
@@ -170,4 +178,21 @@ if (json) {
       for (const x of f.failures) console.log(`  FAIL ${x.q}\n       ${x.why.join('; ')}`);
     }
   }
+}
+
+if (args.includes('--check')) {
+  const problems: string[] = [];
+  for (const f of perFile) {
+    if (f.unsupportedCodes > 0) problems.push(`${f.file}: ${f.unsupportedCodes} codes not in the cited text`);
+    const floor = FLOORS[path.basename(f.file)];
+    if (!floor) continue;
+    if (f.intentAccuracy < floor.intent) problems.push(`${f.file}: intent accuracy ${(100 * f.intentAccuracy).toFixed(1)}% is below ${100 * floor.intent}%`);
+    if (f.answerAccuracy < floor.answers) problems.push(`${f.file}: answer correctness ${(100 * f.answerAccuracy).toFixed(1)}% is below ${100 * floor.answers}%`);
+    if (f.confidentlyWrong > floor.confidentlyWrong) problems.push(`${f.file}: confidently wrong ${(100 * f.confidentlyWrong).toFixed(1)}% is above ${100 * floor.confidentlyWrong}%`);
+  }
+  if (problems.length > 0) {
+    console.error(`eval check failed:\n  ${problems.join('\n  ')}`);
+    process.exit(1);
+  }
+  console.log('eval check: every file at or above its floor');
 }
