@@ -48,6 +48,23 @@ export class ReplyDraft {
   state: Partial<ConversationState> = {};
   /** A list of guidance (what is loaded): each line says if its page is incomplete, so no notice per page. */
   listing = false;
+  /** Words of the question the guidance answered from does not cover: a partial match. */
+  readonly unmatched: string[] = [];
+
+  /**
+   * The guidance answers only part of the question: say what it does not cover, and trust the
+   * answer less.
+   */
+  partial(le: LoadedEntry, words: string[]): void {
+    const fresh = words.filter((w) => !this.unmatched.includes(w));
+    if (fresh.length === 0) return;
+    this.unmatched.push(...fresh);
+    const list = fresh.map((w) => `"${w}"`).join(', ');
+    this.notice(
+      `Partial match: ${le.entry.id} is about ${tidy(le.entry.title.text).replace(/^./, (c) => c.toLowerCase())}; it does not mention ${list}. Check that it fits the procedure performed before using its codes.`,
+    );
+    this.confidence = Math.min(this.confidence, 0.5);
+  }
 
   constructor(
     readonly kb: Knowledge,
@@ -168,6 +185,8 @@ export class ReplyDraft {
       intent: this.intent,
       confidence: this.confidence,
       answered: this.answered,
+      match: !this.answered ? 'none' : this.unmatched.length > 0 ? 'partial' : 'full',
+      unmatched: [...this.unmatched],
       title: this.title,
       guidance: [...this.guidance],
       codes: this.codes.map((c) => ({ ...c })),

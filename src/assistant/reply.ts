@@ -64,6 +64,13 @@ export const ReplySchema = z.object({
   confidence: z.number().min(0).max(1),
   /** True when the reply answers from the knowledge. */
   answered: z.boolean(),
+  /**
+   * How well the knowledge matched: `full`, `partial` (answered from the closest guidance, which
+   * does not cover `unmatched`), or `none` (not answered from the knowledge).
+   */
+  match: z.enum(['full', 'partial', 'none']),
+  /** For a partial match: the words of the question the guidance does not cover. */
+  unmatched: z.array(z.string()),
   title: z.string(),
   guidance: z.array(z.string()),
   codes: z.array(ReplyCodeSchema),

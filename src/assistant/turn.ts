@@ -26,7 +26,21 @@ const MIN_COVERAGE = 0.5;
 export type Resolution =
   | { kind: 'entry'; entry: LoadedEntry; via: 'id' | 'search' | 'context' | 'codes'; hit?: SearchHit }
   | { kind: 'ambiguous'; entries: LoadedEntry[] }
-  | { kind: 'none'; reason: 'no-topic' | 'not-found' | 'unknown-id'; topic: string };
+  | { kind: 'none'; reason: 'no-topic' | 'not-found' | 'unknown-id' | 'contradiction'; topic: string; nearest?: LoadedEntry[] };
+
+/** "that guidance", "this one", "the same page": a follow-up about what the conversation is on. */
+const ANAPHORA = /\b(?:th(?:at|is|e same) (?:guidance|page|one|ipg|procedure|nice page)|(?:that|this) one|the same one|it\b(?! (?:was|is) (?:the|a|an) ))/i;
+
+/** The words of the question behind search keys, for saying what a guidance does not cover. */
+export function wordsFor(u: Understanding, keys: string[]): string[] {
+  const out: string[] = [];
+  for (const k of keys) {
+    const t = u.terms.find((x) => x.key === k && !x.implied);
+    const w = t ? u.text.slice(t.start, t.end) : null;
+    if (w && !out.includes(w)) out.push(w);
+  }
+  return out;
+}
 
 /** The words of the question that name its topic, for "I can't find ..." replies. */
 export function topicOf(u: Understanding): string {
@@ -41,15 +55,37 @@ export function hasTopic(terms: Term[]): boolean {
   return q.required.length > 0 || q.mustHave.length > 0;
 }
 
+/** Does the question name a topic the conversation's guidance is not about? */
+function hasTopicBeyondContext(turn: Turn): boolean {
+  const { kb, u, state } = turn;
+  if (!state.guidance || !hasTopic(u.terms)) return false;
+  const hit = kb.index.search(u.terms).find((h) => h.id === state.guidance);
+  return !hit || hit.missing.length > 0;
+}
+
 export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}): Resolution {
   const { kb, u, state } = turn;
   if (u.guidanceIds.length > 0) {
     const entry = kb.get(u.guidanceIds[0]!);
     return entry ? { kind: 'entry', entry, via: 'id' } : { kind: 'none', reason: 'unknown-id', topic: u.guidanceIds[0]! };
   }
+  if (state.guidance && ANAPHORA.test(u.text) && !hasTopicBeyondContext(turn)) {
+    const entry = kb.get(state.guidance);
+    if (entry) return { kind: 'entry', entry, via: 'context' };
+  }
   if (hasTopic(u.terms)) {
-    const hits = kb.index.search(u.terms).filter((h) => h.coverage >= MIN_COVERAGE);
-    if (hits.length === 0) return { kind: 'none', reason: 'not-found', topic: topicOf(u) };
+    const found = kb.index.search(u.terms).filter((h) => h.coverage >= MIN_COVERAGE);
+    // About something else (Barrett's oesophagus is not reflux disease): never an answer, at most a suggestion.
+    const hits = found.filter((h) => !h.contradicts);
+    // Words we have no concept for that find nothing ("still", "the notes") leave the conversation where it was.
+    const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || !t.category || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging');
+    if (hits.length === 0 && onlyFiller && state.guidance && kb.get(state.guidance)) {
+      return { kind: 'entry', entry: kb.get(state.guidance)!, via: 'context' };
+    }
+    if (hits.length === 0) {
+      const nearest = found.slice(0, 3).map((h) => kb.get(h.id)!);
+      return { kind: 'none', reason: found.length > 0 ? 'contradiction' : 'not-found', topic: topicOf(u), nearest };
+    }
     const top = hits[0]!;
     const close = hits.filter((h) => h.score >= AMBIGUOUS * top.score).slice(0, 5);
     // In a conversation about one of the close matches, the follow-up is about that one.

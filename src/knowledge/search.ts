@@ -28,6 +28,13 @@ export interface SearchHit {
   score: number;
   /** Share (0..1) of the question's weight that this guidance covers. */
   coverage: number;
+  /** Keys the question names that this guidance is not about (it may mention them in passing). */
+  missing: string[];
+  /**
+   * The question names something this guidance is not about, and the guidance's title names a
+   * condition or organ the question does not: about something else (Barrett's vs reflux disease).
+   */
+  contradicts: boolean;
 }
 
 interface Doc {
@@ -37,6 +44,8 @@ interface Doc {
   title: string[];
   /** Imaging methods the title names: "computed tomographic colonoscopy" is not any colonoscopy. */
   imaging: string[];
+  /** Conditions and organs the title names, written or implied. */
+  subjects: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -102,7 +111,8 @@ export class GuidanceIndex {
       const written = analyse(e.title.text).filter((t) => !t.implied);
       const title = [...new Set(written.map((t) => t.key))];
       const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
-      return { id: e.id, weights: w, title, imaging };
+      const subjects = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition' || t.category === 'organ').map((t) => t.key))];
+      return { id: e.id, weights: w, title, imaging, subjects };
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -129,8 +139,10 @@ export class GuidanceIndex {
       let score = 0;
       let covered = 0;
       let strong = false;
+      const missing: string[] = [];
       for (const k of q.required) {
         const w = d.weights.get(k);
+        if (w === undefined || w < RULES) missing.push(k);
         if (w === undefined) continue;
         score += this.idf(k) * w;
         covered += this.idf(k) * (w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5);
@@ -154,7 +166,16 @@ export class GuidanceIndex {
       if (whole) score += WHOLE_TITLE * titleWeight;
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
-      hits.push({ id: d.id, score, coverage });
+      const askedAll = new Set([...asked, ...terms.map((t) => t.key)]);
+      // Only a missing subject (a condition, an organ, or a word we have no concept for) can make
+      // it about something else; a missing procedure word makes a partial match at most.
+      // Only a known condition or organ: an unknown word may be jargon we lack, or detail.
+      const subjectMissing = missing.some((k) => {
+        const cat = terms.find((t) => t.key === k && !t.implied)?.category;
+        return cat === 'condition' || cat === 'organ';
+      });
+      const contradicts = subjectMissing && d.subjects.some((k) => !askedAll.has(k));
+      hits.push({ id: d.id, score, coverage, missing, contradicts });
     }
     return hits.sort((a, b) => b.score - a.score || Number(a.id.slice(3)) - Number(b.id.slice(3)));
   }

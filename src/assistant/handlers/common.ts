@@ -97,6 +97,14 @@ export function notFound(turn: Turn, r: Extract<Resolution, { kind: 'none' }>, w
   } else if (r.reason === 'not-found') {
     d.title = 'Not covered by the loaded NICE guidance';
     d.text(`The loaded NICE interventional procedures guidance does not cover "${r.topic}", so I can't give ${what} for it. I won't guess a code. ${NOT_COVERED}`);
+  } else if (r.reason === 'contradiction') {
+    d.title = 'Not covered by the loaded NICE guidance';
+    d.text(`The loaded NICE interventional procedures guidance does not cover "${r.topic}", so I can't give ${what} for it. I won't guess a code. ${NOT_COVERED}`);
+    const near = r.nearest ?? [];
+    if (near.length > 0) {
+      d.text(`The nearest loaded guidance is about something else: ${near.map((le) => entryName(le)).join('; ')}. Its codes are not for this procedure.`);
+      for (const le of near.slice(0, 2)) d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
+    }
   } else {
     d.title = 'Which procedure?';
     d.text(`Tell me the procedure (and approach, if you know it), for example "how do I code percutaneous RFA of liver mets?".`);

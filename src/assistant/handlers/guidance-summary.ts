@@ -1,7 +1,7 @@
 // guidance_summary: what a guidance is about, what it replaces, its codes at a glance, a link.
 
 import { tidy } from '../draft.js';
-import { hasTopic, resolveGuidance, topicOf, type Turn } from '../turn.js';
+import { hasTopic, resolveGuidance, topicOf, wordsFor, type Turn } from '../turn.js';
 import { askWhich, entryName, notFound } from './common.js';
 
 const REPLACES = /\b(?:replace[sd]?|supersede[sd]?|previous|earlier|older|update[sd]?|instead of)\b/i;
@@ -55,6 +55,7 @@ export function guidanceSummary(turn: Turn): void {
   d.title = entryName(le);
   d.state = { guidance: e.id, group: null, codes: [] };
   d.use(le);
+  if (r.hit && r.hit.missing.length > 0) d.partial(le, wordsFor(u, r.hit.missing));
 
   const asksReplaces = REPLACES.test(u.text);
   const replaces = () => {

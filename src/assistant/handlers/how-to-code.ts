@@ -3,7 +3,7 @@
 import type { CodeItem } from '../../knowledge/schema.js';
 import { analyse } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
-import { chooseGroup, hasTopic, resolveGuidance, type Turn } from '../turn.js';
+import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Turn } from '../turn.js';
 import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
 export function howToCode(turn: Turn): void {
@@ -18,6 +18,7 @@ export function howToCode(turn: Turn): void {
   d.answered = true;
   d.title = `How to code: ${entryName(le)}`;
   d.state = { guidance: e.id, group: choice.index, codes: [] };
+  if (r.hit && r.hit.missing.length > 0) d.partial(le, wordsFor(u, r.hit.missing));
 
   if (choice.unmatched.length > 0) {
     d.notice(

@@ -50,9 +50,9 @@ function mentions(rule: Rule, ref: CodeRef): boolean {
  * No rule names the code, but guidance lists it: say how it is listed (its role, under which
  * heading), quoting the lines, rather than nothing.
  */
-function explainListing(turn: Turn, codes: CodeRef[]): boolean {
+function explainListing(turn: Turn, codes: CodeRef[], only?: string): boolean {
   const { kb, draft: d } = turn;
-  const listed = codes.flatMap((c) => kb.lookup(c).exact.filter((o) => o.where.type === 'group'));
+  const listed = codes.flatMap((c) => [...kb.lookup(c).exact, ...kb.lookup(c).inside].filter((o) => o.where.type === 'group' && (only === undefined || o.id === only)));
   if (listed.length === 0) return false;
   d.answered = true;
   d.title = `How NICE uses ${codes.map((c) => c.code).join(', ')}`;
@@ -75,8 +75,9 @@ function explainListing(turn: Turn, codes: CodeRef[]): boolean {
 export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
   const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
-  const topical = hasTopic(u.terms);
-  const hits = topical ? kb.index.search(u.terms) : [];
+  // Words that find no guidance at all are not a topic of their own: the conversation's stays.
+  const hits = hasTopic(u.terms) ? kb.index.search(u.terms) : [];
+  const topical = hits.length > 0;
   const topScore = hits[0]?.score ?? 0;
   const entryScore = new Map(hits.map((h) => [h.id, h.score / (topScore || 1)]));
   const asked = u.terms.filter((t) => !t.implied);
@@ -105,6 +106,13 @@ export function ruleExplanation(turn: Turn): void {
       if (le.entry.id === contextId) score += 1.5;
       if (score > 0) candidates.push({ le, rule, score });
     }
+  }
+  // A follow-up with no topic of its own is about the conversation's guidance: its rules first,
+  // and if it has none on this, how it lists the code, before any other guidance.
+  if (contextId && !topical && u.guidanceIds.length === 0) {
+    const own = candidates.filter((c) => c.le.entry.id === contextId && (codes.length === 0 || codes.some((x) => mentions(c.rule, x))));
+    if (own.length > 0) candidates.splice(0, candidates.length, ...own);
+    else if (codes.length > 0 && explainListing(turn, codes, contextId)) return;
   }
   // Between equally good rules, the wording most guidance shares is the general rule.
   const shared = new Map<string, number>();
