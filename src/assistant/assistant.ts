@@ -104,7 +104,7 @@ export class Assistant {
 
   static create(opts: AssistantOptions = {}): Assistant {
     const kb = Knowledge.load(opts.knowledgeDir ?? DEFAULT_KNOWLEDGE);
-    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS, kb.vocabulary());
+    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS, kb.vocabulary()).useAbbreviations(kb.abbreviations);
     return new Assistant(kb, nlu, opts);
   }
 
@@ -285,9 +285,20 @@ export class Assistant {
       const p = u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0;
       return { intent: 'out_of_scope', confidence: p, fallback: false };
     }
+    // Unsure, but the message names a procedure the knowledge has ("SIRT?", "LUNA for pelvic pain"):
+    // a coder naming a procedure wants its codes, the one reading that cannot mislead.
+    const unsure = u.intent === null || confidence < this.threshold;
+    if (unsure && !conversational && u.codes.length === 0 && u.guidanceIds.length === 0 && this.namesKnownProcedure(u)) {
+      return { intent: 'how_to_code', confidence: Math.min(confidence, this.threshold), fallback: false };
+    }
     if (u.intent === null) return { intent: domain ? 'how_to_code' : 'out_of_scope', confidence: 0, fallback: true };
     if (confidence < this.threshold) return { intent, confidence, fallback: true };
     return { intent, confidence, fallback: false };
+  }
+
+  private namesKnownProcedure(u: Understanding): boolean {
+    if (!u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'condition'))) return false;
+    return this.kb.index.search(u.terms).some((h) => h.coverage >= 0.75 && !h.contradicts);
   }
 
   private fallback(turn: Turn): void {

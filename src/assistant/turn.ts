@@ -20,11 +20,13 @@ export interface Turn {
 
 /** Near-ties within this share of the best score are asked about, not guessed. */
 const AMBIGUOUS = 0.9;
+/** Guidance more specific than the question (a condition it does not name) are alike down to this share. */
+const SPECIFIC = 0.6;
 /** A guidance must cover at least this share of what the question names. */
 const MIN_COVERAGE = 0.5;
 
 export type Resolution =
-  | { kind: 'entry'; entry: LoadedEntry; via: 'id' | 'search' | 'context' | 'codes'; hit?: SearchHit }
+  | { kind: 'entry'; entry: LoadedEntry; via: 'id' | 'search' | 'context' | 'codes'; hit?: SearchHit; alsoFor?: LoadedEntry[] }
   | { kind: 'ambiguous'; entries: LoadedEntry[] }
   | { kind: 'none'; reason: 'no-topic' | 'not-found' | 'unknown-id' | 'contradiction'; topic: string; nearest?: LoadedEntry[] };
 
@@ -88,11 +90,20 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     }
     const top = hits[0]!;
     const close = hits.filter((h) => h.score >= AMBIGUOUS * top.score).slice(0, 5);
+    // "SIRT?" with SIRT for HCC and SIRT for cholangiocarcinoma loaded: answered from the best,
+    // naming the others, since the question does not say which condition.
+    let alsoFor: LoadedEntry[] = [];
+    if (close.length === 1 && top.missing.length === 0 && top.extraConditions.length > 0) {
+      alsoFor = hits
+        .filter((h) => h !== top && h.missing.length === 0 && h.extraConditions.length > 0 && h.score >= SPECIFIC * top.score)
+        .slice(0, 4)
+        .map((h) => kb.get(h.id)!);
+    }
     // In a conversation about one of the close matches, the follow-up is about that one.
     const fromContext = close.find((h) => h.id === state.guidance);
     if (fromContext) return { kind: 'entry', entry: kb.get(fromContext.id)!, via: 'context', hit: fromContext };
     if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };
-    return { kind: 'entry', entry: kb.get(top.id)!, via: 'search', hit: top };
+    return { kind: 'entry', entry: kb.get(top.id)!, via: 'search', hit: top, ...(alsoFor.length > 0 ? { alsoFor } : {}) };
   }
   if (state.guidance) {
     const entry = kb.get(state.guidance);

@@ -4,6 +4,7 @@
 import { covers, sameCode, type CodeRef } from './codes.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { pageAbbreviations } from './abbreviations.js';
 import { catalogue, chaptersFor, type CatalogueGroup, type Chapters } from './catalogue.js';
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
 import type { CodeItem, Entry, Rule, RuleCode } from './schema.js';
@@ -37,6 +38,8 @@ export class Knowledge {
   readonly index: GuidanceIndex;
   /** OPCS-4 chapter names, for saying what is covered. */
   readonly chapters: Chapters;
+  /** Abbreviations the pages define, lower case -> the words. */
+  readonly abbreviations: ReadonlyMap<string, string>;
   private readonly byId = new Map<string, LoadedEntry>();
   private readonly byStem = new Map<string, Occurrence[]>();
 
@@ -57,6 +60,7 @@ export class Knowledge {
       );
     }
     this.index = new GuidanceIndex(this.entries.map((e) => e.entry));
+    this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, text: le.page })));
   }
 
   /** Every word the guidance uses where it names things: titles, headings, codes, rules. */

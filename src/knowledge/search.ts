@@ -35,6 +35,10 @@ export interface SearchHit {
    * condition or organ the question does not: about something else (Barrett's vs reflux disease).
    */
   contradicts: boolean;
+  /** Conditions and organs the title names that the question does not (it is more specific). */
+  extraSubjects: string[];
+  /** Of those, the conditions: "for primary cholangiocarcinoma". */
+  extraConditions: string[];
 }
 
 interface Doc {
@@ -46,6 +50,7 @@ interface Doc {
   imaging: string[];
   /** Conditions and organs the title names, written or implied. */
   subjects: string[];
+  conditions: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -112,7 +117,8 @@ export class GuidanceIndex {
       const title = [...new Set(written.map((t) => t.key))];
       const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
       const subjects = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition' || t.category === 'organ').map((t) => t.key))];
-      return { id: e.id, weights: w, title, imaging, subjects };
+      const conditions = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition').map((t) => t.key))];
+      return { id: e.id, weights: w, title, imaging, subjects, conditions };
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -174,8 +180,10 @@ export class GuidanceIndex {
         const cat = terms.find((t) => t.key === k && !t.implied)?.category;
         return cat === 'condition' || cat === 'organ';
       });
-      const contradicts = subjectMissing && d.subjects.some((k) => !askedAll.has(k));
-      hits.push({ id: d.id, score, coverage, missing, contradicts });
+      const extraSubjects = d.subjects.filter((k) => !askedAll.has(k));
+      const contradicts = subjectMissing && extraSubjects.length > 0;
+      const extraConditions = d.conditions.filter((k) => !askedAll.has(k));
+      hits.push({ id: d.id, score, coverage, missing, contradicts, extraSubjects, extraConditions });
     }
     return hits.sort((a, b) => b.score - a.score || Number(a.id.slice(3)) - Number(b.id.slice(3)));
   }

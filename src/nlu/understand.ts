@@ -41,11 +41,51 @@ const PATIENT_CONTEXT = new RegExp(
 
 export const CLASSIFIER_SETTINGS = { smoothing: 0.1, temperature: 3 } as const;
 
+/**
+ * Write out the abbreviations the pages define ("UGFS" -> "ultrasound-guided foam sclerotherapy"),
+ * keeping a way back from offsets in the written-out text to offsets in the question.
+ */
+function expand(text: string, abbreviations: ReadonlyMap<string, string>): { text: string; back: (offset: number, end: boolean) => number } {
+  if (abbreviations.size === 0) return { text, back: (o) => o };
+  const segments: Array<{ from: number; to: number; newFrom: number; newTo: number }> = [];
+  let out = '';
+  let last = 0;
+  for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9]{1,9}/g)) {
+    const words = abbreviations.get(m[0].toLowerCase());
+    if (!words || (m.index > 0 && /[\w-]/.test(text[m.index - 1]!)) || /[\w-]/.test(text[m.index + m[0].length] ?? '')) continue;
+    out += text.slice(last, m.index);
+    segments.push({ from: m.index, to: m.index + m[0].length, newFrom: out.length, newTo: out.length + words.length });
+    out += words;
+    last = m.index + m[0].length;
+  }
+  if (segments.length === 0) return { text, back: (o) => o };
+  out += text.slice(last);
+  const back = (offset: number, end: boolean): number => {
+    let shift = 0;
+    for (const s of segments) {
+      if (offset < s.newFrom) break;
+      if (offset <= s.newTo) return end ? s.to : s.from;
+      shift = s.to - s.newTo;
+    }
+    return offset + shift;
+  };
+  return { text: out, back };
+}
+
 export class Nlu {
+  private abbreviations: ReadonlyMap<string, string> = new Map();
+
   constructor(
     readonly classifier: IntentClassifier,
     private readonly speller?: Speller,
   ) {}
+
+  /** Abbreviations defined by the loaded pages; ones the vocabulary already knows are left to it. */
+  useAbbreviations(defined: ReadonlyMap<string, string>): this {
+    const known = new Set(lexiconWords());
+    this.abbreviations = new Map([...defined].filter(([abbr]) => !known.has(abbr)));
+    return this;
+  }
 
   /**
    * Train from intents/. `vocabulary` is every word the knowledge uses: with it, a word nobody
@@ -61,6 +101,12 @@ export class Nlu {
   }
 
   private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
+
+  private analyseExpanded(rest: string): Term[] {
+    const x = expand(rest, this.abbreviations);
+    const terms = analyse(x.text, { correct: this.correct });
+    return x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+  }
 
   understand(raw: string): Understanding {
     const text = normalise(raw);
@@ -85,7 +131,7 @@ export class Nlu {
       text,
       codes,
       guidanceIds,
-      terms: analyse(rest, { correct: this.correct }),
+      terms: this.analyseExpanded(rest),
       classification,
       intent: classification.label as Intent | null,
       confidence: classification.confidence,

@@ -1,170 +1,72 @@
 // Coders' vocabulary: the words and abbreviations that name the same procedure, approach, organ,
-// condition or imaging method. Only words live here, never codes: codes come from NICE pages.
+// condition or imaging method. It is data (knowledge/vocabulary.json), validated here once at
+// start-up: only words, never codes, since codes come from NICE pages.
+
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { lineOfPath } from '../knowledge/jsonpos.js';
 
 export type TermCategory = 'procedure' | 'approach' | 'organ' | 'condition' | 'imaging' | 'coding';
 
-export interface Concept {
-  id: string;
-  category: TermCategory;
+/** Something that looks like an OPCS-4 or ICD-10 code has no place in a list of words. */
+const NOT_A_CODE = (f: string) => !/^[a-z]\d\d(?:\.|$)/i.test(f.trim());
+
+const ConceptSchema = z.object({
+  id: z.string().min(1),
+  category: z.enum(['procedure', 'approach', 'organ', 'condition', 'imaging', 'coding']),
   /** Lower-case words or phrases; matched after stemming, so plurals come free. */
-  forms: string[];
+  forms: z.array(z.string().min(1).refine(NOT_A_CODE, 'a form must be words, not a code')).min(1),
   /** Concepts this one entails, e.g. HCC is a cancer of the liver. */
-  implies?: string[];
-  /** An abbreviation that means exactly its `implies` (RFA = radiofrequency ablation), which
-   *  NICE text spells out: matched through what it implies. */
-  expands?: boolean;
+  implies: z.array(z.string().min(1)).optional(),
+  /** An abbreviation that means exactly its `implies` (RFA = radiofrequency ablation), which NICE
+   *  text spells out: matched through what it implies. */
+  expands: z.boolean().optional(),
   /** Forms that are everyday words in lower case ("us", "met"), so they count only in capitals. */
-  upper?: string[];
+  upper: z.array(z.string().min(1).refine(NOT_A_CODE, 'a form must be words, not a code')).optional(),
+  /** Why an entry is as it is, for maintainers. */
+  note: z.string().optional(),
+});
+export type Concept = z.infer<typeof ConceptSchema>;
+
+const VocabularySchema = z.object({ source: z.string().min(20), concepts: z.array(ConceptSchema).min(1) });
+
+export class VocabularyError extends Error {
+  constructor(file: string, line: number | null, field: string, detail: string) {
+    super(`${file}${line ? `:${line}` : ''} (${field}): ${detail}`);
+    this.name = 'VocabularyError';
+  }
 }
 
-export const CONCEPTS: Concept[] = [
-  // Procedures and energy sources
-  { id: 'radiofrequency', category: 'procedure', forms: ['radiofrequency', 'radio frequency', 'radio-frequency', 'rf', 'rafiofrequency'] },
-  { id: 'rfa', category: 'procedure', forms: ['rfa', 'rfta'], implies: ['radiofrequency', 'ablation'], expands: true },
-  { id: 'microwave', category: 'procedure', forms: ['microwave', 'micro wave', 'micro-wave'] },
-  { id: 'mwa', category: 'procedure', forms: ['mwa'], implies: ['microwave', 'ablation'], expands: true },
-  { id: 'ablation', category: 'procedure', forms: ['ablation', 'ablate', 'ablated', 'ablating', 'ablative', 'destruction', 'destroy', 'thermal destruction'] },
-  { id: 'electroporation', category: 'procedure', forms: ['electroporation', 'irreversible electroporation', 'nanoknife'] },
-  { id: 'ire', category: 'procedure', forms: ['ire'], implies: ['electroporation'], expands: true },
-  { id: 'electrochemotherapy', category: 'procedure', forms: ['electrochemotherapy'], upper: ['ect'] },
-  { id: 'sirt', category: 'procedure', forms: ['sirt', 'selective internal radiation therapy', 'selective internal radiotherapy', 'selective internal radiation', 'radioembolisation', 'radioembolization', 'y90', 'yttrium', 'yttrium-90', 'microspheres', 'microsphere'] },
-  { id: 'tace', category: 'procedure', forms: ['tace', 'chemoembolisation', 'chemoembolization', 'transarterial chemoembolisation'] },
-  { id: 'hifu', category: 'procedure', forms: ['hifu', 'high intensity focused ultrasound', 'focused ultrasound'] },
-  { id: 'cryotherapy', category: 'procedure', forms: ['cryotherapy', 'cryoablation', 'cryosurgery', 'cryo', 'cryoprobe', 'freezing'] },
-  { id: 'laser', category: 'procedure', forms: ['laser', 'lasers'] },
-  { id: 'photodynamic', category: 'procedure', forms: ['photodynamic', 'photodynamic therapy', 'pdt'] },
-  { id: 'brachytherapy', category: 'procedure', forms: ['brachytherapy', 'brachy', 'hdr', 'high dose rate', 'interstitial radiotherapy', 'intracavitary radiotherapy'] },
-  { id: 'radiotherapy', category: 'procedure', forms: ['radiotherapy', 'radiation', 'irradiation'] },
-  { id: 'chemotherapy', category: 'procedure', forms: ['chemotherapy', 'chemo', 'cytotoxic'] },
-  { id: 'chemosaturation', category: 'procedure', forms: ['chemosaturation', 'isolated hepatic perfusion', 'hepatic perfusion', 'pharmacokinetic perfusion'] },
-  { id: 'hyperthermia', category: 'procedure', forms: ['hyperthermia', 'heated chemotherapy'] },
-  { id: 'resection', category: 'procedure', forms: ['resection', 'resect', 'resected', 'excision', 'excise', 'excised', 'removal', 'remove', 'removed', 'hepatectomy', 'segmentectomy', 'lobectomy', 'wedge excision'] },
-  { id: 'transplant', category: 'procedure', forms: ['transplant', 'transplantation', 'transplanted', 'graft'] },
-  { id: 'donation', category: 'procedure', forms: ['donor', 'donation', 'living donor', 'live donor'] },
-  { id: 'recipient', category: 'procedure', forms: ['recipient'] },
-  { id: 'reimplantation', category: 'procedure', forms: ['reimplantation', 'reimplant', 're-implantation', 'autotransplantation'] },
-  { id: 'ex vivo', category: 'procedure', forms: ['ex vivo', 'ex-vivo', 'exvivo', 'bench surgery'] },
-  { id: 'biopsy', category: 'procedure', forms: ['biopsy', 'biopsies', 'sampling', 'sample'] },
-  { id: 'stent', category: 'procedure', forms: ['stent', 'stenting', 'stented'] },
-  { id: 'stimulation', category: 'procedure', forms: ['stimulation', 'stimulator', 'neurostimulator', 'neurostimulation', 'pacemaker'] },
-  { id: 'dbs', category: 'procedure', forms: ['dbs', 'deep brain stimulation'], implies: ['stimulation', 'brain'] },
-  { id: 'sling', category: 'procedure', forms: ['sling', 'slings', 'tape', 'tvt', 'suburethral tape'] },
-  { id: 'nephrectomy', category: 'procedure', forms: ['nephrectomy', 'nephroureterectomy'], implies: ['kidney', 'resection'] },
-  { id: 'gastrectomy', category: 'procedure', forms: ['gastrectomy'], implies: ['stomach', 'resection'] },
-  { id: 'cholecystectomy', category: 'procedure', forms: ['cholecystectomy', 'lap chole', 'chole'], implies: ['gallbladder', 'resection'] },
-  { id: 'mastectomy', category: 'procedure', forms: ['mastectomy'], implies: ['breast', 'resection'] },
-  { id: 'wide local excision', category: 'procedure', forms: ['wide local excision', 'wle', 'lumpectomy'], implies: ['breast', 'resection'] },
-  { id: 'thyroidectomy', category: 'procedure', forms: ['thyroidectomy', 'hemithyroidectomy'], implies: ['thyroid', 'resection'] },
-  { id: 'parathyroidectomy', category: 'procedure', forms: ['parathyroidectomy'], implies: ['parathyroid', 'resection'] },
-  { id: 'necrosectomy', category: 'procedure', forms: ['necrosectomy', 'debridement'] },
-  { id: 'colonography', category: 'procedure', forms: ['colonography', 'virtual colonoscopy', 'ct colonography', 'ctc'], implies: ['colon', 'ct'] },
-  { id: 'keratectomy', category: 'procedure', forms: ['keratectomy', 'prk', 'photorefractive keratectomy'], implies: ['cornea'] },
-  { id: 'keratomileusis', category: 'procedure', forms: ['keratomileusis', 'lasik', 'lasek'], implies: ['cornea'] },
-  { id: 'keratoplasty', category: 'procedure', forms: ['keratoplasty', 'corneal graft', 'dsaek', 'dmek'], implies: ['cornea', 'transplant'] },
-  { id: 'lens implant', category: 'procedure', forms: ['intraocular lens', 'iol', 'lens implant', 'lens implantation', 'prosthetic lens', 'multifocal lens', 'cataract surgery'], implies: ['lens'] },
-  { id: 'valve implantation', category: 'procedure', forms: ['aortic valve implantation', 'valve implantation', 'valve replacement'], implies: ['heart valve'] },
-  // TAVI is a valve implantation through a catheter, and not a valve-in-valve one (IPG504 only compares itself with TAVI).
-  { id: 'tavi', category: 'procedure', forms: ['tavi', 'tavr', 'transcatheter aortic valve implantation', 'trancatheter aortic valve implantation', 'transcatheter aortic valve replacement'], implies: ['valve implantation', 'heart valve', 'transluminal'] },
-  { id: 'annuloplasty', category: 'procedure', forms: ['annuloplasty', 'mitral clip', 'mitraclip'], implies: ['heart valve'] },
-  { id: 'bypass', category: 'procedure', forms: ['bypass', 'cabg', 'opcab', 'off-pump', 'off pump', 'bypass grafting'] },
-  { id: 'revascularisation', category: 'procedure', forms: ['revascularisation', 'revascularization', 'tmr'] },
-  { id: 'submucosal dissection', category: 'procedure', forms: ['submucosal dissection', 'esd', 'submucosal resection', 'endoscopic submucosal dissection'] },
-  { id: 'lymph node retrieval', category: 'procedure', forms: ['lymph node retrieval', 'axillary clearance', 'axillary dissection', 'sentinel node', 'sentinel node biopsy', 'node dissection'], implies: ['lymph node'] },
-  { id: 'nerve monitoring', category: 'procedure', forms: ['nerve monitoring', 'neuromonitoring', 'intraoperative nerve monitoring'] },
-  { id: 'electrotherapy', category: 'procedure', forms: ['electrotherapy', 'electrocautery', 'electrocauterisation', 'diathermy'] },
-  { id: 'electrothermal', category: 'procedure', forms: ['electrothermal', 'idet', 'intradiscal electrothermal'] },
-  { id: 'injection', category: 'procedure', forms: ['injection', 'instillation', 'infusion', 'perfusion'] },
-  { id: 'baroreflex', category: 'procedure', forms: ['baroreflex', 'baroreceptor', 'baroreflex activation'] },
+/** Read and check a vocabulary file; names the file, line and field of the first problem. */
+export function readVocabulary(file: string): Concept[] {
+  const text = readFileSync(file, 'utf8');
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new VocabularyError(file, null, 'file', `not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = VocabularySchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new VocabularyError(file, lineOfPath(text, issue.path), issue.path.join('.') || 'file', issue.message);
+  }
+  const concepts = parsed.data.concepts;
+  const ids = new Set<string>();
+  concepts.forEach((c, i) => {
+    if (ids.has(c.id)) throw new VocabularyError(file, lineOfPath(text, ['concepts', i, 'id']), `concepts.${i}.id`, `"${c.id}" is listed twice`);
+    ids.add(c.id);
+  });
+  concepts.forEach((c, i) => {
+    for (const imp of c.implies ?? []) {
+      if (!ids.has(imp)) throw new VocabularyError(file, lineOfPath(text, ['concepts', i, 'implies']), `concepts.${i}.implies`, `"${imp}" is not a concept in this file`);
+    }
+  });
+  return concepts;
+}
 
-  // Approaches
-  { id: 'percutaneous', category: 'approach', forms: ['percutaneous', 'percutaneously', 'perc', 'perc.', 'through the skin', 'needle'] },
-  { id: 'laparoscopic', category: 'approach', forms: ['laparoscopic', 'laparoscopically', 'laparoscope', 'laparoscopy', 'lap', 'keyhole', 'minimal access', 'hand assisted', 'hand-assisted'] },
-  { id: 'single incision', category: 'approach', forms: ['single incision', 'single-incision', 'single port', 'single-port', 'single umbilical incision', 'sils'], implies: ['laparoscopic'] },
-  { id: 'open', category: 'approach', forms: ['open', 'open surgery', 'open surgical', 'laparotomy', 'intraoperative', 'intraoperatively', 'during surgery'] },
-  { id: 'endoscopic', category: 'approach', forms: ['endoscopic', 'endoscopically', 'endoscope', 'endoscopy', 'fibreoptic', 'fiberoptic', 'bronchoscopic', 'bronchoscope', 'bronchoscopy', 'video-assisted', 'video assisted', 'thoracoscopic'] },
-  { id: 'transluminal', category: 'approach', forms: ['transluminal', 'transcatheter', 'trancatheter', 'endovascular', 'transfemoral', 'catheter', 'through artery', 'via artery', 'transarterial'] },
-  { id: 'transapical', category: 'approach', forms: ['transapical', 'transventricular'] },
-  { id: 'image guided', category: 'approach', forms: ['image guided', 'image-guided', 'image guidance', 'image control', 'image', 'imaging', 'imaging method', 'imaging guidance', 'radiologically guided', 'guided'] },
-  { id: 'stage 1', category: 'approach', forms: ['stage 1', 'stage one', 'first stage', 'trial', 'temporary'] },
-  { id: 'stage 2', category: 'approach', forms: ['stage 2', 'stage two', 'second stage', 'subsequent stage', 'permanent'] },
+export const VOCABULARY_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'knowledge', 'vocabulary.json');
 
-  // Imaging methods
-  { id: 'ct', category: 'imaging', forms: ['ct', 'computed tomography', 'computed tomographic', 'ct guided', 'ct-guided', 'cat scan', 'ct scan'] },
-  { id: 'ultrasound', category: 'imaging', forms: ['ultrasound', 'ultrasonic', 'ultrasonography', 'uss', 'us guided', 'us-guided', 'uss guided', 'uss-guided', 'sonography', 'ebus', 'eus', 'endobronchial ultrasound', 'endoscopic ultrasound'], upper: ['us'] },
-  { id: 'mri', category: 'imaging', upper: ['mr'], forms: ['mri', 'magnetic resonance', 'magnetic resonance imaging', 'mri guided', 'mri-guided'] },
-  { id: 'fluoroscopy', category: 'imaging', forms: ['fluoroscopy', 'fluoroscopic', 'fluoro', 'x-ray guided'] },
-  { id: 'stereotactic', category: 'imaging', forms: ['stereotactic', 'stereotaxy', 'stereotactically'] },
-  { id: 'echocardiography', category: 'imaging', forms: ['echocardiography', 'echo', 'transoesophageal echocardiography'], upper: ['toe', 'tee'] },
-
-  // Organs and sites
-  { id: 'liver', category: 'organ', forms: ['liver', 'livers', 'hepatic', 'hepato', 'intrahepatic'] },
-  { id: 'bile duct', category: 'organ', forms: ['bile duct', 'biliary', 'bile ducts'] },
-  { id: 'colon', category: 'organ', forms: ['colon', 'colonic', 'bowel', 'large bowel', 'rectum', 'rectal', 'sigmoid', 'lower bowel'] },
-  { id: 'colorectal', category: 'organ', forms: ['colorectal', 'colo-rectal', 'bowel cancer', 'crc'], implies: ['colon'] },
-  { id: 'lung', category: 'organ', forms: ['lung', 'lungs', 'pulmonary', 'bronchus', 'bronchial', 'endobronchial', 'bronchi', 'airway', 'airways', 'lower respiratory tract', 'transbronchial'] },
-  { id: 'kidney', category: 'organ', forms: ['kidney', 'kidneys', 'renal'] },
-  { id: 'bladder', category: 'organ', forms: ['bladder', 'intravesical', 'vesical'] },
-  { id: 'urethra', category: 'organ', forms: ['urethra', 'urethral', 'suburethral'] },
-  { id: 'stomach', category: 'organ', forms: ['stomach', 'gastric', 'gastro'] },
-  { id: 'oesophagus', category: 'organ', forms: ['oesophagus', 'oesophageal', 'esophagus', 'esophageal', 'gastro-oesophageal', 'gastroesophageal'] },
-  { id: 'pancreas', category: 'organ', forms: ['pancreas', 'pancreatic', 'retroperitoneal'] },
-  { id: 'gallbladder', category: 'organ', forms: ['gallbladder', 'gall bladder', 'cystic duct'] },
-  { id: 'breast', category: 'organ', forms: ['breast', 'breasts', 'axilla', 'axillary'] },
-  { id: 'lymph node', category: 'organ', forms: ['lymph node', 'lymph nodes', 'node', 'nodes', 'nodal'] },
-  { id: 'brain', category: 'organ', forms: ['brain', 'cerebral', 'intracranial', 'cranial', 'meninges', 'neuro'] },
-  { id: 'nerve', category: 'organ', forms: ['nerve', 'nerves', 'occipital nerve', 'peripheral nerve'] },
-  { id: 'spine', category: 'organ', forms: ['spine', 'spinal', 'disc', 'discs', 'intervertebral', 'intradiscal', 'lumbar', 'lower back'] },
-  { id: 'heart', category: 'organ', forms: ['heart', 'cardiac', 'coronary', 'myocardial', 'transmyocardial'] },
-  { id: 'heart valve', category: 'organ', forms: ['valve', 'aortic valve', 'mitral valve', 'aortic', 'mitral'] },
-  { id: 'carotid', category: 'organ', forms: ['carotid', 'carotid artery', 'carotid body'] },
-  { id: 'artery', category: 'organ', forms: ['artery', 'arteries', 'arterial'] },
-  { id: 'thyroid', category: 'organ', forms: ['thyroid'] },
-  { id: 'parathyroid', category: 'organ', forms: ['parathyroid'] },
-  { id: 'skin', category: 'organ', forms: ['skin', 'cutaneous', 'dermal', 'subcutaneous'] },
-  { id: 'eye', category: 'organ', forms: ['eye', 'eyes', 'ocular', 'ophthalmic', 'intraocular', 'retina', 'retinal', 'epiretinal', 'macula', 'macular'] },
-  { id: 'lens', category: 'organ', forms: ['lens', 'lenses'] },
-  { id: 'cornea', category: 'organ', forms: ['cornea', 'corneal', 'endothelial'] },
-  { id: 'cervix', category: 'organ', forms: ['cervix', 'cervical', 'cervix uteri'] },
-  { id: 'anus', category: 'organ', forms: ['anus', 'anal', 'haemorrhoid', 'haemorrhoids', 'hemorrhoid', 'hemorrhoids', 'piles'] },
-  { id: 'knee', category: 'organ', forms: ['knee', 'knees'] },
-  { id: 'hip', category: 'organ', forms: ['hip', 'hips'] },
-  { id: 'shoulder', category: 'organ', forms: ['shoulder'] },
-  { id: 'prostate', category: 'organ', forms: ['prostate', 'prostatic'] },
-  { id: 'uterus', category: 'organ', forms: ['uterus', 'uterine', 'womb', 'endometrial', 'endometrium'] },
-  { id: 'ovary', category: 'organ', forms: ['ovary', 'ovarian', 'ovaries'] },
-  { id: 'vagina', category: 'organ', forms: ['vagina', 'vaginal'] },
-  { id: 'head', category: 'organ', forms: ['head'] },
-
-  // Conditions
-  { id: 'metastasis', category: 'condition', forms: ['metastasis', 'metastases', 'metastatic', 'metastasised', 'mets', 'secondary malignant neoplasm', 'secondary malignant', 'secondary deposits', 'secondary tumour', 'secondary tumours', 'secondary cancer', 'secondary liver cancer', 'liver secondaries'], upper: ['met'], implies: ['cancer'] },
-  { id: 'crlm', category: 'condition', forms: ['crlm', 'colorectal liver metastases', 'colorectal liver mets'], implies: ['colorectal', 'liver', 'metastasis'], expands: true },
-  { id: 'hcc', category: 'condition', forms: ['hcc', 'hepatocellular carcinoma', 'hepatocellular cancer', 'hepatoma', 'liver cell carcinoma', 'primary liver cancer'], implies: ['liver', 'cancer', 'primary'] },
-  { id: 'cholangiocarcinoma', category: 'condition', forms: ['cholangiocarcinoma', 'bile duct cancer', 'biliary cancer'], implies: ['bile duct', 'cancer', 'primary'] },
-  { id: 'primary', category: 'condition', forms: ['primary'] },
-  { id: 'cancer', category: 'condition', forms: ['cancer', 'cancers', 'carcinoma', 'tumour', 'tumours', 'tumor', 'tumors', 'malignancy', 'malignant', 'neoplasm', 'oncology', 'ca', 'ca.'] },
-  { id: 'unresectable', category: 'condition', forms: ['unresectable', 'non-resectable', 'non resectable', 'nonresectable', 'inoperable', 'not resectable'] },
-  { id: 'barrett', category: 'condition', forms: ["barrett's", 'barretts', 'barrett', "barrett's oesophagus", 'barretts oesophagus', "barrett's esophagus"], implies: ['oesophagus'] },
-  { id: 'gord', category: 'condition', forms: ['gord', 'gerd', 'reflux', 'acid reflux', 'gastro-oesophageal reflux', 'gastro-oesophageal reflux disease'], implies: ['oesophagus'] },
-  { id: 'incontinence', category: 'condition', forms: ['incontinence', 'stress incontinence', 'sui', 'stress urinary incontinence', 'leakage'] },
-  { id: 'angina', category: 'condition', forms: ['angina', 'angina pectoris'] },
-  { id: 'stenosis', category: 'condition', forms: ['stenosis', 'narrowing', 'atherosclerosis', 'atherosclerotic', 'icad'] },
-  { id: 'hypertension', category: 'condition', forms: ['hypertension', 'high blood pressure'] },
-  { id: 'migraine', category: 'condition', forms: ['migraine', 'migraines', 'headache', 'headaches'] },
-  { id: 'pain', category: 'condition', forms: ['pain', 'chronic pain', 'back pain'] },
-  { id: 'tremor', category: 'condition', forms: ['tremor', 'dystonia', 'movement disorder'] },
-  { id: 'macular degeneration', category: 'condition', forms: ['macular degeneration', 'amd', 'wet amd', 'age related macular degeneration'], implies: ['eye'] },
-  { id: 'diplopia', category: 'condition', forms: ['diplopia', 'double vision'], implies: ['eye'] },
-  { id: 'cataract', category: 'condition', forms: ['cataract', 'cataracts'], implies: ['lens'] },
-  { id: 'refractive error', category: 'condition', forms: ['refractive error', 'myopia', 'hyperopia', 'astigmatism', 'short sighted', 'long sighted'], implies: ['eye'] },
-  { id: 'necrosis', category: 'condition', forms: ['necrosis', 'necrotising', 'necrotizing', 'pancreatitis', 'necrotic'] },
-  { id: 'polyp', category: 'condition', forms: ['polyp', 'polyps', 'adenoma'] },
-  { id: 'melanoma', category: 'condition', forms: ['melanoma'] },
-  { id: 'obesity', category: 'condition', forms: ['obesity', 'obese', 'morbid obesity', 'morbidly obese', 'bariatric', 'weight loss'] },
-  { id: 'non-melanoma', category: 'condition', forms: ['non-melanoma', 'nonmelanoma', 'bcc', 'basal cell carcinoma', 'scc', 'squamous cell carcinoma', 'bowen', "bowen's disease", 'actinic keratosis', 'actinic keratoses', 'keratoses'] },
-
-  // Words about coding itself
-  { id: 'diagnosis', category: 'coding', forms: ['diagnosis', 'diagnoses', 'diagnostic code', 'icd', 'icd10', 'icd-10', 'icd 10'] },
-  { id: 'secondary code', category: 'coding', forms: ['secondary', 'secondary code', 'secondary codes', 'subsidiary', 'supplementary', 'additional', 'second place'] },
-  { id: 'unspecified', category: 'coding', forms: ['unspecified', 'not specified', 'unknown', 'not recorded', 'not documented', 'not stated', 'not known', "isn't recorded", "isn't documented", "isn't specified", "isn't stated", "wasn't recorded", "wasn't documented", "wasn't specified", "not mentioned", "doesn't say", "does not say", 'unclear', 'no mention'] },
-  { id: 'site', category: 'coding', forms: ['site', 'laterality', 'body site', 'chapter z', 'site code'] },
-];
+export const CONCEPTS: Concept[] = readVocabulary(VOCABULARY_FILE);

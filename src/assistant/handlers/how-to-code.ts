@@ -19,6 +19,13 @@ export function howToCode(turn: Turn): void {
   d.title = `How to code: ${entryName(le)}`;
   d.state = { guidance: e.id, group: choice.index, codes: [] };
   if (r.hit && r.hit.missing.length > 0) d.partial(le, wordsFor(u, r.hit.missing));
+  if (r.alsoFor && r.alsoFor.length > 0) {
+    d.notice(
+      `The question does not say the condition. This answer is from ${e.id} (${tidy(e.title.text)}); other loaded guidance for the same procedure: ${r.alsoFor.map((o) => `${o.entry.id} (${tidy(o.entry.title.text)})`).join('; ')}.`,
+    );
+    d.confidence = Math.min(d.confidence, 0.5);
+    for (const o of r.alsoFor.slice(0, 2)) d.suggest(`How do I code ${tidy(o.entry.title.text)}?`);
+  }
 
   if (choice.unmatched.length > 0) {
     d.notice(

@@ -1,0 +1,43 @@
+// Abbreviations the pages define themselves: "ultrasound-guided foam sclerotherapy (UGFS)",
+// "Negative pressure wound therapy (NPWT)". A question that uses one is read as if it had the
+// words written out. Only where the initials spell the abbreviation, so glosses such as
+// "blood vessels (arteries)" are not taken for one.
+
+const SMALL = new Set(['of', 'for', 'the', 'and', 'with', 'in', 'to', 'on', 'a', 'an', 'by', 'or', 'at', 'via']);
+const DEFINED = /((?:[A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*\s+){0,9}[A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*)\s*\(([A-Za-z][A-Za-z0-9]{1,9})\)/g;
+
+/** The words before the brackets whose initials spell the abbreviation, or null. */
+export function expansionOf(before: string, abbr: string): string | null {
+  const letters = abbr.toLowerCase().replace(/[^a-z]/g, '');
+  if (letters.length < 2 || (abbr.match(/[A-Z]/g) ?? []).length < 2) return null;
+  const words = before.trim().split(/\s+/);
+  for (let i = words.length - 1; i >= 0; i--) {
+    const phrase = words.slice(i);
+    if (SMALL.has(phrase[0]!.toLowerCase())) continue;
+    for (const split of [false, true]) {
+      const parts = split ? phrase.flatMap((w) => w.split('-')) : phrase;
+      const initials = parts.filter((w) => !SMALL.has(w.toLowerCase())).map((w) => w[0]!.toLowerCase()).join('');
+      if (initials === letters) return phrase.join(' ');
+    }
+  }
+  return null;
+}
+
+/** Abbreviation (lower case) -> its words, from pages in order; one spelled two ways is left out. */
+export function pageAbbreviations(pages: Array<{ id: string; text: string }>): Map<string, string> {
+  const found = new Map<string, string>();
+  const conflicting = new Set<string>();
+  for (const p of pages) {
+    for (const m of p.text.matchAll(DEFINED)) {
+      const abbr = m[2]!;
+      const words = expansionOf(m[1]!, abbr);
+      if (!words) continue;
+      const key = abbr.toLowerCase();
+      const prev = found.get(key);
+      if (prev !== undefined && prev.toLowerCase() !== words.toLowerCase()) conflicting.add(key);
+      else if (prev === undefined) found.set(key, words);
+    }
+  }
+  for (const k of conflicting) found.delete(k);
+  return found;
+}
