@@ -202,6 +202,11 @@ export class Assistant {
     } catch (err) {
       this.onStoreError(err as Error, 'conversation state');
     }
+    // A button from an earlier answer asks about that answer's guidance.
+    const about = msg.context?.guidance;
+    if (about && this.kb.get(about) && about !== state.guidance) {
+      state = { ...state, guidance: about, group: msg.context?.group ?? null, codes: [] };
+    }
     const { reply, next } = this.answer(msg.text, state);
     try {
       await this.store.conversations.set(key, next);
@@ -268,6 +273,7 @@ export class Assistant {
       intent: reply.intent,
       question: u.text,
     };
+    reply.context = { guidance: next.guidance ?? null, group: next.group ?? null };
     return { reply, next };
   }
 

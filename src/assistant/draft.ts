@@ -194,6 +194,7 @@ export class ReplyDraft {
       check: this.check,
       clarify: this.clarify,
       suggestions: [...this.suggestions],
+      context: { guidance: this.state.guidance ?? null, group: this.state.group ?? null },
       notices: [...this.notices],
       blocks: [...this.blocks],
       text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(),

@@ -16,6 +16,8 @@ export interface InboundMessage {
   user: string;
   /** Slack workspace (team) or Teams tenant, for the per-workspace rate limit. */
   workspace?: string;
+  /** A button's own context: the guidance (and group) of the answer it was on. */
+  context?: { guidance: string | null; group?: number | null };
 }
 
 /** Plain string key for state, independent of the platform's own id shapes. */

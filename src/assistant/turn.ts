@@ -38,7 +38,8 @@ export function wordsFor(u: Understanding, keys: string[]): string[] {
   const out: string[] = [];
   for (const k of keys) {
     const t = u.terms.find((x) => x.key === k && !x.implied);
-    const w = t ? u.text.slice(t.start, t.end) : null;
+    // A concept the question implies ("colorectal" in "CRLM") is named by the concept.
+    const w = t ? u.text.slice(t.start, t.end) : (u.terms.find((x) => x.key === k)?.concept?.id ?? null);
     if (w && !out.includes(w)) out.push(w);
   }
   return out;
@@ -85,7 +86,11 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       return { kind: 'entry', entry: kb.get(state.guidance)!, via: 'context' };
     }
     if (hits.length === 0) {
-      const nearest = found.slice(0, 3).map((h) => kb.get(h.id)!);
+      // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
+      const procedureOnly = u.terms.filter((t) => t.category === 'procedure' || t.category === 'approach');
+      const near = found.length > 0 ? found : procedureOnly.length > 0 && procedureOnly.length < u.terms.length ? kb.index.search(procedureOnly) : [];
+      const nearest = near.slice(0, 3).map((h) => kb.get(h.id)!);
+      if (found.length === 0 && nearest.length > 0) return { kind: 'none', reason: 'contradiction', topic: topicOf(u), nearest };
       return { kind: 'none', reason: found.length > 0 ? 'contradiction' : 'not-found', topic: topicOf(u), nearest };
     }
     const top = hits[0]!;

@@ -23,15 +23,26 @@ export function expansionOf(before: string, abbr: string): string | null {
   return null;
 }
 
-/** Abbreviation (lower case) -> its words, from pages in order; one spelled two ways is left out. */
-export function pageAbbreviations(pages: Array<{ id: string; text: string }>): Map<string, string> {
+/** Most of the words are in the title: the page defines its own procedure, not a comparator. */
+function aboutPage(words: string, title: string): boolean {
+  const t = new Set(title.toLowerCase().split(/[^a-z0-9]+/));
+  const w = words.toLowerCase().split(/[^a-z0-9]+/).filter((x) => x.length > 2 && !SMALL.has(x));
+  return w.length > 0 && w.filter((x) => t.has(x)).length * 2 > w.length;
+}
+
+/**
+ * Abbreviation (lower case) -> its words, from pages in order; one spelled two ways is left out,
+ * and so is one a page defines for something it is not about ("tension-free vaginal tape (TVT)"
+ * named as the usual alternative).
+ */
+export function pageAbbreviations(pages: Array<{ id: string; title: string; text: string }>): Map<string, string> {
   const found = new Map<string, string>();
   const conflicting = new Set<string>();
   for (const p of pages) {
     for (const m of p.text.matchAll(DEFINED)) {
       const abbr = m[2]!;
       const words = expansionOf(m[1]!, abbr);
-      if (!words) continue;
+      if (!words || !aboutPage(words, p.title)) continue;
       const key = abbr.toLowerCase();
       const prev = found.get(key);
       if (prev !== undefined && prev.toLowerCase() !== words.toLowerCase()) conflicting.add(key);

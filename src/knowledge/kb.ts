@@ -60,7 +60,7 @@ export class Knowledge {
       );
     }
     this.index = new GuidanceIndex(this.entries.map((e) => e.entry));
-    this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, text: le.page })));
+    this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, title: le.entry.title.text, text: le.page })));
   }
 
   /** Every word the guidance uses where it names things: titles, headings, codes, rules. */

@@ -11,6 +11,8 @@ const CODES = 1.5;
 const RULES = 1;
 const DESCRIPTION = 0.5;
 const EXTRA_TITLE = 0.3;
+/** A guidance lacking something the question names must still cover this share of it. */
+const PARTIAL_COVERAGE = 0.6;
 /**
  * A question that says everything a guidance's title says is about that guidance above all, and
  * the more the title says, the more so ("single-port laparoscopic nephrectomy" over "laparoscopic
@@ -51,6 +53,8 @@ interface Doc {
   /** Conditions and organs the title names, written or implied. */
   subjects: string[];
   conditions: string[];
+  /** What the title rules out: "(excluding headache)". */
+  excluded: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -63,7 +67,7 @@ export interface QueryTerms {
   optional: string[];
   /** Written concepts the guidance must have (the organ, the condition...): one of the
    *  alternatives, each a set of keys that must all be there. */
-  mustHave: Array<{ key: string; anyOf: string[][] }>;
+  mustHave: Array<{ key: string; anyOf: string[][]; category: string }>;
 }
 
 /** Split a question's terms into what a matching guidance must have and what merely helps. */
@@ -82,12 +86,12 @@ export function queryTerms(terms: Term[]): QueryTerms {
     if (t.concept?.expands && t.concept.implies?.length) {
       optional.add(t.key);
       if (!t.implied && cat && REQUIRED.has(cat)) {
-        mustHave.push({ key: t.key, anyOf: [[t.key], t.concept.implies.map((i) => `c:${i}`)] });
+        mustHave.push({ key: t.key, anyOf: [[t.key], t.concept.implies.map((i) => `c:${i}`)], category: cat });
       }
       continue;
     }
     required.add(t.key);
-    if (!t.implied && cat && REQUIRED.has(cat)) mustHave.push({ key: t.key, anyOf: [[t.key]] });
+    if (!t.implied && cat && REQUIRED.has(cat)) mustHave.push({ key: t.key, anyOf: [[t.key]], category: cat });
   }
   for (const k of required) optional.delete(k);
   return { required: [...required], optional: [...optional], mustHave };
@@ -118,7 +122,9 @@ export class GuidanceIndex {
       const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
       const subjects = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition' || t.category === 'organ').map((t) => t.key))];
       const conditions = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition').map((t) => t.key))];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions };
+      const exclusion = /\b(?:excluding|except|other than|not including)\b([^)]*)/i.exec(e.title.text);
+      const excluded = exclusion ? [...new Set(analyse(exclusion[1]!).filter((t) => !t.implied).map((t) => t.key))] : [];
+      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded };
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -136,12 +142,40 @@ export class GuidanceIndex {
     const q = queryTerms(terms);
     if (q.required.length === 0 && q.optional.length === 0) return [];
     const total = q.required.reduce((s, k) => s + this.idf(k), 0);
+    const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
+    const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
+    const unknownKeys = q.required.filter((k) => !categoryOf(k));
     const hits: SearchHit[] = [];
     for (const d of this.docs) {
       // What a guidance's description merely mentions (other treatments, other organs) does not count.
       const about = (k: string) => (d.weights.get(k) ?? 0) >= RULES;
-      if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(about)))) continue;
+      // What the question names that the guidance is not about. The procedure and at least one
+      // organ or condition must be there; a qualifier missing ("colorectal" liver metastases for
+      // liver metastases in general) makes a partial match, said as such.
+      const unmet = q.mustHave.filter((m) => !m.anyOf.some((all) => all.every(about)));
+      const unmetKeys: string[] = [];
+      if (unmet.length > 0) {
+        const hasAll = (cat: string[]) => q.mustHave.filter((m) => cat.includes(m.category));
+        // Met at least half way: "colorectal liver metastases" against liver metastases.
+        const partly = (m: (typeof q.mustHave)[number]) => !unmet.includes(m) || m.anyOf.some((all) => all.length > 1 && all.filter(about).length * 2 >= all.length);
+        const procedures = hasAll(['procedure']);
+        const subjects = hasAll(['organ', 'condition']);
+        // A procedure the question names must be there whole: microwave ablation is not cryoablation.
+        if (procedures.length > 0 && procedures.every((m) => unmet.includes(m))) continue;
+        if (subjects.length > 0 && !subjects.some(partly)) continue;
+        for (const m of unmet) {
+          // The closest reading: the alternative with most of its keys present.
+          const best = [...m.anyOf].sort((a, b) => b.filter(about).length / b.length - a.filter(about).length / a.length)[0]!;
+          for (const k of best) if (!about(k) && !unmetKeys.includes(k)) unmetKeys.push(k);
+        }
+      }
       if (d.imaging.some((k) => !q.optional.includes(k) && !q.required.includes(k))) continue;
+      // A question that names its procedure only in words we have no concept for ("TVT for SUI")
+      // matches a guidance about one of those words, not one that shares only the condition.
+      if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
+      // A title that rules out what the question is about ("excluding headache") is no match.
+      // (A question that repeats the whole title, exclusion and all, is about it.)
+      if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => q.required.includes(k) || q.optional.includes(k))) continue;
       let score = 0;
       let covered = 0;
       let strong = false;
@@ -172,6 +206,13 @@ export class GuidanceIndex {
       if (whole) score += WHOLE_TITLE * titleWeight;
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
+      if (unmetKeys.length > 0) {
+        if (coverage < PARTIAL_COVERAGE) continue;
+        // Words we have no concept for that other guidance is about, on top of a missing subject,
+        // may name another procedure altogether: no partial answer.
+        if (missing.some((k) => !terms.find((t) => t.key === k)?.category && (this.df.get(k) ?? 0) > 0)) continue;
+        for (const k of unmetKeys) if (!missing.includes(k)) missing.push(k);
+      }
       const askedAll = new Set([...asked, ...terms.map((t) => t.key)]);
       // Only a missing subject (a condition, an organ, or a word we have no concept for) can make
       // it about something else; a missing procedure word makes a partial match at most.

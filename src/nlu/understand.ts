@@ -32,6 +32,7 @@ const PATIENT_CONTEXT = new RegExp(
     String.raw`\b(?:aged\s+)?\d{1,3}\s*-?\s*(?:years?|yrs?|y)\s*-?\s*(?:old|o)?(?:\s+(?:old\s+)?(?:man|woman|male|female|gentleman|gent|lady|boy|girl|patient|pt|child|m|f))?\b`,
     String.raw`\b\d{1,3}\s*y\/o(?:\s+(?:man|woman|male|female|gentleman|gent|lady|boy|girl|patient|pt|m|f))?`,
     String.raw`\baged\s+\d{1,3}\b`,
+    String.raw`\b\d{1,3}\s?(?:m|f|male|female|man|woman)\b`,
     String.raw`\b(?:elderly|frail)\s+(?:man|woman|gentleman|gent|lady|patient|pt)\b`,
     String.raw`\b(?:the\s+)?(?:op(?:eration)?|theatre|procedure|discharge|clinic)\s+notes?\s+(?:says?|said|states?|reads?|shows?)\b`,
     String.raw`\b(?:pt|patient)\b`,

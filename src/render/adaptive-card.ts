@@ -3,6 +3,7 @@
 
 import type { LookupItem } from '../assistant/lookup.js';
 import type { Block, Reply, ReplyCode } from '../assistant/reply.js';
+import { askButton, type ButtonValue } from './buttons.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 /** Stay well inside Teams' ~28 KB message limit, leaving room for the activity around the card. */
@@ -19,7 +20,7 @@ export interface AdaptiveCard {
 }
 
 /** Data a card button sends back; the bot reads it from `activity.value`. */
-export type ButtonData = { codebot: 'ask'; question: string } | { codebot: 'feedback'; helpful: boolean };
+export type ButtonData = ButtonValue;
 
 /** Markdown and mention syntax in user or knowledge text is shown as text, never followed. */
 export function escapeCardText(text: string): string {
@@ -121,7 +122,7 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
   }
   const footer = reply.text.split('\n').filter((l) => /^Classification versions|definitive source/.test(l));
   if (footer.length > 0) body.push(textBlock(footer.join(' '), { size: 'Small', isSubtle: true, separator: true }));
-  for (const s of reply.suggestions) actions.push(submit(cut(s, 60), { codebot: 'ask', question: s }));
+  for (const s of reply.suggestions) actions.push(submit(cut(s, 60), askButton(reply, s)));
   if (reply.answered) {
     actions.push(submit('Helpful', { codebot: 'feedback', helpful: true }));
     actions.push(submit('Not helpful', { codebot: 'feedback', helpful: false }));

@@ -3,6 +3,7 @@
 // Text from users and the knowledge is escaped so it can never ping, link or format.
 
 import type { Reply, ReplyCode } from '../assistant/reply.js';
+import { slackAskValue } from './buttons.js';
 
 export const LIMITS = { blocks: 50, section: 3000, buttonValue: 2000, buttonText: 75, header: 150, actions: 25, context: 10 } as const;
 
@@ -89,7 +90,7 @@ export function renderBlocks(reply: Reply): SlackMessage {
   const footer = reply.text.split('\n').filter((l) => /^Classification versions|definitive source/.test(l));
   if (footer.length > 0) context.push({ type: 'mrkdwn', text: cut(escapeSlack(footer.join(' ')), 2000) });
   if (context.length > 0) tail.push({ type: 'context', elements: context });
-  const buttons: SlackBlock[] = reply.suggestions.map((s, i) => button(s, s, ACTION_ASK, 100 + i));
+  const buttons: SlackBlock[] = reply.suggestions.map((s, i) => button(s, slackAskValue(reply, s), ACTION_ASK, 100 + i));
   if (reply.answered) {
     const value = JSON.stringify({ intent: reply.intent, guidance: reply.guidance });
     buttons.push({ ...button('Helpful', value, `${ACTION_FEEDBACK}_yes`, 0) });

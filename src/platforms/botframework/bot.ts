@@ -16,15 +16,12 @@ import type { Assistant } from '../../assistant/assistant.js';
 import type { InboundMessage } from '../../assistant/message.js';
 import type { Logger } from '../../log.js';
 import { CARD_CONTENT_TYPE, renderLookupCard } from '../../render/adaptive-card.js';
+import { ButtonValueSchema, type ButtonValue as ButtonValueType } from '../../render/buttons.js';
 import { replyActivity, textActivity } from './activity.js';
 
 /** What card buttons send back in `activity.value` (validated: it crosses a boundary). */
-const ButtonValue = z.union([
-  z.object({ codebot: z.literal('ask'), question: z.string().min(1).max(4000) }),
-  // Older cards also sent an intent and guidance: ignored, the store takes them from the audited answer.
-  z.object({ codebot: z.literal('feedback'), helpful: z.boolean() }),
-]);
-type Button = z.infer<typeof ButtonValue>;
+const ButtonValue = ButtonValueSchema;
+type Button = ButtonValueType;
 
 const PAGE_SIZE = 10;
 
@@ -64,7 +61,7 @@ export class CodebotBot extends TeamsActivityHandler {
     return { platform: a.channelId ?? 'botframework', channel: a.conversation?.id ?? 'unknown', thread: null };
   }
 
-  private async ask(context: TurnContext, text: string, log: Logger): Promise<void> {
+  private async ask(context: TurnContext, text: string, log: Logger, about?: InboundMessage['context']): Promise<void> {
     const a = context.activity;
     const started = performance.now();
     const channelData = a.channelData as { tenant?: { id?: string } } | undefined;
@@ -73,6 +70,7 @@ export class CodebotBot extends TeamsActivityHandler {
       conversation: this.conversation(context),
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
       workspace: a.conversation?.tenantId ?? channelData?.tenant?.id ?? a.channelId,
+      ...(about ? { context: about } : {}),
     });
     if (!reply) {
       log.info('flood: message dropped after a slow-down reply');
@@ -86,7 +84,7 @@ export class CodebotBot extends TeamsActivityHandler {
   }
 
   private async press(context: TurnContext, button: Button, log: Logger): Promise<void> {
-    if (button.codebot === 'ask') return this.ask(context, button.question, log);
+    if (button.codebot === 'ask') return this.ask(context, button.question, log, button.guidance ? { guidance: button.guidance, group: button.group ?? null } : undefined);
     const a = context.activity;
     const link = this.assistant.feedback({
       platform: a.channelId ?? 'botframework',

@@ -11,6 +11,7 @@ import type { Reply } from '../../assistant/reply.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { ACTION_ASK, ACTION_FEEDBACK, renderBlocks } from '../../render/block-kit.js';
+import { parseSlackAsk } from '../../render/buttons.js';
 
 type SlackConfig = Extract<Config['slack'], { enabled: true }>;
 
@@ -145,9 +146,16 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
   const turnLog = (context: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     l.child({ req: context.requestId || undefined, turn: randomUUID(), ...extra });
 
-  async function answer(text: string, conversation: { channel: string; thread: string | null }, user: string, log: Logger, workspace?: string): Promise<Reply | null> {
+  async function answer(
+    text: string,
+    conversation: { channel: string; thread: string | null },
+    user: string,
+    log: Logger,
+    workspace?: string,
+    about?: { guidance: string | null; group?: number | null },
+  ): Promise<Reply | null> {
     const started = performance.now();
-    const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user, ...(workspace ? { workspace } : {}) });
+    const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user, ...(workspace ? { workspace } : {}), ...(about ? { context: about } : {}) });
     if (!reply) {
       log.info('flood: message dropped after a slow-down reply');
       return null;
@@ -233,7 +241,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
 
   app.action(new RegExp(`^${ACTION_ASK}_`), async ({ ack, body, action, client, context }) => {
     await ack();
-    const question = 'value' in action && typeof action.value === 'string' ? action.value : '';
+    const pressed = parseSlackAsk('value' in action && typeof action.value === 'string' ? action.value : '');
     const b = body as { channel?: { id: string }; message?: { ts: string; thread_ts?: string }; user: { id: string } };
     const channel = b.channel?.id ?? 'unknown';
     // The button's message is in a thread (or starts one): the question is asked there.
@@ -242,7 +250,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     // The Web API's argument type is a union our spread cannot narrow; these are its documented fields.
     const post = (m: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel, ...m, ...(thread ? { thread_ts: thread } : {}) } as never);
     try {
-      const reply = await answer(question, { channel, thread: thread ?? null }, b.user.id, log, context.teamId);
+      if (!pressed) return;
+      const reply = await answer(pressed.question, { channel, thread: thread ?? null }, b.user.id, log, context.teamId, pressed.guidance ? { guidance: pressed.guidance, group: pressed.group ?? null } : undefined);
       if (reply) await post(message(reply));
     } catch (err) {
       await apologise(log, err, (text) => post({ text }));

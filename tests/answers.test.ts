@@ -1,0 +1,133 @@
+// Answers that hold up on questions nobody rehearsed: match outcomes, conversations that stay on
+// topic, buttons that remember their answer, abbreviations the pages define, the vocabulary as data.
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ReplySchema } from '../src/assistant/reply.js';
+import { readVocabulary, VocabularyError, VOCABULARY_FILE } from '../src/text/lexicon.js';
+import { renderBlocks } from '../src/render/block-kit.js';
+import { renderCard } from '../src/render/adaptive-card.js';
+import { parseSlackAsk } from '../src/render/buttons.js';
+import { assistant, knowledgeCopy } from './helpers.js';
+
+const a = assistant();
+const ask = (q: string) => a.answer(q).reply;
+const chat = () => {
+  const conversation = { platform: 'test', channel: randomUUID(), thread: null };
+  return (text: string, context?: { guidance: string | null; group?: number | null }) =>
+    a.handle({ text, conversation, user: 'u', ...(context ? { context } : {}) }).then((r) => r!);
+};
+
+describe('three honest outcomes', () => {
+  it('says a full match is full', () => {
+    const r = ask('how do I code percutaneous RFA of liver mets?');
+    expect(ReplySchema.parse(r)).toBeTruthy();
+    expect(r).toMatchObject({ match: 'full', unmatched: [], guidance: ['IPG327'] });
+  });
+
+  it('answers from the closest guidance when part of the question is not in it, and says what', () => {
+    const r = ask('How would I code IRE of colorectal liver metastases?');
+    expect(r.guidance).toEqual(['IPG445']);
+    expect(r.match).toBe('partial');
+    expect(r.unmatched).toContain('colorectal');
+    expect(r.notices.join(' ')).toMatch(/Partial match: IPG445 .* does not mention "colorectal"/);
+    expect(r.confidence).toBeLessThanOrEqual(0.5);
+  });
+
+  it('never answers from a guidance about another condition: only suggests it', () => {
+    const r = ask("RFA for Barrett's oesophagus");
+    expect(r).toMatchObject({ match: 'none', answered: false, codes: [] });
+    expect(r.suggestions.join(' ')).toMatch(/reflux/i);
+    expect(r.text).toMatch(/about something else/);
+  });
+
+  it('does not answer from a guidance whose title rules the question out', () => {
+    const r = ask('DBS for cluster headache - codes?');
+    expect(r.answered).toBe(false);
+    expect(r.codes).toEqual([]);
+  });
+
+  it('does not answer a procedure it has no concept for from a guidance sharing only the condition', () => {
+    const r = ask('TVT for SUI');
+    expect(r.codes).toEqual([]);
+    expect(r.answered).toBe(false);
+  });
+
+  it('does not take one energy source for another', () => {
+    expect(ask('MWA lung tumour, CT guided').codes).toEqual([]);
+  });
+
+  it('ignores who the patient is when matching', () => {
+    for (const q of ['78 year old man, perc RFA of liver mets', 'pt 64F, perc RFA of liver mets', 'op note says perc RFA of liver mets']) {
+      expect(ask(q)).toMatchObject({ guidance: ['IPG327'], match: 'full' });
+    }
+  });
+});
+
+describe('conversations stay on topic', () => {
+  it('keeps a rule question on the conversation’s guidance (not a spinal one)', async () => {
+    const say = chat();
+    expect((await say('IRE of liver mets codes')).guidance).toEqual(['IPG445']);
+    const which = await say('which Y53 do I use?');
+    expect(which.guidance).toEqual(['IPG445']);
+    expect((await say('what about open?')).guidance).toEqual(['IPG445']);
+  });
+
+  it('answers "what did that guidance replace?" about the guidance of the conversation', async () => {
+    const say = chat();
+    await say('rfa crlm codes?');
+    expect((await say('what if the op note doesnt say what imaging was used')).guidance).toEqual(['IPG327']);
+    expect((await say('and what did that guidance replace?')).guidance).toEqual(['IPG327']);
+  });
+
+  it('lets an old button ask about its own answer, after the conversation has moved on', async () => {
+    const say = chat();
+    const first = await say('how do I code percutaneous RFA of liver mets?');
+    expect(first.context).toEqual({ guidance: 'IPG327', group: 0 });
+    await say('how do I code radiofrequency ablation of varicose veins');
+    const pressed = await say('Why do I need a Y53 code?', first.context);
+    expect(pressed.guidance[0]).toBe('IPG327');
+  });
+
+  it('puts the answer’s guidance into every follow-up button, on both surfaces', () => {
+    const r = ask('how do I code percutaneous RFA of liver mets?');
+    const card = JSON.stringify(renderCard(r));
+    expect(card).toContain('"guidance":"IPG327"');
+    const blocks = renderBlocks(r).blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>;
+    const askButtons = blocks.flatMap((b) => b.elements ?? []).filter((e) => e.action_id?.startsWith('codebot_ask'));
+    expect(askButtons.length).toBeGreaterThan(0);
+    for (const b of askButtons) expect(parseSlackAsk(b.value!)).toMatchObject({ guidance: 'IPG327' });
+    // A button from before this change (a plain question) still works.
+    expect(parseSlackAsk('Why do I need a Y53 code?')).toEqual({ codebot: 'ask', question: 'Why do I need a Y53 code?' });
+  });
+});
+
+describe('understanding coders’ words', () => {
+  it('reads abbreviations a page defines for its own procedure', () => {
+    expect(a.kb.abbreviations.get('npwt')).toBe('Negative pressure wound therapy');
+    expect(ask('codes for NPWT').guidance).toEqual(['IPG467']);
+    expect(ask('LUNA for pelvic pain').guidance).toEqual(['IPG234']);
+    // Defined only as another page's comparator: not taken.
+    expect(a.kb.abbreviations.has('tvt')).toBe(false);
+  });
+
+  it('answers a bare procedure name, naming the other guidance when the condition is not said', () => {
+    const r = ask('SIRT?');
+    expect(r.intent).toBe('how_to_code');
+    expect(r.answered).toBe(true);
+    const other = r.guidance[0] === 'IPG459' ? 'IPG401' : 'IPG459';
+    expect(r.notices.join(' ')).toContain(other);
+    for (const q of ['TAVI', 'lap chole', 'ESD']) expect(ask(q).answered).toBe(true);
+  });
+
+  it('keeps the vocabulary as validated data, and refuses a code in it with the file and line', () => {
+    expect(readVocabulary(VOCABULARY_FILE).length).toBeGreaterThan(100);
+    const dir = knowledgeCopy();
+    const file = path.join(dir, 'vocabulary.json');
+    const broken = readFileSync(file, 'utf8').replace('"forms":["radiofrequency",', '"forms":["J12.4","radiofrequency",');
+    writeFileSync(file, broken);
+    expect(() => readVocabulary(file)).toThrow(VocabularyError);
+    expect(() => readVocabulary(file)).toThrow(/vocabulary\.json:4 \(concepts\.0\.forms\.0\): a form must be words, not a code/);
+  });
+});
