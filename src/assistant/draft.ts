@@ -96,8 +96,17 @@ export class ReplyDraft {
     }
   }
 
+  /** A known error in the published text that this code or quote carries: said on the answer. */
+  private erratum(le: LoadedEntry, code: string | null, text: string): void {
+    for (const e of this.kb.errata.get(le.entry.id) ?? []) {
+      const hit = e.code !== undefined ? code !== null && code.slice(0, 3) === e.code.slice(0, 3) : text.includes(e.span!);
+      if (hit) this.notice(`Known error in the published text of ${e.id}: ${e.what} ${e.why}`);
+    }
+  }
+
   cite(le: LoadedEntry, start: number, end: number, section?: string): number {
     this.use(le);
+    this.erratum(le, null, le.page.slice(start, end));
     const found = this.citations.findIndex((c) => c.guidance === le.entry.id && c.start === start && c.end === end);
     if (found !== -1) return found;
     this.citations.push(citationOf(le, start, end, section));
@@ -114,6 +123,7 @@ export class ReplyDraft {
     }
     const rc: ReplyCode = { system: c.system, code: c.code, title: c.title, role: role ?? c.role, guidance: le.entry.id };
     this.codes.push(rc);
+    this.erratum(le, c.code, c.title ?? '');
     return rc;
   }
 

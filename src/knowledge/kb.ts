@@ -5,6 +5,7 @@ import { covers, sameCode, type CodeRef } from './codes.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pageAbbreviations } from './abbreviations.js';
+import { readErrata, type Erratum } from './errata.js';
 import { catalogue, chaptersFor, type CatalogueGroup, type Chapters } from './catalogue.js';
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
 import type { CodeItem, Entry, Rule, RuleCode } from './schema.js';
@@ -40,6 +41,8 @@ export class Knowledge {
   readonly chapters: Chapters;
   /** Abbreviations the pages define, lower case -> the words. */
   readonly abbreviations: ReadonlyMap<string, string>;
+  /** Known errors in the published text, by guidance id. */
+  readonly errata: ReadonlyMap<string, Erratum[]>;
   private readonly byId = new Map<string, LoadedEntry>();
   private readonly byStem = new Map<string, Occurrence[]>();
 
@@ -60,6 +63,9 @@ export class Knowledge {
       );
     }
     this.index = new GuidanceIndex(this.entries.map((e) => e.entry));
+    const errata = new Map<string, Erratum[]>();
+    for (const e of readErrata(files.dir, (id) => this.byId.get(id)?.page)) errata.set(e.id, [...(errata.get(e.id) ?? []), e]);
+    this.errata = errata;
     this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, title: le.entry.title.text, text: le.page })));
   }
 
