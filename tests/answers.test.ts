@@ -65,6 +65,37 @@ describe('three honest outcomes', () => {
   });
 });
 
+describe('common procedures the knowledge does not cover', () => {
+  // Everyday operations none of the 126 pages is about: a code from a neighbouring page would be
+  // confidently wrong, so none is given.
+  it.each([
+    'how do I code a hip replacement',
+    'THR codes',
+    'knee arthroscopy codes',
+    'lap appendicectomy',
+    'inguinal hernia repair',
+    'total abdominal hysterectomy',
+    'caesarean section codes',
+    'TURP codes',
+    'colonoscopy with polypectomy',
+    'carpal tunnel release',
+    'CABG x3 on pump',
+    'PCI with stent',
+    'EVAR',
+    'OGD and biopsy',
+    'ERCP with stent',
+    'lumbar discectomy',
+    'pacemaker insertion',
+    'gastric bypass',
+    'hip arthroscopy',
+    'dental extraction',
+  ])('%s', (q) => {
+    const r = ask(q);
+    expect(r.codes).toEqual([]);
+    expect(r.match).toBe('none');
+  });
+});
+
 describe('conversations stay on topic', () => {
   it('keeps a rule question on the conversation’s guidance (not a spinal one)', async () => {
     const say = chat();

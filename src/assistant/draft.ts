@@ -98,6 +98,7 @@ export class ReplyDraft {
 
   /** A known error in the published text that this code or quote carries: said on the answer. */
   private erratum(le: LoadedEntry, code: string | null, text: string): void {
+    if (this.listing) return;
     for (const e of this.kb.errata.get(le.entry.id) ?? []) {
       const hit = e.code !== undefined ? code !== null && code.slice(0, 3) === e.code.slice(0, 3) : text.includes(e.span!);
       if (hit) this.notice(`Known error in the published text of ${e.id}: ${e.what} ${e.why}`);
