@@ -105,6 +105,14 @@ describe('conversations stay on topic', () => {
     expect((await say('what about open?')).guidance).toEqual(['IPG445']);
   });
 
+  it('does not carry a conversation over to a procedure it has no words for', async () => {
+    const say = chat();
+    expect((await say('how do I code corneal endothelial transplantation')).guidance).toEqual(['IPG304']);
+    const next = await say('elbow replacement code');
+    expect(next.codes).toEqual([]);
+    expect((await say('hair transplant code')).codes).toEqual([]);
+  });
+
   it('answers "what did that guidance replace?" about the guidance of the conversation', async () => {
     const say = chat();
     await say('rfa crlm codes?');

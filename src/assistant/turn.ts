@@ -81,7 +81,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // About something else (Barrett's oesophagus is not reflux disease): never an answer, at most a suggestion.
     const hits = found.filter((h) => !h.contradicts);
     // Words we have no concept for that find nothing ("still", "the notes") leave the conversation where it was.
-    const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || !t.category || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging');
+    // (Only words we have concepts for: an unknown word may be a procedure we lack.)
+    const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging');
     if (hits.length === 0 && onlyFiller && state.guidance && kb.get(state.guidance)) {
       return { kind: 'entry', entry: kb.get(state.guidance)!, via: 'context' };
     }

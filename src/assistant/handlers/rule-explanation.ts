@@ -76,8 +76,16 @@ export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
   const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
   // Words that find no guidance at all are not a topic of their own: the conversation's stays.
-  const hits = hasTopic(u.terms) ? kb.index.search(u.terms) : [];
-  const topical = hits.length > 0;
+  const found = hasTopic(u.terms) ? kb.index.search(u.terms) : [];
+  const topical = found.length > 0;
+  // A topic only partly like a guidance (hair transplant against corneal transplantation) is not it.
+  const hits = found.filter((h) => h.coverage >= 0.5 && !h.contradicts);
+  if (topical && hits.length === 0 && codes.length === 0 && u.guidanceIds.length === 0) {
+    d.answered = false;
+    d.title = 'Not covered by the loaded NICE guidance';
+    d.text(`None of the loaded NICE guidance is about that, so I have no rule to quote. ${NOT_COVERED}`);
+    return;
+  }
   const topScore = hits[0]?.score ?? 0;
   const entryScore = new Map(hits.map((h) => [h.id, h.score / (topScore || 1)]));
   const asked = u.terms.filter((t) => !t.implied);
@@ -95,6 +103,7 @@ export function ruleExplanation(turn: Turn): void {
   const candidates: Candidate[] = [];
   for (const le of kb.entries) {
     if (u.guidanceIds.length > 0 && !u.guidanceIds.includes(le.entry.id)) continue;
+    if (hits.length > 0 && !entryScore.has(le.entry.id)) continue;
     for (const rule of [...le.entry.rules, ...qualifiedItems(le)]) {
       if (!EXPLAINED.has(rule.kind)) continue;
       let score = 0;
