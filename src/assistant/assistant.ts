@@ -76,6 +76,11 @@ export function parseCommand(text: string): { intent: Intent; text: string } | n
   return { intent: 'guidance_summary', text: rest };
 }
 
+/** How follow-ups start or ask. */
+const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then)\b|\?\s*$/i;
+/** Chat, not a question about the guidance. */
+const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|afternoon|evening)|lol|great|brilliant|weather|joke)\b/i;
+
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
@@ -285,7 +290,14 @@ export class Assistant {
       u.guidanceIds.length > 0 ||
       u.terms.some((t) => t.concept && !t.implied) ||
       CODING_WORDS.test(u.text);
-    const conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
+    let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
+    // In a conversation about a guidance, a short question that is not chat ("which goes first?",
+    // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
+    if (conversational && state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14) {
+      const next = u.classification.ranked.find((r) => r.label !== 'help' && r.label !== 'smalltalk' && r.label !== 'out_of_scope');
+      if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
+      conversational = false;
+    }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
     if (!domain && !conversational && !(state.guidance && u.text.split(' ').length <= 4)) {
       const p = u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0;

@@ -36,6 +36,22 @@ function listGuidance(turn: Turn): boolean {
 export function guidanceSummary(turn: Turn): void {
   const { kb, u, draft: d } = turn;
   if (listGuidance(turn)) return;
+  // "What replaced IPG92?": an id that is not loaded, but that a loaded guidance says it replaces.
+  const askedId = u.guidanceIds[0];
+  if (askedId && !kb.get(askedId)) {
+    const successor = kb.entries.find((le) => le.entry.replaces?.id === askedId);
+    if (successor) {
+      const e = successor.entry;
+      d.answered = true;
+      d.title = `${askedId} was replaced by ${e.id}`;
+      d.state = { guidance: e.id, group: null, codes: [] };
+      d.cite(successor, e.replaces!.start, e.replaces!.end, 'Introduction');
+      d.text(`${askedId} is not loaded itself, but ${entryName(successor)} says: ${tidy(e.replaces!.text)}`);
+      d.text(`Full guidance: ${e.url}`);
+      d.suggest(`How do I code ${tidy(e.title.text)}?`);
+      return;
+    }
+  }
   const r = resolveGuidance(turn);
   if (r.kind === 'ambiguous') return askWhich(turn, r.entries, (le) => `summarise ${le.entry.id}`);
   if (r.kind === 'none') {
