@@ -71,7 +71,7 @@ describe('common procedures the knowledge does not cover', () => {
   it.each([
     'how do I code a hip replacement',
     'THR codes',
-    'knee arthroscopy codes',
+    'carpal tunnel release codes',
     'lap appendicectomy',
     'inguinal hernia repair',
     'total abdominal hysterectomy',

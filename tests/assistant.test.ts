@@ -64,7 +64,7 @@ describe('how to code', () => {
   });
 
   it('says plainly when the knowledge does not cover a procedure, with no code', () => {
-    for (const q of ['how do I code a knee arthroscopy', 'how do I code cryoablation of liver mets', 'codes for radiofrequency ablation of a thyroid nodule']) {
+    for (const q of ['how do I code a carpal tunnel release', 'how do I code cryoablation of liver mets', 'codes for radiofrequency ablation of a thyroid nodule']) {
       const r = ask(q);
       expect(r.answered, q).toBe(false);
       expect(r.codes, q).toEqual([]);

@@ -39,7 +39,7 @@ describe('codebot ask', () => {
 
 describe('codebot batch', () => {
   it('prints one Reply JSON per input line, in order', () => {
-    const r = run(['batch'], 'what is J12.4\n\nhello\nhow do I code a knee arthroscopy\n');
+    const r = run(['batch'], 'what is J12.4\n\nhello\nhow do I code a carpal tunnel release\n');
     expect(r.code).toBe(0);
     const lines = r.stdout.trim().split('\n').map((l) => ReplySchema.parse(JSON.parse(l)));
     expect(lines.map((l) => l.intent)).toEqual(['code_lookup', 'help', 'smalltalk', 'how_to_code']);

@@ -4,8 +4,8 @@ import { codePresent, parseJsonl, scoreItem, summarise, unsupportedCodes } from 
 
 function reply(over: Partial<Reply>): Reply {
   return {
-    intent: 'how_to_code', confidence: 0.9, answered: true, title: '', guidance: [], codes: [], citations: [],
-    check: null, clarify: null, suggestions: [], notices: [], blocks: [], text: '', ...over,
+    intent: 'how_to_code', confidence: 0.9, answered: true, match: 'full', unmatched: [], title: '', guidance: [], codes: [], citations: [],
+    check: null, clarify: null, suggestions: [], context: { guidance: null, group: null }, notices: [], blocks: [], text: '', ...over,
   };
 }
 const code = (c: string, g = 'IPG1') => ({ system: 'OPCS-4' as const, code: c, title: null, role: 'x', guidance: g });
@@ -72,5 +72,19 @@ describe('intent benchmark scoring (Braun et al. 2017)', () => {
     expect(c).toEqual({ tp: 2, fp: 1, fn: 2 });
     expect(microF1(c)).toBeCloseTo(2 / (2 + 1.5), 6);
     expect(microF1({ tp: 0, fp: 0, fn: 0 })).toBe(0);
+  });
+});
+
+describe('confidently wrong, and conversation lines', () => {
+  it('counts codes given when no answer is expected, from the wrong guidance, or forbidden', async () => {
+    const { confidentlyWrong, parseLines } = await import('../src/eval/score.js');
+    const item = { q: 'x', intent: 'how_to_code' as const, guidance: ['IPG1', 'IPG2'], forbid: ['K21'] };
+    expect(confidentlyWrong(item, reply({ guidance: ['IPG2'], codes: [code('J12.4', 'IPG2')] }))).toBe(false);
+    expect(confidentlyWrong(item, reply({ guidance: ['IPG3'], codes: [code('J12.4', 'IPG3')] }))).toBe(true);
+    expect(confidentlyWrong(item, reply({ guidance: ['IPG1'], codes: [code('K21.9')] }))).toBe(true);
+    expect(confidentlyWrong({ q: 'x', intent: 'how_to_code', answered: false }, reply({ codes: [code('J12.4')] }))).toBe(true);
+    expect(confidentlyWrong({ q: 'x', intent: 'how_to_code', answered: false }, reply({ answered: false }))).toBe(false);
+    const lines = parseLines('{"q":"a","intent":"help"}\n{"conversation":[{"q":"b","intent":"help"},{"q":"c","intent":"smalltalk"}]}\n', 'x.jsonl');
+    expect(lines.map((l) => [l.line, l.turns.map((t) => t.q)])).toEqual([[1, ['a']], [2, ['b', 'c']]]);
   });
 });

@@ -33,7 +33,7 @@ describe('term extraction', () => {
   });
 
   it('keeps words outside the lexicon as stems, without function words', () => {
-    expect(keys('how do I code a knee arthroscopy')).toEqual(['c:knee', 's:arthroscopi']);
+    expect(keys('how do I code a knee washout')).toEqual(['c:knee', 's:washout']);
   });
 
   it('normalises odd Unicode without losing meaning', () => {

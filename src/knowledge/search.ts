@@ -55,6 +55,8 @@ interface Doc {
   conditions: string[];
   /** What the title rules out: "(excluding headache)". */
   excluded: string[];
+  /** The procedure part of the title, before "for", "prior to", "during"...: what it is about. */
+  head: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -124,7 +126,10 @@ export class GuidanceIndex {
       const conditions = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition').map((t) => t.key))];
       const exclusion = /\b(?:excluding|except|other than|not including)\b([^)]*)/i.exec(e.title.text);
       const excluded = exclusion ? [...new Set(analyse(exclusion[1]!).filter((t) => !t.implied).map((t) => t.key))] : [];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded };
+      // Only where the title says what the procedure is an adjunct to ("... prior to emergency caesarean section").
+      const parts = e.title.text.split(/\s+(?:prior to|before|during|after|in association with)\s+/i);
+      const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
+      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head };
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -145,6 +150,7 @@ export class GuidanceIndex {
     const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
+    const asked0 = new Set([...q.required, ...q.optional, ...terms.map((t) => t.key)]);
     const hits: SearchHit[] = [];
     for (const d of this.docs) {
       // What a guidance's description merely mentions (other treatments, other organs) does not count.
@@ -173,6 +179,9 @@ export class GuidanceIndex {
       // A question that names its procedure only in words we have no concept for ("TVT for SUI")
       // matches a guidance about one of those words, not one that shares only the condition.
       if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
+      // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
+      // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
+      if (d.head.length > 0 && !d.head.some((k) => asked0.has(k))) continue;
       // A title that rules out what the question is about ("excluding headache") is no match.
       // (A question that repeats the whole title, exclusion and all, is about it.)
       if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => q.required.includes(k) || q.optional.includes(k))) continue;
@@ -222,7 +231,10 @@ export class GuidanceIndex {
         return cat === 'condition' || cat === 'organ';
       });
       const extraSubjects = d.subjects.filter((k) => !askedAll.has(k));
-      const contradicts = subjectMissing && extraSubjects.length > 0;
+      // A word the question names that another guidance is about, and this one is not ("wrist"
+      // against finger joints): the question is about that other thing.
+      const elsewhere = missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0 && (d.weights.get(k) ?? 0) < CODES);
+      const contradicts = (subjectMissing && extraSubjects.length > 0) || elsewhere;
       const extraConditions = d.conditions.filter((k) => !askedAll.has(k));
       hits.push({ id: d.id, score, coverage, missing, contradicts, extraSubjects, extraConditions });
     }

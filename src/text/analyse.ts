@@ -73,7 +73,8 @@ cover covers covered covering regarding concerning relating related
 still doesn doesnt dont didnt isnt wasnt arent werent cant couldnt shouldnt wouldnt haven hasn hadn won op ops
 anything something everything nothing thing things stuff bit lot actually also instead then though just really quite
 what whatever which whichever happen happens happened change changes changed difference different same other another
-ok okay fine happy else maybe perhaps probably think thought surgery surgical`.split(/\s+/),
+ok okay fine happy else maybe perhaps probably think thought surgery surgical
+device devices system systems kit technique techniques method methods type types kind`.split(/\s+/),
 );
 
 interface Phrase {
