@@ -65,6 +65,38 @@ describe('three honest outcomes', () => {
   });
 });
 
+describe('saying what the guidance does not say', () => {
+  it('says the guidance gives no order for the diagnosis codes, instead of inventing one', () => {
+    const r = ask('do I code C18.9 or C78.7 first?');
+    expect(r.guidance).toContain('IPG327');
+    expect(r.notices.join(' ')).toMatch(/does not say in which order/);
+  });
+
+  it('says when the guidance gives no ICD-10 code for what was asked', () => {
+    const r = ask('what ICD-10 code for SIRT for cholangiocarcinoma?');
+    expect(r.guidance[0]).toBe('IPG459');
+    expect(r.codes.filter((c) => c.system === 'ICD-10')).toEqual([]);
+    expect(r.notices.join(' ')).toMatch(/IPG459 gives no ICD-10 diagnosis code/);
+  });
+
+  it('warns about a known error in the published text, and keeps the page as published', () => {
+    const r = ask('how do I code brachytherapy as the sole method of adjuvant radiotherapy for breast cancer after local excision');
+    expect(r.codes.map((c) => c.code)).toContain('C53.-');
+    expect(r.notices.join(' ')).toMatch(/Known error in the published text of IPG268/);
+    expect(a.kb.get('IPG268')!.page).toContain('C53.- Malignant neoplasm of cervix uteri');
+  });
+});
+
+describe('code checks', () => {
+  it('proposes the codes of the approach the question names, not another group', () => {
+    const r = ask("I've put J12.4 and Y53.2 for perc microwave ablation of liver mets, ok?");
+    const codes = r.codes.map((c) => c.code);
+    expect(codes).toContain('J12.7');
+    expect(codes).not.toContain('J03.2');
+    expect(codes).not.toContain('Y13.7');
+  });
+});
+
 describe('common procedures the knowledge does not cover', () => {
   // Everyday operations none of the 126 pages is about: a code from a neighbouring page would be
   // confidently wrong, so none is given.

@@ -4,7 +4,7 @@ import { covers, sameCode, type CodeMatch } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Group, RuleCode } from '../../knowledge/schema.js';
 import type { CheckItem } from '../reply.js';
-import { resolveGuidance, type Turn } from '../turn.js';
+import { chooseGroup, resolveGuidance, type Turn } from '../turn.js';
 import { askWhich, entryName, NOT_COVERED, notFound } from './common.js';
 
 type Stated = { code: CodeItem | RuleCode; group: number | null };
@@ -85,8 +85,10 @@ export function codeCheck(turn: Turn): void {
   d.check = check;
 
   // Codes the guidance lists that none of the user's codes meet: from the best-matching group.
+  // The group for the approach the question names ("perc"), else the one the codes fit best.
+  const byApproach = chooseGroup(le, turn.u.terms).index;
   const groupHits = e.groups.map((g) => g.items.filter((i) => i.type === 'code' && satisfied(i, g, user)).length);
-  const gi = groupHits.length > 0 ? groupHits.indexOf(Math.max(...groupHits)) : -1;
+  const gi = byApproach ?? (groupHits.length > 0 ? groupHits.indexOf(Math.max(...groupHits)) : -1);
   const missing: Array<CodeItem | RuleCode> = [];
   if (gi >= 0) {
     const g = e.groups[gi]!;

@@ -47,6 +47,10 @@ export function howToCode(turn: Turn): void {
   const shown = choice.index === null ? e.groups : [e.groups[choice.index]!];
   const rules = rulesToShow(le, shown);
   if (asksDiagnosis) diagnosisCodes(d, le, rules);
+  // Asked for a diagnosis code the guidance does not give: say so, rather than only list procedures.
+  if (asksDiagnosis && !e.rules.some((rule) => rule.codes.some((c) => c.system === 'ICD-10')) && e.snomed.every((c) => c.use !== 'diagnosis')) {
+    d.notice(`${e.id} gives no ICD-10 diagnosis code: code the diagnosis from the case notes with ICD-10 and the national coding standards.`);
+  }
 
   const shownCodes: CodeItem[] = [];
   shown.forEach((g, i) => {

@@ -14,6 +14,11 @@ interface Candidate {
   score: number;
 }
 
+/** A question about the order of codes. */
+const ORDER = /\b(?:first|order|sequenc\w*|before|after|goes? (?:first|second)|primary position)\b/i;
+/** A rule that does speak of order. */
+const ORDER_IN_RULE = /\b(?:first|order|sequenc\w*|before|after|followed by|precede\w*|(?:primary|secondary|subsidiary|supplementary) codes?)\b/i;
+
 const EXPLAINED = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction', 'advice']);
 
 const itemRules = new WeakMap<LoadedEntry, Rule[]>();
@@ -148,6 +153,10 @@ export function ruleExplanation(turn: Turn): void {
   d.title = `Coding rule from ${le.entry.id}`;
   d.text(`${le.entry.id} (${tidy(le.entry.title.text)}) says:`);
   d.rule(le, rule);
+  // Asked about order, and the rule says nothing of it: the guidance does not settle it.
+  if (ORDER.test(u.text) && !ORDER_IN_RULE.test(rule.text)) {
+    d.notice(`${le.entry.id} does not say in which order these codes are recorded: follow the national clinical coding standards for sequencing (NHS Classifications Service).`);
+  }
 
   // Explain the codes the rule names with the titles and roles the same guidance gives them.
   const named = rule.codes.map((c) => {
