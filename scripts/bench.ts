@@ -241,18 +241,21 @@ console.log(table);
 
 // Quality and the peer, from the same run of the evaluation script.
 const evalRun = JSON.parse(execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'eval.ts'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as {
-  total: number; intentAccuracy: number; answerAccuracy: number; unsupportedCodes: number; kfoldIntentAccuracy: number;
+  files: Array<{ file: string; total: number; intentAccuracy: number; answerAccuracy: number; confidentlyWrong: number; unsupportedCodes: number }>;
+  kfoldIntentAccuracy: number;
   peer: { evalIntentAccuracy: { codebot: number; nlpjs: number }; classifyMs: { codebot: { p50: number; p99: number }; nlpjs: { p50: number; p99: number } };
     braun2017: { corpora: Array<{ corpus: string; codebot: number; nlpjs: number }>; overall: { codebot: number; nlpjs: number } } | string } | null;
 };
 const pc = (x: number) => `${(x * 100).toFixed(1)}%`;
-const quality: string[][] = [
-  ['measure', 'codebot', 'NLP.js (node-nlp)'],
-  ['eval questions: right intent', pc(evalRun.intentAccuracy), evalRun.peer ? pc(evalRun.peer.evalIntentAccuracy.nlpjs) : 'n/a'],
-  ['eval questions: right answer (codes and guidance)', pc(evalRun.answerAccuracy), 'n/a (classifier only)'],
-  ['codes outside the cited text', String(evalRun.unsupportedCodes), 'n/a'],
-  ['5-fold over intents/', pc(evalRun.kfoldIntentAccuracy), ''],
-];
+const quality: string[][] = [['measure', 'codebot', 'NLP.js (node-nlp)']];
+evalRun.files.forEach((f, i) => {
+  const name = path.basename(f.file);
+  quality.push([`${name}: right intent`, pc(f.intentAccuracy), i === 0 && evalRun.peer ? pc(evalRun.peer.evalIntentAccuracy.nlpjs) : 'n/a']);
+  quality.push([`${name}: right answer (codes and guidance)`, pc(f.answerAccuracy), 'n/a (classifier only)']);
+  quality.push([`${name}: confidently wrong`, pc(f.confidentlyWrong), 'n/a']);
+  quality.push([`${name}: codes outside the cited text`, String(f.unsupportedCodes), 'n/a']);
+});
+quality.push(['5-fold over intents/', pc(evalRun.kfoldIntentAccuracy), '']);
 if (evalRun.peer) {
   quality.push(['classify latency p50 / p99', `${evalRun.peer.classifyMs.codebot.p50.toFixed(3)} / ${evalRun.peer.classifyMs.codebot.p99.toFixed(3)} ms`, `${evalRun.peer.classifyMs.nlpjs.p50.toFixed(3)} / ${evalRun.peer.classifyMs.nlpjs.p99.toFixed(3)} ms`]);
   if (typeof evalRun.peer.braun2017 !== 'string') {
