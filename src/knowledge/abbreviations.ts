@@ -4,7 +4,8 @@
 // "blood vessels (arteries)" are not taken for one.
 
 const SMALL = new Set(['of', 'for', 'the', 'and', 'with', 'in', 'to', 'on', 'a', 'an', 'by', 'or', 'at', 'via']);
-const DEFINED = /((?:[A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*\s+){0,9}[A-Za-z][\w'’]*(?:-[A-Za-z][\w'’]*)*)\s*\(([A-Za-z][A-Za-z0-9]{1,9})\)/g;
+/** "(ABBR)": the words before it are read back from there (a plain scan, no backtracking). */
+const BRACKETED = /\(([A-Za-z][A-Za-z0-9]{1,9})\)/g;
 
 /** The words before the brackets whose initials spell the abbreviation, or null. */
 export function expansionOf(before: string, abbr: string): string | null {
@@ -39,9 +40,12 @@ export function pageAbbreviations(pages: Array<{ id: string; title: string; text
   const found = new Map<string, string>();
   const conflicting = new Set<string>();
   for (const p of pages) {
-    for (const m of p.text.matchAll(DEFINED)) {
-      const abbr = m[2]!;
-      const words = expansionOf(m[1]!, abbr);
+    for (const m of p.text.matchAll(BRACKETED)) {
+      const abbr = m[1]!;
+      if ((abbr.match(/[A-Z]/g) ?? []).length < 2) continue;
+      // Up to ten words before the bracket, on the same line.
+      const before = p.text.slice(Math.max(0, m.index - 120), m.index).split('\n').at(-1)!.split(/[^A-Za-z0-9'’-]+(?=[A-Za-z])/).slice(-10).join(' ').replace(/[^A-Za-z0-9'’ -]+/g, ' ');
+      const words = expansionOf(before, abbr);
       if (!words || !aboutPage(words, p.title)) continue;
       const key = abbr.toLowerCase();
       const prev = found.get(key);

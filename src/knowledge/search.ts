@@ -102,6 +102,8 @@ export function queryTerms(terms: Term[]): QueryTerms {
 export class GuidanceIndex {
   private readonly docs: Doc[];
   private readonly df = new Map<string, number>();
+  /** Key -> the docs that are about it (weight at least RULES): only they can match a question naming it. */
+  private readonly postings = new Map<string, number[]>();
 
   constructor(entries: Entry[]) {
     this.docs = entries.map((e) => {
@@ -119,17 +121,26 @@ export class GuidanceIndex {
         }
       }
       weigh(w, e.title.text, TITLE);
-      const written = analyse(e.title.text).filter((t) => !t.implied);
+      const titleTerms = analyse(e.title.text);
+      const written = titleTerms.filter((t) => !t.implied);
       const title = [...new Set(written.map((t) => t.key))];
       const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
-      const subjects = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition' || t.category === 'organ').map((t) => t.key))];
-      const conditions = [...new Set(analyse(e.title.text).filter((t) => t.category === 'condition').map((t) => t.key))];
+      const subjects = [...new Set(titleTerms.filter((t) => t.category === 'condition' || t.category === 'organ').map((t) => t.key))];
+      const conditions = [...new Set(titleTerms.filter((t) => t.category === 'condition').map((t) => t.key))];
       const exclusion = /\b(?:excluding|except|other than|not including)\b([^)]*)/i.exec(e.title.text);
       const excluded = exclusion ? [...new Set(analyse(exclusion[1]!).filter((t) => !t.implied).map((t) => t.key))] : [];
       // Only where the title says what the procedure is an adjunct to ("... prior to emergency caesarean section").
       const parts = e.title.text.split(/\s+(?:prior to|before|during|after|in association with)\s+/i);
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head };
+    });
+    this.docs.forEach((d, i) => {
+      for (const [k, w] of d.weights) {
+        if (w < RULES) continue;
+        let list = this.postings.get(k);
+        if (!list) this.postings.set(k, (list = []));
+        list.push(i);
+      }
     });
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
@@ -152,7 +163,11 @@ export class GuidanceIndex {
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
     const asked0 = new Set([...q.required, ...q.optional, ...terms.map((t) => t.key)]);
     const hits: SearchHit[] = [];
-    for (const d of this.docs) {
+    // A match must be about at least one required key: only those docs are looked at (an index,
+    // not a scan of every guidance).
+    const candidates = [...new Set(q.required.flatMap((k) => this.postings.get(k) ?? []))].sort((a, b) => a - b);
+    for (const ci of candidates) {
+      const d = this.docs[ci]!;
       // What a guidance's description merely mentions (other treatments, other organs) does not count.
       const about = (k: string) => (d.weights.get(k) ?? 0) >= RULES;
       // What the question names that the guidance is not about. The procedure and at least one
