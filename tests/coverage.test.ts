@@ -1,11 +1,11 @@
 // All 126 NICE pages shipped, the layouts new in that batch, and what a coder sees of the coverage.
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tidy } from '../src/assistant/draft.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
-import { readChapters } from '../src/knowledge/catalogue.js';
+import { pagesTable, PAGES_BEGIN, PAGES_END, readChapters } from '../src/knowledge/catalogue.js';
 import { KnowledgeError } from '../src/knowledge/load.js';
 import { assistant, knowledgeCopy, ROOT } from './helpers.js';
 
@@ -112,6 +112,13 @@ describe('what is covered', () => {
     const reply = ask('help');
     expect(reply.text).toContain('from 126 NICE interventional procedures guidance pages');
     expect(reply.text).toContain('which guidance do you know?');
+  });
+
+  it('lists every loaded page in README.md with its link, as the knowledge has it (npm run knowledge:readme)', () => {
+    const readme = readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf(PAGES_BEGIN) + PAGES_BEGIN.length, readme.indexOf(PAGES_END)).trim();
+    expect(table).toBe(pagesTable(a.kb.catalogue()));
+    expect(table.split('\n')).toHaveLength(126 + 2);
   });
 
   it('refuses a broken chapters file with the file, line and field', () => {

@@ -114,3 +114,17 @@ export function formatCatalogue(groups: CatalogueGroup[]): string {
   }
   return out.join('\n');
 }
+
+export const PAGES_BEGIN = '<!-- pages:begin (npm run knowledge:readme) -->';
+export const PAGES_END = '<!-- pages:end -->';
+
+/** The Markdown table of every loaded page for README.md: id and link, title, chapter, complete. */
+export function pagesTable(groups: CatalogueGroup[]): string {
+  const rows = ['| guidance | title | OPCS-4 chapter (main code) | captured |', '|---|---|---|---|'];
+  for (const g of groups) {
+    for (const i of g.items) {
+      rows.push(`| [${i.id}](${i.url}) | ${i.title.replace(/\|/g, '\\|')} | ${g.chapter ? `${g.chapter} ${g.title}` : g.title}${i.mainCode ? ` (${i.mainCode})` : ''} | ${i.complete ? 'complete' : 'incomplete'} |`);
+    }
+  }
+  return rows.join('\n');
+}
