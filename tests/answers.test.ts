@@ -54,6 +54,10 @@ describe('three honest outcomes', () => {
     expect(r.answered).toBe(false);
   });
 
+  it('knows MitraClip is leaflet repair, not annuloplasty', () => {
+    expect(ask('MitraClip procedure codes').guidance).toEqual(['IPG309']);
+  });
+
   it('does not take one energy source for another', () => {
     expect(ask('MWA lung tumour, CT guided').codes).toEqual([]);
   });
@@ -121,6 +125,8 @@ describe('common procedures the knowledge does not cover', () => {
     'gastric bypass',
     'hip arthroscopy',
     'dental extraction',
+    'MRI guided biopsy',
+    'wrist arthroplasty codes',
   ])('%s', (q) => {
     const r = ask(q);
     expect(r.codes).toEqual([]);

@@ -161,6 +161,7 @@ export class GuidanceIndex {
     const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
+    const questionHasSubject = terms.some((t) => t.category === 'organ' || t.category === 'condition');
     const asked0 = new Set([...q.required, ...q.optional, ...terms.map((t) => t.key)]);
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
@@ -197,6 +198,9 @@ export class GuidanceIndex {
       // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
       // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
       if (d.head.length > 0 && !d.head.some((k) => asked0.has(k))) continue;
+      // A question that names no organ or condition ("MRI guided biopsy") is only about a guidance
+      // whose title names what it asks for, not one that lists it among its codes.
+      if (!questionHasSubject && !q.required.some((k) => (d.weights.get(k) ?? 0) >= TITLE)) continue;
       // A title that rules out what the question is about ("excluding headache") is no match.
       // (A question that repeats the whole title, exclusion and all, is about it.)
       if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => q.required.includes(k) || q.optional.includes(k))) continue;
@@ -246,10 +250,7 @@ export class GuidanceIndex {
         return cat === 'condition' || cat === 'organ';
       });
       const extraSubjects = d.subjects.filter((k) => !askedAll.has(k));
-      // A word the question names that another guidance is about, and this one is not ("wrist"
-      // against finger joints): the question is about that other thing.
-      const elsewhere = missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0 && (d.weights.get(k) ?? 0) < CODES);
-      const contradicts = (subjectMissing && extraSubjects.length > 0) || elsewhere;
+      const contradicts = subjectMissing && extraSubjects.length > 0;
       const extraConditions = d.conditions.filter((k) => !askedAll.has(k));
       hits.push({ id: d.id, score, coverage, missing, contradicts, extraSubjects, extraConditions });
     }
