@@ -139,9 +139,10 @@ interface GroupKeys {
   items: Set<string>;
 }
 
-function groupKeys(g: Group): GroupKeys {
+function groupKeys(g: Group, titles: Map<string, string>): GroupKeys {
   const parts: string[] = [];
-  for (const i of g.items) parts.push(i.type === 'text' ? i.text : (i.title ?? ''));
+  // A code the capture cut before its title reads as the same code titled elsewhere on the page.
+  for (const i of g.items) parts.push(i.type === 'text' ? i.text : (i.title ?? titles.get(i.code) ?? ''));
   return { heading: g.heading ? keysOf(g.heading.text) : new Set(), items: keysOf(parts.join('\n')) };
 }
 
@@ -157,7 +158,9 @@ export interface GroupChoice {
 export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number | null = null): GroupChoice {
   const groups = entry.entry.groups;
   const asked = terms.filter((t) => t.category !== 'coding');
-  const keys = groups.map(groupKeys);
+  const titles = new Map<string, string>();
+  for (const g of groups) for (const i of g.items) if (i.type === 'code' && i.title && !titles.has(i.code)) titles.set(i.code, i.title);
+  const keys = groups.map((g) => groupKeys(g, titles));
   const all = new Set(keys.flatMap((k) => [...k.heading, ...k.items]));
   for (const k of keysOf(entry.entry.title.text)) all.add(k);
   const unmatched = asked.filter((t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !all.has(t.key));
@@ -169,6 +172,11 @@ export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number 
       return s + (k.heading.has(t.key) ? 2 * w : k.items.has(t.key) ? w : 0);
     }, 0),
   );
+  // The question names what only one group has, for more than one group ("wedge excision plus
+  // segment resection"): all of them, not the first.
+  const own = keys.map((k, gi) => new Set([...k.heading, ...k.items].filter((key) => keys.every((o, oi) => oi === gi || (!o.heading.has(key) && !o.items.has(key))))));
+  const named = own.filter((set) => asked.some((t) => t.category !== 'approach' && t.category !== 'imaging' && set.has(t.key))).length;
+  if (named > 1) return { index: null, unmatched };
   // Only what tells the groups apart counts: words every group shares pick none of them.
   const max = Math.max(...scores);
   const min = Math.min(...scores);

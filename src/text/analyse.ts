@@ -74,7 +74,7 @@ still doesn doesnt dont didnt isnt wasnt arent werent cant couldnt shouldnt woul
 anything something everything nothing thing things stuff bit lot actually also instead then though just really quite
 what whatever which whichever happen happens happened change changes changed difference different same other another
 ok okay fine happy else maybe perhaps probably think thought surgery surgical
-device devices system systems kit technique techniques method methods type types kind`.split(/\s+/),
+device devices system systems kit technique techniques method methods type types kind plus`.split(/\s+/),
 );
 
 interface Phrase {

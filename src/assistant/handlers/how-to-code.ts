@@ -3,14 +3,67 @@
 import type { CodeItem } from '../../knowledge/schema.js';
 import { analyse } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
-import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Turn } from '../turn.js';
+import type { Term } from '../../text/analyse.js';
+import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type Turn } from '../turn.js';
 import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
+/** Where a question names two procedures: "RFA and MWA ...", "wedge excision plus segment resection". */
+const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;)\s*/gi;
+
+/**
+ * Two procedures in one question, each found on its own: the parts split at "and", "plus", "+",
+ * each keeping the organs, conditions and approaches the whole question names. Null when the
+ * question is about one procedure (or a part finds nothing, or both parts find the same answer).
+ */
+function twoProcedures(turn: Turn): Array<{ turn: Turn; r: Extract<Resolution, { kind: 'entry' }> }> | null {
+  const { u } = turn;
+  if (u.guidanceIds.length > 0) return null;
+  const cuts = [...u.text.matchAll(JOIN)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  if (cuts.length === 0) return null;
+  const procedureAt = (t: Term) => !t.implied && t.category === 'procedure';
+  const shared = u.terms.filter((t) => t.category !== 'procedure' || t.implied);
+  for (const cut of cuts) {
+    const left = u.terms.filter((t) => t.end <= cut.start);
+    const right = u.terms.filter((t) => t.start >= cut.end);
+    if (!left.some(procedureAt) || !right.some(procedureAt)) continue;
+    const parts = [left, right].map((side) => {
+      const own = side.filter((t) => t.category === 'procedure');
+      // The other side's procedures are not this part's; everything else the question says is.
+      const terms = [...own, ...shared.filter((t) => !side.includes(t) || t.category !== 'procedure')].sort((a, b) => a.start - b.start);
+      const sub: Turn = { ...turn, u: { ...u, terms } };
+      return { turn: sub, r: resolveGuidance(sub) };
+    });
+    const found = parts.filter((p): p is { turn: Turn; r: Extract<Resolution, { kind: 'entry' }> } => p.r.kind === 'entry');
+    if (found.length !== 2) continue;
+    const [a, b] = found as [(typeof found)[number], (typeof found)[number]];
+    const groupOf = (p: (typeof found)[number]) => chooseGroup(p.r.entry, p.turn.u.terms).index;
+    if (a.r.entry === b.r.entry && groupOf(a) === groupOf(b)) continue;
+    return found;
+  }
+  return null;
+}
+
 export function howToCode(turn: Turn): void {
-  const { u, draft: d, state } = turn;
+  const both = twoProcedures(turn);
+  if (both) {
+    const d = turn.draft;
+    for (const [i, part] of both.entries()) {
+      if (i > 0) d.text('Second procedure:');
+      codeOne(part.turn, part.r);
+    }
+    const names = both.map((p) => entryName(p.r.entry));
+    d.title = `How to code both: ${names[0]}${names[1] !== names[0] ? ` and ${names[1]}` : ' (two approaches)'}`;
+    d.notice('The question names two procedures: each is answered from its own guidance below. Code each procedure performed, as the guidance for it says.');
+    return;
+  }
   const r = resolveGuidance(turn);
   if (r.kind === 'none') return notFound(turn, r, 'codes');
   if (r.kind === 'ambiguous') return askWhich(turn, r.entries, (le) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`);
+  codeOne(turn, r);
+}
+
+function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
+  const { u, draft: d, state } = turn;
   const le = r.entry;
   const e = le.entry;
   const followUp = r.via === 'context' && !hasTopic(u.terms);
@@ -36,10 +89,10 @@ export function howToCode(turn: Turn): void {
   // A guidance about one approach ("Single-port laparoscopic ...") answers a question that did not say it.
   const askedKeys = new Set(u.terms.map((t) => t.key));
   const titleApproach = analyse(e.title.text).filter(
-    (t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !askedKeys.has(t.key),
+    (t) => t.category === 'approach' && t.concept?.id !== 'image guided' && !askedKeys.has(t.key),
   );
   if (titleApproach.length > 0 && choice.unmatched.length === 0) {
-    const words = titleApproach.map((t) => e.title.text.slice(t.start, t.end).toLowerCase());
+    const words = [...new Set(titleApproach.map((t) => (t.implied ? (t.concept?.id ?? '') : e.title.text.slice(t.start, t.end).toLowerCase())))].filter(Boolean);
     d.notice(`${e.id} is about the ${words.join(', ')} procedure: check that this is the procedure that was performed.`);
   }
 
