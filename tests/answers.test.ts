@@ -106,6 +106,25 @@ describe('complete code sets', () => {
   });
 });
 
+describe('the shape of a question about codes', () => {
+  it.each([
+    ['should I use Y53.2 or Y53.4 for a thoracoscopic biopsy?', 'rule_explanation'],
+    ['in what situations can I use Y53.9 - when am I allowed to', 'rule_explanation'],
+    ['Y70.3 versus Y70.5', 'code_lookup'],
+    ['which pages use Y75.4', 'code_lookup'],
+    ['I coded J12.7 Y53.2 C78.7, is that right?', 'code_check'],
+  ])('%s -> %s', (q, intent) => {
+    expect(ask(q).intent).toBe(intent);
+  });
+
+  it('keeps a follow-up that points at "the guidance" on the conversation’s guidance', async () => {
+    const say = chat();
+    await say('how do I code endoscopic mastectomy for breast cancer');
+    expect((await say('is there a code for the implant in the guidance?')).guidance[0]).toBe('IPG296');
+    expect((await say('what else goes with it')).intent).not.toBe('out_of_scope');
+  });
+});
+
 describe('code checks', () => {
   it('proposes the codes of the approach the question names, not another group', () => {
     const r = ask("I've put J12.4 and Y53.2 for perc microwave ablation of liver mets, ok?");

@@ -76,6 +76,23 @@ export function parseCommand(text: string): { intent: Intent; text: string } | n
   return { intent: 'guidance_summary', text: rest };
 }
 
+/**
+ * Questions about codes whose shape says what is asked, whatever the classifier thinks: "X or Y
+ * for <procedure>?" and "when do I use X" ask for the rule; "X vs Y", "what are X and Y", "which
+ * pages use X" ask what codes are; "I coded X Y, ok?" asks for a check.
+ */
+function codeQuestionShape(u: Understanding): Intent | null {
+  const n = u.codes.length;
+  if (n === 0) return null;
+  const t = u.text.toLowerCase();
+  if (/\b(?:i(?:'ve| have)? (?:coded|put|used|assigned|got)|coded (?:as|it|this|them)?|my codes|check (?:my|these|this))\b/.test(t)) return 'code_check';
+  if (/\bwhen (?:am i|can i|do i|should i|would i|is it)\b|\bwhen to use\b|\ballowed to use\b/.test(t)) return 'rule_explanation';
+  if (n >= 2 && /\b(?:vs\.?|versus|difference between|differ)\b/.test(t)) return 'code_lookup';
+  if (/\bwhat (?:are|is|do|does)\b.*\b(?:mean|stand for|they)\b|\bwhat are\b|\bwhich (?:pages?|guidance|ipgs?) (?:use|uses|mention)\b/.test(t) && !/\b(?:correct|right|ok|okay)\b/.test(t)) return 'code_lookup';
+  if (n === 2 && /\b[a-z]\d{2}\.?\w?\s*(?:or|\/)\s*[a-z]\d{2}/.test(t) && /\bfor\b|\?\s*$/.test(t) && !/\b(?:correct|right|ok|okay)\b/.test(t)) return 'rule_explanation';
+  return null;
+}
+
 /** How follow-ups start or ask. */
 const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then)\b|\?\s*$/i;
 /** Chat, not a question about the guidance. */
@@ -283,6 +300,8 @@ export class Assistant {
   }
 
   private decide(u: Understanding, state: ConversationState): { intent: Intent; confidence: number; fallback: boolean } {
+    const shaped = codeQuestionShape(u);
+    if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const domain =
@@ -299,7 +318,7 @@ export class Assistant {
       conversational = false;
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
-    if (!domain && !conversational && !(state.guidance && u.text.split(' ').length <= 4)) {
+    if (!domain && !conversational && !(state.guidance && (u.text.split(' ').length <= 4 || (FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(' ').length <= 14)))) {
       const p = u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0;
       return { intent: 'out_of_scope', confidence: p, fallback: false };
     }

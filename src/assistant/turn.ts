@@ -31,7 +31,7 @@ export type Resolution =
   | { kind: 'none'; reason: 'no-topic' | 'not-found' | 'unknown-id' | 'contradiction'; topic: string; nearest?: LoadedEntry[] };
 
 /** "that guidance", "this one", "the same page": a follow-up about what the conversation is on. */
-const ANAPHORA = /\b(?:th(?:at|is|e same) (?:guidance|page|one|ipg|procedure|nice page)|(?:that|this) one|the same one|it\b(?! (?:was|is) (?:the|a|an) ))/i;
+const ANAPHORA = /\b(?:th(?:at|is|e same|e) (?:guidance|page|one|ipg|procedure|nice page)|(?:that|this) one|the same one|it\b(?! (?:was|is) (?:the|a|an) ))/i;
 
 /** The words of the question behind search keys, for saying what a guidance does not cover. */
 export function wordsFor(u: Understanding, keys: string[]): string[] {
@@ -63,7 +63,11 @@ function hasTopicBeyondContext(turn: Turn): boolean {
   const { kb, u, state } = turn;
   if (!state.guidance || !hasTopic(u.terms)) return false;
   const hit = kb.index.search(u.terms).find((h) => h.id === state.guidance);
-  return !hit || hit.missing.length > 0;
+  // Only a concept the conversation's guidance lacks moves away from it ("and for a hip?"); a word
+  // we have no concept for does not ("is there a code for the implant in the guidance?").
+  const known = (k: string) => u.terms.some((t) => t.key === k && t.category !== undefined && t.category !== null);
+  if (!hit) return u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
+  return hit.missing.some(known);
 }
 
 export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}): Resolution {

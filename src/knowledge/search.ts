@@ -61,13 +61,14 @@ interface Doc {
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
   if (!text) return;
-  const set = (k: string) => doc.set(k, Math.max(doc.get(k) ?? 0, w));
+  const set = (k: string, weight = w) => doc.set(k, Math.max(doc.get(k) ?? 0, weight));
   for (const t of analyse(text)) {
     set(t.key);
     // A phrase read as one concept ("wedge excision") still has its words: a question that says
     // "wedge resection" finds "wedge" here.
     if (t.concept && !t.implied && /\s/.test(text.slice(t.start, t.end).trim())) {
-      for (const part of text.slice(t.start, t.end).split(/\s+/)) for (const word of analyse(part)) if (!word.concept) set(word.key);
+      // (As a mention, not what the guidance is named for: "implant" alone does not make TAVI.)
+      for (const part of text.slice(t.start, t.end).split(/\s+/)) for (const word of analyse(part)) if (!word.concept) set(word.key, Math.min(w, RULES));
     }
   }
 }

@@ -141,7 +141,8 @@ export function ruleExplanation(turn: Turn): void {
   const best = candidates[0];
   // A rule must meet the question on a code it asks about, or on what the question names.
   const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
-  if ((!best || !strongEnough) && codes.length > 0 && explainListing(turn, codes)) return;
+  // No rule: how the guidance the question is about lists the codes, else any guidance that does.
+  if ((!best || !strongEnough) && codes.length > 0 && ((hits[0] && explainListing(turn, codes, hits[0].id)) || explainListing(turn, codes))) return;
   if (!best || !strongEnough) {
     d.answered = false;
     d.title = 'No rule found';
