@@ -266,5 +266,8 @@ if (evalRun.peer) {
 const qualityTable = quality.map((r, i) => `| ${r.join(' | ')} |${i === 0 ? '\n|---|---|---|' : ''}`).join('\n');
 console.log(`\n${qualityTable}`);
 const doc = `# Benchmarks\n\nMeasured by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)} on this machine. Figures vary with the machine and its load; rerun to compare. The load generator and the fake Slack and Bot Connector servers run on the same 2 cores as the server.\n\n## Quality, side by side with NLP.js\n\n${qualityTable}\n\n## Speed and size\n\n${table}\n`;
-writeFileSync(path.join(root, 'BENCHMARKS.md'), doc);
-console.log('\nwritten to BENCHMARKS.md');
+// The tracked file changes only when asked: `npm run bench -- --write`.
+if (process.argv.includes('--write')) {
+  writeFileSync(path.join(root, 'BENCHMARKS.md'), doc);
+  console.log('\nwritten to BENCHMARKS.md');
+} else console.log('\n(not written: npm run bench -- --write updates BENCHMARKS.md)');

@@ -86,6 +86,24 @@ describe('codebot import and --knowledge', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  it('imports a page with no header given --id, its title from --title or its first line', () => {
+    const dir = knowledgeCopy();
+    const body = 'Coding recommendations\n\nJ12.4 Percutaneous radiofrequency ablation of lesion of liver\n';
+    const plain = path.join(dir, 'plain.txt');
+    writeFileSync(plain, `Some text about the procedure.\n\n${body}`);
+    const refused = run(['import', plain, '--id', 'IPG998', '--knowledge', dir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/give --title/);
+    const titled = run(['import', plain, '--id', 'IPG998', '--title', 'Widget ablation of liver lesions', '--knowledge', dir]);
+    expect(titled.code).toBe(0);
+    expect(titled.stdout).toMatch(/added IPG998 Widget ablation of liver lesions/);
+    const headed = path.join(dir, 'headed.txt');
+    writeFileSync(headed, `Gadget ablation of liver lesions\n\n${body}`);
+    expect(run(['import', headed, '--id', 'IPG997', '--knowledge', dir]).stdout).toMatch(/added IPG997 Gadget ablation of liver lesions/);
+    expect(readFileSync(path.join(dir, 'pages', 'ipg997.txt'), 'utf8')).toMatch(/^url: https:\/\/www\.nice\.org\.uk\/guidance\/ipg997\nipg: IPG997\ntitle: Gadget ablation of liver lesions\ncomplete: unknown\n---\n/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it('refuses a page with no coding section', () => {
     const dir = knowledgeCopy();
     const bad = path.join(dir, 'bad.txt');

@@ -124,6 +124,17 @@ describe('Direct Line over HTTP, local mode', () => {
   const activities = async (c: { conversationId: string; token: string }) =>
     ((await (await fetch(`${s.base}/directline/conversations/${c.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as { activities: Array<Record<string, unknown>> }).activities;
 
+  it('logs the web chat’s polling at debug, not info', async () => {
+    const c = await open();
+    const before = s.logs.length;
+    for (let i = 0; i < 3; i++) await fetch(`${s.base}/directline/conversations/${c.conversationId}/activities?watermark=0`, { headers: { authorization: `Bearer ${c.token}` } });
+    const polls = s.logs.slice(before).filter((l) => l.msg === 'request' && String(l.path).endsWith('/activities'));
+    // The server logs at info here: routine polls are below it, so none shows.
+    expect(polls).toEqual([]);
+    await post(c, { type: 'message', text: 'what is J12.4' });
+    expect(s.logs.slice(before).some((l) => l.msg === 'request' && l.method === 'POST')).toBe(true);
+  });
+
   it('keeps nothing of a posted activity the bot does not need, and no dropped message', async () => {
     const c = await open();
     expect(c.expires_in).toBe(3600);

@@ -44,7 +44,7 @@ export function buildEntry(text: string, file: string, opts: BuildOptions = {}):
   if (!id) throw new PageError(file, null, 'cannot tell which guidance this is: give --id IPGnnn');
   if (!/^IPG\d+$/.test(id)) throw new PageError(file, null, `"${id}" is not a guidance id like IPG327`);
   const title = header?.title ?? inferTitle(text, bodyStart);
-  if (!title) throw new PageError(file, null, 'cannot find the guidance title: add a header block with "title:"');
+  if (!title) throw new PageError(file, null, 'cannot find the guidance title: give --title "..." (with --id), or add a header block with "title:"');
   const completeText = header?.complete?.text.toLowerCase();
   const full = {
     ...entry,

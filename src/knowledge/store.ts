@@ -53,6 +53,8 @@ export function rebuild(dir: string): string[] {
 export interface ImportOptions {
   /** For a page whose text does not say which guidance it is. */
   id?: string;
+  /** For a page without a header whose text does not give its title. */
+  title?: string;
 }
 
 export interface ImportResult {
@@ -63,6 +65,13 @@ export interface ImportResult {
   replaced: boolean;
   codes: number;
   complete: boolean;
+}
+
+/** The page's first line, when it reads as a title (short, not a sentence, not the coding heading). */
+function firstLineTitle(text: string): string | undefined {
+  const first = text.split('\n').map((l) => l.trim()).find((l) => l.length > 0);
+  if (!first || first.length > 150 || /[.:;]$/.test(first) || /^(?:coding recommendations|opcs)/i.test(first)) return undefined;
+  return first;
 }
 
 function headerFor(id: string, url: string, title: string): string {
@@ -89,8 +98,15 @@ export function importPages(dir: string, files: string[], opts: ImportOptions = 
     if (raw.includes('\u0000') || raw.includes('\ufffd')) throw new PageError(file, null, 'is not UTF-8 text');
     const text = raw.replace(/\r\n?/g, '\n');
     let page = text;
-    let entry = buildEntry(text, path.basename(file), opts.id ? { id: opts.id, overrides } : { overrides });
-    if (!parseHeader(text)) {
+    // A page without a header, given its id (and a title, or a first line that reads as one): the
+    // header is written first, so the title the entry quotes is in the page.
+    const title = !parseHeader(text) && opts.id ? (opts.title ?? firstLineTitle(text)) : undefined;
+    if (title && opts.id) {
+      const id = opts.id.toUpperCase();
+      page = headerFor(id, `https://www.nice.org.uk/guidance/${id.toLowerCase()}`, title.replace(/\s+/g, ' ').trim()) + text;
+    }
+    let entry = buildEntry(page, path.basename(file), opts.id ? { id: opts.id, overrides } : { overrides });
+    if (!parseHeader(page)) {
       page = headerFor(entry.id, entry.url, entry.title.text) + text;
       entry = buildEntry(page, path.basename(file), { overrides });
     }

@@ -50,8 +50,12 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
       if (done) return;
       done = true;
       inFlight--;
-      (res.locals.log as Logger).info(
-        { method: req.method, path: req.path, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 },
+      // Web Chat polls every half second and probes check health: those lines are debug, the rest info.
+      // The full path: a mounted router (Direct Line) has rewritten req.path by now.
+      const where = req.originalUrl.split('?')[0]!;
+      const routine = req.method === 'GET' && res.statusCode < 400 && (/^\/directline\/conversations\/[^/]+\/activities$/.test(where) || where === '/healthz' || where === '/readyz');
+      (res.locals.log as Logger)[routine ? 'debug' : 'info'](
+        { method: req.method, path: where, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 },
         'request',
       );
     };

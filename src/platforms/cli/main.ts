@@ -21,7 +21,7 @@ Usage:
   codebot batch                       questions on stdin, one per line; one Reply JSON per line
   codebot chat                        a conversation in the terminal, with follow-ups
   codebot list [--json]               the loaded guidance, by OPCS-4 chapter of its main procedure code
-  codebot import FILE... [--id IPGnnn]  add NICE guidance pages to the knowledge
+  codebot import FILE... [--id IPGnnn [--title "..."]]  add NICE guidance pages to the knowledge
   codebot report [--since 7d] [--format text|json|csv] [--db FILE]
                                       what was asked and not answered, intents, helpfulness, latency
 
@@ -91,9 +91,10 @@ async function chat(knowledge: string, json: boolean): Promise<number> {
   return 0;
 }
 
-function runImport(files: string[], knowledge: string, id: string | undefined): number {
+function runImport(files: string[], knowledge: string, id: string | undefined, title: string | undefined): number {
   if (files.length === 0) throw new UsageError('import needs at least one NICE page file');
-  const results = importPages(knowledge, files, id ? { id } : {});
+  if (title && !id) throw new UsageError('--title goes with --id: import FILE --id IPGnnn --title "..."');
+  const results = importPages(knowledge, files, { ...(id ? { id } : {}), ...(title ? { title } : {}) });
   for (const r of results) {
     process.stdout.write(
       `${r.replaced ? 'updated' : 'added'} ${r.id} ${r.title}: ${r.codes} code mentions${r.complete ? '' : ' (text marked incomplete)'}\n  ${r.page}\n  ${r.entry}\n`,
@@ -133,6 +134,7 @@ export async function main(argv: string[]): Promise<number> {
         knowledge: { type: 'string' },
         json: { type: 'boolean', default: false },
         id: { type: 'string' },
+        title: { type: 'string' },
         since: { type: 'string', default: '7d' },
         format: { type: 'string', default: 'text' },
         db: { type: 'string' },
@@ -161,7 +163,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'list':
         return list(knowledge, values.json);
       case 'import':
-        return runImport(rest, knowledge, values.id);
+        return runImport(rest, knowledge, values.id, values.title);
       case 'report':
         return runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? './data/codebot.db');
       default:
