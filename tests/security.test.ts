@@ -540,3 +540,40 @@ describe('Slack edge cases', () => {
     expect((await fetch(`${s.base}/healthz`)).status).toBe(200);
   });
 });
+
+describe('feedback is credited to the answer whose button was pressed', () => {
+  it('with two answers in one Slack channel, feedback on the first lands on the first', async () => {
+    const slack = await new FakeSlack().start();
+    const store = new MemoryStore();
+    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` }, { store });
+    try {
+      const send = (body: string, type: string) => fetch(`${s.base}/slack/events`, signed(body, type));
+      const from = slack.calls.length;
+      await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C9', ts: '1700000100.000100', text: '<@UBOT> how do I code percutaneous RFA of liver mets?' }), JSON_TYPE);
+      await slack.waitFor(from, 1);
+      await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C9', ts: '1700000100.000200', text: '<@UBOT> how do I code microwave ablation of HCC' }), JSON_TYPE);
+      const [first, second] = await slack.waitFor(from, 2);
+      const feedbackValue = (post: typeof first) =>
+        (post!.body.blocks as Array<{ elements?: Array<{ action_id?: string; value?: string }> }>).flatMap((b) => b.elements ?? []).find((e) => e.action_id === 'codebot_feedback_yes_0')!.value!;
+      expect(feedbackValue(first)).not.toBe(feedbackValue(second));
+      const payload = {
+        type: 'block_actions',
+        user: { id: 'U1' },
+        team: { id: 'T1' },
+        channel: { id: 'C9' },
+        message: { ts: '1700000101.000001', thread_ts: '1700000100.000100' },
+        response_url: `${slack.base}/response/fb1`,
+        actions: [{ action_id: 'codebot_feedback_yes_0', value: feedbackValue(first), type: 'button' }],
+      };
+      expect((await send(formBody({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded')).status).toBe(200);
+      await slack.waitFor(from, 3);
+      const audits = store.auditRows(new Date(0));
+      const [fb] = store.feedbackRows(new Date(0));
+      expect(fb!.auditId).toBe(audits.find((r) => r.guidance.includes('IPG327'))!.id);
+      expect(fb!.guidance).toEqual(['IPG327']);
+    } finally {
+      await s.close();
+      await slack.stop();
+    }
+  });
+});

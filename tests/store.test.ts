@@ -61,7 +61,7 @@ describe('the SQLite store', () => {
   it('creates its folder, applies the migrations and keeps state across close and reopen', async () => {
     const file = dbFile();
     const a = new SqliteStore(file);
-    expect(a.schemaVersion).toBe(2);
+    expect(a.schemaVersion).toBe(3);
     await a.conversations.set('slack:C1:t1', { guidance: 'IPG214', group: 2, codes: ['J08.3'], intent: 'how_to_code', question: 'q' });
     const salt = a.salt();
     a.close();

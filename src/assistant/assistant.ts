@@ -138,7 +138,7 @@ export class Assistant {
   }
 
   /** Helpful / Not helpful from any surface, linked to the conversation's last answered turn. */
-  feedback(f: { platform: string; channel: string; user: string; helpful: boolean }): FeedbackLink | null {
+  feedback(f: { platform: string; channel: string; user: string; helpful: boolean; ref?: string | null }): FeedbackLink | null {
     try {
       return this.store.feedback({
         at: new Date().toISOString(),
@@ -146,6 +146,7 @@ export class Assistant {
         channel: f.channel,
         userHash: this.hashUser(f.platform, f.user),
         helpful: f.helpful,
+        ref: f.ref ?? null,
       });
     } catch (err) {
       this.onStoreError(err as Error, 'feedback');
@@ -235,7 +236,10 @@ export class Assistant {
     } catch (err) {
       this.onStoreError(err as Error, 'conversation state');
     }
+    // Its feedback buttons carry this, so a press is credited to this answer, not the latest one.
+    reply.ref = randomBytes(9).toString('base64url');
     this.writeAudit({
+        ref: reply.ref,
         at: new Date().toISOString(),
         platform: msg.conversation.platform,
         userHash: this.hashUser(msg.conversation.platform, msg.user),

@@ -205,6 +205,7 @@ export class ReplyDraft {
       check: this.check,
       clarify: this.clarify,
       suggestions: [...this.suggestions],
+      ref: null,
       context: { guidance: this.state.guidance ?? null, group: this.state.group ?? null },
       notices: [...this.notices],
       blocks: [...this.blocks],

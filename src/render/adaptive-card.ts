@@ -124,8 +124,8 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
   if (footer.length > 0) body.push(textBlock(footer.join(' '), { size: 'Small', isSubtle: true, separator: true }));
   for (const s of reply.suggestions) actions.push(submit(cut(s, 60), askButton(reply, s)));
   if (reply.answered) {
-    actions.push(submit('Helpful', { codebot: 'feedback', helpful: true }));
-    actions.push(submit('Not helpful', { codebot: 'feedback', helpful: false }));
+    actions.push(submit('Helpful', { codebot: 'feedback', helpful: true, ref: reply.ref }));
+    actions.push(submit('Not helpful', { codebot: 'feedback', helpful: false, ref: reply.ref }));
   }
   return {
     type: 'AdaptiveCard',

@@ -3,7 +3,7 @@
 // Text from users and the knowledge is escaped so it can never ping, link or format.
 
 import type { Reply, ReplyCode } from '../assistant/reply.js';
-import { slackAskValue } from './buttons.js';
+import { slackAskValue, slackFeedbackValue } from './buttons.js';
 
 export const LIMITS = { blocks: 50, section: 3000, buttonValue: 2000, buttonText: 75, header: 150, actions: 25, context: 10 } as const;
 
@@ -92,7 +92,7 @@ export function renderBlocks(reply: Reply): SlackMessage {
   if (context.length > 0) tail.push({ type: 'context', elements: context });
   const buttons: SlackBlock[] = reply.suggestions.map((s, i) => button(s, slackAskValue(reply, s), ACTION_ASK, 100 + i));
   if (reply.answered) {
-    const value = JSON.stringify({ intent: reply.intent, guidance: reply.guidance });
+    const value = slackFeedbackValue(reply);
     buttons.push({ ...button('Helpful', value, `${ACTION_FEEDBACK}_yes`, 0) });
     buttons.push({ ...button('Not helpful', value, `${ACTION_FEEDBACK}_no`, 0) });
   }

@@ -15,7 +15,22 @@ export type AskButton = z.infer<typeof AskButtonSchema>;
 
 // Older cards also sent an intent and guidance with feedback: ignored (stripped), the store takes
 // them from the audited answer.
-export const FeedbackButtonSchema = z.object({ codebot: z.literal('feedback'), helpful: z.boolean() });
+export const FeedbackButtonSchema = z.object({ codebot: z.literal('feedback'), helpful: z.boolean(), ref: z.string().max(40).nullable().optional() });
+
+/** Slack's feedback button value: the answer's reference. */
+export function slackFeedbackValue(reply: Reply): string {
+  return JSON.stringify({ ref: reply.ref });
+}
+
+/** The reference in a Slack feedback value, or null (older messages sent intent and guidance). */
+export function parseSlackFeedback(value: string): string | null {
+  try {
+    const v = z.object({ ref: z.string().max(40) }).safeParse(JSON.parse(value));
+    return v.success ? v.data.ref : null;
+  } catch {
+    return null;
+  }
+}
 
 export const ButtonValueSchema = z.union([AskButtonSchema, FeedbackButtonSchema]);
 export type ButtonValue = z.infer<typeof ButtonValueSchema>;

@@ -60,9 +60,11 @@ export class MemoryStore implements Store {
   }
 
   feedback(row: FeedbackInput): FeedbackLink {
-    const last = [...this.audits].reverse().find((a) => a.platform === row.platform && a.channel === row.channel);
+    const rev = [...this.audits].reverse();
+    const last = (row.ref ? rev.find((a) => a.ref === row.ref && a.platform === row.platform) : undefined) ?? rev.find((a) => a.platform === row.platform && a.channel === row.channel);
     const link = { auditId: last?.id ?? null, intent: last?.intent ?? 'unknown', guidance: last?.guidance ?? [] };
-    this.feedbacks.push({ ...row, ...link });
+    const { ref: _ref, ...fields } = row;
+    this.feedbacks.push({ ...fields, ...link });
     return link;
   }
 

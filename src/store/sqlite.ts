@@ -53,6 +53,9 @@ export const MIGRATIONS: string[] = [
   // 2: a salt for hashing user ids, made once per database so hashes stay comparable over time.
   `CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
    INSERT INTO meta (key, value) VALUES ('user_salt', lower(hex(randomblob(16))));`,
+  // 3: each answer's reference, so feedback is credited to the answer whose button was pressed.
+  `ALTER TABLE audit ADD COLUMN ref TEXT;
+   CREATE INDEX audit_ref ON audit (ref);`,
 ];
 
 /** Why a database cannot be used, in words an admin can act on; names the path. */
@@ -117,6 +120,7 @@ export class SqliteStore implements Store {
   private readonly insertAudit: Database.Statement;
   private readonly insertFeedback: Database.Statement;
   private readonly lastAudit: Database.Statement;
+  private readonly byRef: Database.Statement;
   private readonly expireStates: () => number;
   private readonly expireEvents: () => number;
   private readonly probe: Database.Statement;
@@ -175,14 +179,15 @@ export class SqliteStore implements Store {
     };
 
     this.insertAudit = db.prepare(
-      `INSERT INTO audit (at, platform, user_hash, channel, question, intent, confidence, guidance, codes, answered, latency_ms, knowledge_hash)
-       VALUES (@at, @platform, @userHash, @channel, @question, @intent, @confidence, @guidance, @codes, @answered, @latencyMs, @knowledgeHash)`,
+      `INSERT INTO audit (at, platform, user_hash, channel, question, intent, confidence, guidance, codes, answered, latency_ms, knowledge_hash, ref)
+       VALUES (@at, @platform, @userHash, @channel, @question, @intent, @confidence, @guidance, @codes, @answered, @latencyMs, @knowledgeHash, @ref)`,
     );
     this.insertFeedback = db.prepare(
       `INSERT INTO feedback (at, audit_id, platform, channel, user_hash, helpful, intent, guidance)
        VALUES (@at, @auditId, @platform, @channel, @userHash, @helpful, @intent, @guidance)`,
     );
     this.lastAudit = db.prepare('SELECT id, intent, guidance FROM audit WHERE platform = ? AND channel = ? ORDER BY id DESC LIMIT 1');
+    this.byRef = db.prepare('SELECT id, intent, guidance FROM audit WHERE ref = ? AND platform = ? ORDER BY id DESC LIMIT 1');
     const expireStates = db.prepare('DELETE FROM conversations WHERE updated_at < ?');
     const expireEvents = db.prepare('DELETE FROM events WHERE at < ?');
     this.expireStates = () => expireStates.run(now() - stateTtl).changes;
@@ -245,14 +250,17 @@ export class SqliteStore implements Store {
       guidance: JSON.stringify(row.guidance),
       codes: JSON.stringify(row.codes),
       answered: row.answered ? 1 : 0,
+      ref: row.ref ?? null,
     });
     return Number(r.lastInsertRowid);
   }
 
   feedback(row: FeedbackInput): FeedbackLink {
-    const last = this.lastAudit.get(row.platform, row.channel) as { id: number; intent: string; guidance: string } | undefined;
+    type Found = { id: number; intent: string; guidance: string } | undefined;
+    const last = ((row.ref ? this.byRef.get(row.ref, row.platform) : undefined) as Found) ?? (this.lastAudit.get(row.platform, row.channel) as Found);
     const link = { auditId: last?.id ?? null, intent: last?.intent ?? 'unknown', guidance: last ? (JSON.parse(last.guidance) as string[]) : [] };
-    this.insertFeedback.run({ ...row, auditId: link.auditId, helpful: row.helpful ? 1 : 0, intent: link.intent, guidance: JSON.stringify(link.guidance) });
+    const { ref: _ref, ...fields } = row;
+    this.insertFeedback.run({ ...fields, auditId: link.auditId, helpful: row.helpful ? 1 : 0, intent: link.intent, guidance: JSON.stringify(link.guidance) });
     return link;
   }
 
@@ -283,6 +291,7 @@ export class SqliteStore implements Store {
       answered: r.answered === 1,
       latencyMs: Number(r.latency_ms),
       knowledgeHash: String(r.knowledge_hash),
+      ref: r.ref === null || r.ref === undefined ? null : String(r.ref),
     }));
   }
 

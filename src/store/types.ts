@@ -18,6 +18,8 @@ export interface AuditRow {
   answered: boolean;
   latencyMs: number;
   knowledgeHash: string;
+  /** The answer's own reference, carried by its feedback buttons (null for rows written before it). */
+  ref?: string | null;
 }
 
 export interface FeedbackRow {
@@ -31,7 +33,10 @@ export interface FeedbackRow {
 }
 
 /** Feedback as a surface reports it: which answer it is about is the store's to find, never the client's to say. */
-export type FeedbackInput = Omit<FeedbackRow, 'intent' | 'guidance'>;
+export type FeedbackInput = Omit<FeedbackRow, 'intent' | 'guidance'> & {
+  /** The pressed answer's reference: credit goes to that answer, else to the conversation's last. */
+  ref?: string | null;
+};
 
 /** The answer feedback was credited to. */
 export interface FeedbackLink {

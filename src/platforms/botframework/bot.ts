@@ -91,6 +91,7 @@ export class CodebotBot extends TeamsActivityHandler {
       channel: a.conversation?.id ?? 'unknown',
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
       helpful: button.helpful,
+      ref: button.ref ?? null,
     });
     log.info({ feedback: button.helpful ? 'helpful' : 'not_helpful', intent: link?.intent, guidance: link?.guidance }, 'feedback recorded');
     await context.sendActivity(textActivity('Thanks for the feedback.'));

@@ -11,7 +11,7 @@ import type { Reply } from '../../assistant/reply.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { ACTION_ASK, ACTION_FEEDBACK, renderBlocks } from '../../render/block-kit.js';
-import { parseSlackAsk } from '../../render/buttons.js';
+import { parseSlackAsk, parseSlackFeedback } from '../../render/buttons.js';
 
 type SlackConfig = Extract<Config['slack'], { enabled: true }>;
 
@@ -265,7 +265,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const log = turnLog(context, { channel: b.channel?.id, action: 'feedback' });
     try {
       // What the answer was about comes from its audit row, never from the button's value.
-      const link = assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful });
+      const ref = parseSlackFeedback('value' in action && typeof action.value === 'string' ? action.value : '');
+      const link = assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful, ref });
       log.info({ feedback: helpful ? 'helpful' : 'not_helpful', intent: link?.intent, guidance: link?.guidance }, 'feedback recorded');
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'Thanks for the feedback.' });
     } catch (err) {
