@@ -4,7 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { lineOfPath } from './jsonpos.js';
+import { lineOfPath } from '../text/jsonpos.js';
 import { KnowledgeError, parseJson } from './load.js';
 
 const ErratumSchema = z

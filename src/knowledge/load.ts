@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { lineOfPath, syntaxErrorLine } from './jsonpos.js';
+import { lineOfPath, syntaxErrorLine } from '../text/jsonpos.js';
 import { buildEntry } from './entry.js';
 import { PageError } from './parse.js';
 import { EntrySchema, OverridesFileSchema, type Entry, type Override } from './schema.js';

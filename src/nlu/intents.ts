@@ -3,7 +3,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import { lineOfPath, syntaxErrorLine } from '../knowledge/jsonpos.js';
+import { lineOfPath, syntaxErrorLine } from '../text/jsonpos.js';
 import { KnowledgeError } from '../knowledge/load.js';
 import type { Example } from './classifier.js';
 

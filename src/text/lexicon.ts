@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { lineOfPath } from '../knowledge/jsonpos.js';
+import { lineOfPath } from './jsonpos.js';
 
 export type TermCategory = 'procedure' | 'approach' | 'organ' | 'condition' | 'imaging' | 'coding';
 
