@@ -74,7 +74,10 @@ still doesn doesnt dont didnt isnt wasnt arent werent cant couldnt shouldnt woul
 anything something everything nothing thing things stuff bit lot actually also instead then though just really quite
 what whatever which whichever happen happens happened change changes changed difference different same other another
 ok okay fine happy else maybe perhaps probably think thought surgery surgical
-device devices system systems kit technique techniques method methods type types kind plus`.split(/\s+/),
+device devices system systems kit technique techniques method methods type types kind plus
+day case daycase inpatient inpatients outpatient outpatients admission admitted elective iv intravenous ga la
+anaesthetic anaesthesia sedation session sessions today yesterday tomorrow left right bilateral unilateral
+x1 x2 x3 x4 lesion lesions`.split(/\s+/),
 );
 
 interface Phrase {
