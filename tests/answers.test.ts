@@ -58,6 +58,12 @@ describe('three honest outcomes', () => {
     expect(ask('MitraClip procedure codes').guidance).toEqual(['IPG309']);
   });
 
+  it('does not answer a question about one approach from a guidance about another', () => {
+    expect(ask('open radical prostatectomy codes').codes).toEqual([]);
+    expect(ask('laparoscopic radical prostatectomy codes').guidance).toEqual(['IPG193']);
+    expect(ask('open cholecystectomy codes').codes).toEqual([]);
+  });
+
   it('does not take one energy source for another', () => {
     expect(ask('MWA lung tumour, CT guided').codes).toEqual([]);
   });

@@ -57,6 +57,8 @@ interface Doc {
   excluded: string[];
   /** The procedure part of the title, before "for", "prior to", "during"...: what it is about. */
   head: string[];
+  /** Approaches the title names (written or implied): "Laparoscopic laser myomectomy". */
+  approaches: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -141,7 +143,8 @@ export class GuidanceIndex {
       // Only where the title says what the procedure is an adjunct to ("... prior to emergency caesarean section").
       const parts = e.title.text.split(/\s+(?:prior to|before|during|after|in association with)\s+/i);
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head };
+      const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
+      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches };
     });
     this.docs.forEach((d, i) => {
       for (const [k, w] of d.weights) {
@@ -170,6 +173,7 @@ export class GuidanceIndex {
     const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
+    const askedApproaches = [...new Set(terms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
     const questionHasSubject = terms.some((t) => t.category === 'organ' || t.category === 'condition');
     const asked0 = new Set([...q.required, ...q.optional, ...terms.map((t) => t.key)]);
     const hits: SearchHit[] = [];
@@ -210,6 +214,9 @@ export class GuidanceIndex {
       // A question that names no organ or condition ("MRI guided biopsy") is only about a guidance
       // whose title names what it asks for, not one that lists it among its codes.
       if (!questionHasSubject && !q.required.some((k) => (d.weights.get(k) ?? 0) >= TITLE)) continue;
+      // A guidance about one approach does not answer a question about another: an open radical
+      // prostatectomy is not coded from the laparoscopic guidance.
+      if (d.approaches.length > 0 && askedApproaches.length > 0 && !askedApproaches.some((k) => d.approaches.includes(k))) continue;
       // A title that rules out what the question is about ("excluding headache") is no match.
       // (A question that repeats the whole title, exclusion and all, is about it.)
       if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => q.required.includes(k) || q.optional.includes(k))) continue;
