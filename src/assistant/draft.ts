@@ -171,13 +171,14 @@ export class ReplyDraft {
       lines.push(this.clarify.question);
       this.clarify.options.forEach((o, i) => lines.push(`  ${i + 1}. ${o.label}`));
     }
+    const footer: string[] = [];
     if (this.codes.length > 0) {
       const versions = this.guidance
         .map((id) => this.kb.get(id)?.entry)
         .filter((e) => e !== undefined)
         .map((e) => `${e.id}: ${e.version ?? 'OPCS-4 (version not stated on the page)'}`);
-      lines.push('', `Classification versions as NICE published them: ${versions.join('; ')}; diagnoses in ICD-10.`);
-      lines.push(CLASSIFICATIONS_SERVICE);
+      footer.push(`Classification versions as NICE published them: ${versions.join('; ')}; diagnoses in ICD-10.`, CLASSIFICATIONS_SERVICE);
+      lines.push('', ...footer);
     }
     if (this.citations.length > 0) {
       lines.push('', 'Sources:');
@@ -206,6 +207,7 @@ export class ReplyDraft {
       clarify: this.clarify,
       suggestions: [...this.suggestions],
       ref: null,
+      footer,
       context: { guidance: this.state.guidance ?? null, group: this.state.group ?? null },
       notices: [...this.notices],
       blocks: [...this.blocks],

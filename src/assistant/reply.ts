@@ -78,6 +78,8 @@ export const ReplySchema = z.object({
   check: z.array(CheckItemSchema).nullable(),
   clarify: ClarifySchema.nullable(),
   suggestions: z.array(z.string()),
+  /** The classification versions and the definitive-source line, as data for every renderer. */
+  footer: z.array(z.string()),
   /** This answer's reference in the audit log, set when it is handled (null from the pure `answer`). */
   ref: z.string().nullable(),
   /** What this reply is about, for follow-ups and the buttons on it. */

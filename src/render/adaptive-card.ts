@@ -120,7 +120,7 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
     body.push({ type: 'Container', separator: true, spacing: 'Medium', items });
     for (const [id, c] of [...cited].slice(0, 3)) actions.push({ type: 'Action.OpenUrl', title: `Open ${id}`, url: c.url });
   }
-  const footer = reply.text.split('\n').filter((l) => /^Classification versions|definitive source/.test(l));
+  const footer = reply.footer;
   if (footer.length > 0) body.push(textBlock(footer.join(' '), { size: 'Small', isSubtle: true, separator: true }));
   for (const s of reply.suggestions) actions.push(submit(cut(s, 60), askButton(reply, s)));
   if (reply.answered) {

@@ -87,7 +87,7 @@ export function renderBlocks(reply: Reply): SlackMessage {
     type: 'mrkdwn',
     text: cut(`Source: <${c.url}|NICE ${c.guidance}>, ${escapeSlack(c.section)}: “${escapeSlack(c.quote.replace(/\s+/g, ' ').trim())}”`, 300),
   }));
-  const footer = reply.text.split('\n').filter((l) => /^Classification versions|definitive source/.test(l));
+  const footer = reply.footer;
   if (footer.length > 0) context.push({ type: 'mrkdwn', text: cut(escapeSlack(footer.join(' ')), 2000) });
   if (context.length > 0) tail.push({ type: 'context', elements: context });
   const buttons: SlackBlock[] = reply.suggestions.map((s, i) => button(s, slackAskValue(reply, s), ACTION_ASK, 100 + i));
