@@ -105,6 +105,10 @@ describe('complete code sets', () => {
     expect(r.title).toMatch(/^How to code both/);
   });
 
+  it('finds a phrase the guidance writes in other words ("joint replacement" in "replacement of the ... joint")', () => {
+    expect(ask('total temporomandibular joint replacement - how do I code it').guidance).toEqual(['IPG500']);
+  });
+
   it('shows every group when the question does not pick one (segment resection and wedge excision)', () => {
     const codes = ask('laparoscopic liver resection').codes.map((c) => c.code);
     expect(codes).toEqual(expect.arrayContaining(['J02.3', 'J02.4']));

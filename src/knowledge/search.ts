@@ -104,7 +104,8 @@ export function queryTerms(terms: Term[]): QueryTerms {
       continue;
     }
     required.add(t.key);
-    if (!t.implied && cat && REQUIRED.has(cat)) mustHave.push({ key: t.key, anyOf: [[t.key]], category: cat });
+    // The words of a phrase-concept, in any order, also count ("replacement of the ... joint").
+    if (!t.implied && cat && REQUIRED.has(cat)) mustHave.push({ key: t.key, anyOf: t.parts ? [[t.key], t.parts] : [[t.key]], category: cat });
   }
   for (const k of required) optional.delete(k);
   return { required: [...required], optional: [...optional], mustHave };
@@ -166,13 +167,28 @@ export class GuidanceIndex {
   }
 
   /** Ranked guidance for a question's terms; only real matches, best first. */
+  /** The same terms asked again (several handlers ask per answer) get the same hits, once computed. */
+  private readonly cache = new WeakMap<Term[], SearchHit[]>();
+
   search(terms: Term[]): SearchHit[] {
+    let hits = this.cache.get(terms);
+    if (!hits) {
+      hits = this.compute(terms);
+      this.cache.set(terms, hits);
+    }
+    return hits;
+  }
+
+  private compute(terms: Term[]): SearchHit[] {
     const q = queryTerms(terms);
     if (q.required.length === 0 && q.optional.length === 0) return [];
     const total = q.required.reduce((s, k) => s + this.idf(k), 0);
     const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
+    const asked = new Set([...q.required, ...q.optional]);
+    const askedAll = new Set([...asked, ...terms.map((t) => t.key)]);
+    const partsOf = new Map(terms.filter((t) => t.parts).map((t) => [t.key, t.parts!] as const));
     const askedApproaches = [...new Set(terms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
     const questionHasSubject = terms.some((t) => t.category === 'organ' || t.category === 'condition');
     const asked0 = new Set([...q.required, ...q.optional, ...terms.map((t) => t.key)]);
@@ -225,7 +241,9 @@ export class GuidanceIndex {
       let strong = false;
       const missing: string[] = [];
       for (const k of q.required) {
-        const w = d.weights.get(k);
+        // A phrase-concept the guidance writes in other words counts as its weakest word.
+        const parts = partsOf.get(k);
+        const w = d.weights.get(k) ?? (parts && parts.every((p) => d.weights.has(p)) ? Math.min(...parts.map((p) => d.weights.get(p)!)) : undefined);
         if (w === undefined || w < RULES) missing.push(k);
         if (w === undefined) continue;
         score += this.idf(k) * w;
@@ -238,7 +256,6 @@ export class GuidanceIndex {
       }
       // A title that says more than the question (single-port, early-stage) loses a little to a
       // general one, so the general guidance answers the general question.
-      const asked = new Set([...q.required, ...q.optional]);
       let whole = d.title.length > 0;
       let titleWeight = 0;
       for (const k of d.title) {
@@ -257,7 +274,6 @@ export class GuidanceIndex {
         if (missing.some((k) => !terms.find((t) => t.key === k)?.category && (this.df.get(k) ?? 0) > 0)) continue;
         for (const k of unmetKeys) if (!missing.includes(k)) missing.push(k);
       }
-      const askedAll = new Set([...asked, ...terms.map((t) => t.key)]);
       // Only a missing subject (a condition, an organ, or a word we have no concept for) can make
       // it about something else; a missing procedure word makes a partial match at most.
       // Only a known condition or organ: an unknown word may be jargon we lack, or detail.

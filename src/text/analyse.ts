@@ -22,6 +22,9 @@ export interface Term {
   implied: boolean;
   start: number;
   end: number;
+  /** For a concept written in several words ("joint replacement"): their stems as keys, so a text
+   *  that has the words in another order ("replacement of the joint") can still be found. */
+  parts?: string[];
 }
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
@@ -143,7 +146,12 @@ export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
       matched = candidates.find((p) => !p.upperOnly || allUpper);
     }
     if (matched) {
+      const at = out.length;
       conceptTerms(matched.concept, ws[i]!.start, ws[i + matched.length - 1]!.end, out, false, seen);
+      if (matched.length > 1 && out[at]) {
+        const parts = ws.slice(i, i + matched.length).filter((w) => !STOP.has(w.lower)).map((w) => `s:${w.stem}`);
+        if (parts.length > 1) out[at]!.parts = parts;
+      }
       i += matched.length;
       continue;
     }
