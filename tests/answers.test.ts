@@ -135,6 +135,13 @@ describe('the shape of a question about codes', () => {
   });
 });
 
+describe('alternatives the guidance gives', () => {
+  it('names the "or" code beside the one asked about', () => {
+    const r = ask('hand assisted laparoscopic liver resection - should I still use Y75.2?');
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['Y75.2', 'Y75.4']));
+  });
+});
+
 describe('code checks', () => {
   it('proposes the codes of the approach the question names, not another group', () => {
     const r = ask("I've put J12.4 and Y53.2 for perc microwave ablation of liver mets, ok?");

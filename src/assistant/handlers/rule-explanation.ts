@@ -82,6 +82,18 @@ function explainListing(turn: Turn, codes: CodeRef[], only?: string): boolean {
     d.cite(le, o.code.start, o.code.end);
     const rc = d.code(le, o.code);
     d.text(`${o.id} (${tidy(le.entry.title.text)})${group?.heading ? `, ${tidy(group.heading.text).replace(/:$/, '')}` : ''}: ${rc.code} ${rc.title ?? ''} as ${rc.role}.`);
+    // The guidance's "or" beside it is part of the answer: "Y75.2 ... or Y75.4 Hand assisted ...".
+    if (group && o.where.type === 'group') {
+      const at = o.where.item;
+      for (const [i, alt] of group.items.entries()) {
+        if (alt.type !== 'code' || i === at) continue;
+        const linked = alt.alternativeTo === at || (group.items[at]?.type === 'code' && (group.items[at] as CodeItem).alternativeTo === i);
+        if (!linked) continue;
+        d.cite(le, alt.start, alt.end);
+        const ra = d.code(le, alt);
+        d.text(`Or, as ${o.id} gives it: ${ra.code} ${ra.title ?? ''} (${ra.role}).`);
+      }
+    }
   }
   for (const id of [...seen].slice(0, 1)) d.suggest(`How do I code ${tidy(kb.get(id)!.entry.title.text)}?`);
   d.state = { guidance: [...seen][0] ?? null, codes: d.codes.map((c) => c.code) };
