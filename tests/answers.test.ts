@@ -136,6 +136,11 @@ describe('the shape of a question about codes', () => {
 });
 
 describe('alternatives the guidance gives', () => {
+  it('says in a code check when the question fits the "or" alternative better', () => {
+    const r = ask('hand-assisted laparoscopic liver resection: is it still Y75.2 or something else?');
+    expect(r.notices.join(' ')).toMatch(/gives Y75\.4 Hand assisted .* as the alternative to Y75\.2/);
+  });
+
   it('names the "or" code beside the one asked about', () => {
     const r = ask('hand assisted laparoscopic liver resection - should I still use Y75.2?');
     expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['Y75.2', 'Y75.4']));

@@ -3,6 +3,7 @@
 import { covers, sameCode, type CodeMatch } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Group, RuleCode } from '../../knowledge/schema.js';
+import { keysOf } from '../../text/analyse.js';
 import type { CheckItem } from '../reply.js';
 import { chooseGroup, resolveGuidance, type Turn } from '../turn.js';
 import { askWhich, entryName, NOT_COVERED, notFound } from './common.js';
@@ -83,6 +84,25 @@ export function codeCheck(turn: Turn): void {
     return { code: c.code, verdict: 'unknown', matched: null, guidance: null, note: `not in ${e.id} nor anywhere in the loaded guidance.` };
   });
   d.check = check;
+
+  // A code with an "or" beside it in the guidance, where the question's words fit the other one
+  // better ("hand assisted" against Y75.2 or Y75.4): say which the guidance gives for that.
+  const asked = new Set(turn.u.terms.filter((t) => t.category !== 'coding').map((t) => t.key));
+  const fit = (title: string | null) => (title ? [...keysOf(title)].filter((k) => asked.has(k)).length : 0);
+  for (const g of e.groups) {
+    g.items.forEach((item, i) => {
+      if (item.type !== 'code' || !user.some((c) => sameCode(item, c))) return;
+      for (const [j, alt] of g.items.entries()) {
+        if (alt.type !== 'code' || j === i || user.some((c) => sameCode(alt, c))) continue;
+        if (alt.alternativeTo !== i && item.alternativeTo !== j) continue;
+        if (fit(alt.title) > fit(item.title)) {
+          d.cite(le, alt.start, alt.end);
+          const ra = d.code(le, alt);
+          d.notice(`${e.id} gives ${ra.code} ${ra.title ?? ''} as the alternative to ${item.code}, and your question's words fit it better: check which applies.`);
+        }
+      }
+    });
+  }
 
   // Codes the guidance lists that none of the user's codes meet: from the best-matching group.
   // The group for the approach the question names ("perc"), else the one the codes fit best.
