@@ -199,6 +199,13 @@ describe('conversations stay on topic', () => {
     expect((await say('what about open?')).guidance).toEqual(['IPG445']);
   });
 
+  it('reads words that describe the code asked about as the code, not a new topic', async () => {
+    const say = chat();
+    await say('irreversible electroporation of liver metastases codes');
+    const r = await say('why is Y12.3 there, that is electrochemotherapy surely?');
+    expect(r.guidance).toEqual(['IPG445']);
+  });
+
   it('does not carry a conversation over to a procedure it has no words for', async () => {
     const say = chat();
     expect((await say('how do I code corneal endothelial transplantation')).guidance).toEqual(['IPG304']);

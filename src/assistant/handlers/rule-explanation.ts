@@ -104,7 +104,13 @@ export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
   const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
   // Words that find no guidance at all are not a topic of their own: the conversation's stays.
-  const found = hasTopic(u.terms) ? kb.index.search(u.terms) : [];
+  // Words that only describe the code asked about ("why Y12.3? isn't that electrochemotherapy")
+  // are not a new topic: the conversation's guidance stays.
+  const codeWords = new Set<string>();
+  for (const c of codes) for (const o of [...kb.lookup(c).exact, ...kb.lookup(c).coveredBy]) if (o.code.title) for (const k of keysOf(o.code.title)) codeWords.add(k);
+  const namedTerms = u.terms.filter((t) => !t.implied && t.category && t.category !== 'coding');
+  const describesCode = codes.length > 0 && namedTerms.length > 0 && namedTerms.every((t) => codeWords.has(t.key));
+  const found = hasTopic(u.terms) && !describesCode ? kb.index.search(u.terms) : [];
   const topical = found.length > 0;
   // A topic only partly like a guidance (hair transplant against corneal transplantation) is not it.
   const hits = found.filter((h) => h.coverage >= 0.5 && !h.contradicts);
