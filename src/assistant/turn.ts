@@ -87,16 +87,14 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // Words we have no concept for that find nothing ("still", "the notes") leave the conversation where it was.
     // (Only words we have concepts for: an unknown word may be a procedure we lack.)
     const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging');
-    if (hits.length === 0 && onlyFiller && state.guidance && kb.get(state.guidance)) {
-      return { kind: 'entry', entry: kb.get(state.guidance)!, via: 'context' };
-    }
+    const context = onlyFiller && state.guidance ? kb.get(state.guidance) : undefined;
+    if (hits.length === 0 && context) return { kind: 'entry', entry: context, via: 'context' };
     if (hits.length === 0) {
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
       const procedureOnly = u.terms.filter((t) => t.category === 'procedure' || t.category === 'approach');
       const near = found.length > 0 ? found : procedureOnly.length > 0 && procedureOnly.length < u.terms.length ? kb.index.search(procedureOnly) : [];
       const nearest = near.slice(0, 3).map((h) => kb.get(h.id)!);
-      if (found.length === 0 && nearest.length > 0) return { kind: 'none', reason: 'contradiction', topic: topicOf(u), nearest };
-      return { kind: 'none', reason: found.length > 0 ? 'contradiction' : 'not-found', topic: topicOf(u), nearest };
+      return { kind: 'none', reason: nearest.length > 0 ? 'contradiction' : 'not-found', topic: topicOf(u), nearest };
     }
     const top = hits[0]!;
     const close = hits.filter((h) => h.score >= AMBIGUOUS * top.score).slice(0, 5);

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { lineOfPath } from '../text/jsonpos.js';
-import { KnowledgeError, parseJson } from './load.js';
+import { KnowledgeError, validatedJson } from './load.js';
 import type { LoadedEntry } from './load.js';
 
 export const ChaptersFileSchema = z.object({
@@ -28,17 +28,13 @@ export type Chapter = Chapters['chapters'][number];
 /** Read and check chapters.json; names the file, line and field when it is broken. */
 export function readChapters(file: string): Chapters {
   const text = readFileSync(file, 'utf8');
-  const parsed = ChaptersFileSchema.safeParse(parseJson(file, text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KnowledgeError(file, lineOfPath(text, issue.path), issue.path.join('.') || null, issue.message);
-  }
+  const chapters = validatedJson(file, text, ChaptersFileSchema);
   const seen = new Set<string>();
-  parsed.data.chapters.forEach((c, i) => {
+  chapters.chapters.forEach((c, i) => {
     if (seen.has(c.letter)) throw new KnowledgeError(file, lineOfPath(text, ['chapters', i, 'letter']), `chapters.${i}.letter`, `chapter ${c.letter} is listed twice`);
     seen.add(c.letter);
   });
-  return parsed.data;
+  return chapters;
 }
 
 /** The knowledge folder's chapters.json, or the one shipped with codebot for a folder without one. */

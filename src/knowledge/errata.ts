@@ -5,7 +5,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { lineOfPath } from '../text/jsonpos.js';
-import { KnowledgeError, parseJson } from './load.js';
+import { KnowledgeError, validatedJson } from './load.js';
 
 const ErratumSchema = z
   .object({
@@ -27,16 +27,12 @@ export function readErrata(dir: string, pageOf: (id: string) => string | undefin
   const file = path.join(dir, 'errata.json');
   if (!existsSync(file)) return [];
   const text = readFileSync(file, 'utf8');
-  const parsed = ErrataFileSchema.safeParse(parseJson(file, text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KnowledgeError(file, lineOfPath(text, issue.path), issue.path.join('.') || null, issue.message);
-  }
-  parsed.data.errata.forEach((e, i) => {
+  const { errata } = validatedJson(file, text, ErrataFileSchema);
+  errata.forEach((e, i) => {
     const page = pageOf(e.id);
     if (page === undefined) return;
     const needle = e.span ?? e.code!.replace(/\.-$/, '');
     if (!page.includes(needle)) throw new KnowledgeError(file, lineOfPath(text, ['errata', i]), `errata.${i}`, `"${needle}" is not in the text of ${e.id}`);
   });
-  return parsed.data.errata;
+  return errata;
 }

@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { z } from 'zod';
 import { lineOfPath, syntaxErrorLine } from '../text/jsonpos.js';
 import { buildEntry } from './entry.js';
 import { PageError } from './parse.js';
@@ -54,16 +55,20 @@ export function parseJson(file: string, text: string): unknown {
   }
 }
 
+/** A knowledge JSON file checked against its schema; the first problem names file, line and field. */
+export function validatedJson<T>(file: string, text: string, schema: z.ZodType<T>): T {
+  const parsed = schema.safeParse(parseJson(file, text));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new KnowledgeError(file, lineOfPath(text, issue.path), issue.path.join('.') || null, issue.message);
+  }
+  return parsed.data;
+}
+
 export function readOverrides(dir: string): Override[] {
   const file = overridesFile(dir);
   if (!existsSync(file)) return [];
-  const text = readFileSync(file, 'utf8');
-  const parsed = OverridesFileSchema.safeParse(parseJson(file, text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KnowledgeError(file, lineOfPath(text, issue.path), issue.path.join('.'), issue.message);
-  }
-  return parsed.data.overrides;
+  return validatedJson(file, readFileSync(file, 'utf8'), OverridesFileSchema).overrides;
 }
 
 type Spanned = { start: number; end: number };
@@ -110,12 +115,7 @@ export function checkSpans(entry: Entry, page: string, fail: (field: string, det
 export function readEntryFile(dir: string, name: string): LoadedEntry {
   const file = path.join(entriesDir(dir), name);
   const text = readFileSync(file, 'utf8');
-  const parsed = EntrySchema.safeParse(parseJson(file, text));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new KnowledgeError(file, lineOfPath(text, issue.path), issue.path.join('.') || null, issue.message);
-  }
-  const entry = parsed.data;
+  const entry = validatedJson(file, text, EntrySchema);
   const fail = (field: string, detail: string): never => {
     throw new KnowledgeError(file, lineOfPath(text, field.split('.')), field, detail);
   };

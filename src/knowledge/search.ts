@@ -37,9 +37,7 @@ export interface SearchHit {
    * condition or organ the question does not: about something else (Barrett's vs reflux disease).
    */
   contradicts: boolean;
-  /** Conditions and organs the title names that the question does not (it is more specific). */
-  extraSubjects: string[];
-  /** Of those, the conditions: "for primary cholangiocarcinoma". */
+  /** Conditions the title names that the question does not (it is more specific): "for primary cholangiocarcinoma". */
   extraConditions: string[];
 }
 
@@ -166,10 +164,10 @@ export class GuidanceIndex {
     return Math.log(1 + (n + 1) / ((this.df.get(key) ?? 0) + 0.5));
   }
 
-  /** Ranked guidance for a question's terms; only real matches, best first. */
   /** The same terms asked again (several handlers ask per answer) get the same hits, once computed. */
   private readonly cache = new WeakMap<Term[], SearchHit[]>();
 
+  /** Ranked guidance for a question's terms; only real matches, best first. */
   search(terms: Term[]): SearchHit[] {
     let hits = this.cache.get(terms);
     if (!hits) {
@@ -191,7 +189,8 @@ export class GuidanceIndex {
     const partsOf = new Map(terms.filter((t) => t.parts).map((t) => [t.key, t.parts!] as const));
     const askedApproaches = [...new Set(terms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
     const questionHasSubject = terms.some((t) => t.category === 'organ' || t.category === 'condition');
-    const asked0 = new Set([...q.required, ...q.optional, ...terms.map((t) => t.key)]);
+    const procedures = q.mustHave.filter((m) => m.category === 'procedure');
+    const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).
@@ -206,11 +205,8 @@ export class GuidanceIndex {
       const unmet = q.mustHave.filter((m) => !m.anyOf.some((all) => all.every(about)));
       const unmetKeys: string[] = [];
       if (unmet.length > 0) {
-        const hasAll = (cat: string[]) => q.mustHave.filter((m) => cat.includes(m.category));
         // Met at least half way: "colorectal liver metastases" against liver metastases.
         const partly = (m: (typeof q.mustHave)[number]) => !unmet.includes(m) || m.anyOf.some((all) => all.length > 1 && all.filter(about).length * 2 >= all.length);
-        const procedures = hasAll(['procedure']);
-        const subjects = hasAll(['organ', 'condition']);
         // A procedure the question names must be there whole: microwave ablation is not cryoablation.
         if (procedures.length > 0 && procedures.every((m) => unmet.includes(m))) continue;
         if (subjects.length > 0 && !subjects.some(partly)) continue;
@@ -226,7 +222,7 @@ export class GuidanceIndex {
       if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
       // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
       // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
-      if (d.head.length > 0 && !d.head.some((k) => asked0.has(k))) continue;
+      if (d.head.length > 0 && !d.head.some((k) => askedAll.has(k))) continue;
       // A question that names no organ or condition ("MRI guided biopsy") is only about a guidance
       // whose title names what it asks for, not one that lists it among its codes.
       if (!questionHasSubject && !q.required.some((k) => (d.weights.get(k) ?? 0) >= TITLE)) continue;
@@ -271,20 +267,18 @@ export class GuidanceIndex {
         if (coverage < PARTIAL_COVERAGE) continue;
         // Words we have no concept for that other guidance is about, on top of a missing subject,
         // may name another procedure altogether: no partial answer.
-        if (missing.some((k) => !terms.find((t) => t.key === k)?.category && (this.df.get(k) ?? 0) > 0)) continue;
+        if (missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0)) continue;
         for (const k of unmetKeys) if (!missing.includes(k)) missing.push(k);
       }
-      // Only a missing subject (a condition, an organ, or a word we have no concept for) can make
-      // it about something else; a missing procedure word makes a partial match at most.
-      // Only a known condition or organ: an unknown word may be jargon we lack, or detail.
+      // Only a missing known condition or organ can make it about something else: a missing
+      // procedure word makes a partial match at most, and an unknown word may be jargon we lack.
       const subjectMissing = missing.some((k) => {
         const cat = terms.find((t) => t.key === k && !t.implied)?.category;
         return cat === 'condition' || cat === 'organ';
       });
-      const extraSubjects = d.subjects.filter((k) => !askedAll.has(k));
-      const contradicts = subjectMissing && extraSubjects.length > 0;
+      const contradicts = subjectMissing && d.subjects.some((k) => !askedAll.has(k));
       const extraConditions = d.conditions.filter((k) => !askedAll.has(k));
-      hits.push({ id: d.id, score, coverage, missing, contradicts, extraSubjects, extraConditions });
+      hits.push({ id: d.id, score, coverage, missing, contradicts, extraConditions });
     }
     return hits.sort((a, b) => b.score - a.score || Number(a.id.slice(3)) - Number(b.id.slice(3)));
   }

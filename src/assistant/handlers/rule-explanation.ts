@@ -47,17 +47,6 @@ function plain(rule: Rule): string {
   return p;
 }
 
-const keyCache = new WeakMap<Rule, Set<string>>();
-/** A rule's words, analysed once: every rule question would otherwise analyse every rule again. */
-function ruleKeysOf(rule: Rule): Set<string> {
-  let k = keyCache.get(rule);
-  if (!k) {
-    k = keysOf(rule.text);
-    keyCache.set(rule, k);
-  }
-  return k;
-}
-
 function mentions(rule: Rule, ref: CodeRef): boolean {
   return rule.codes.some((c) => sameCode(c, ref) || covers(ref, c) || covers(c, ref));
 }
@@ -143,7 +132,7 @@ export function ruleExplanation(turn: Turn): void {
       let score = 0;
       for (const c of codes) if (mentions(rule, c)) score += 3;
       for (const c of contextCodes) if (rule.codes.some((rc) => rc.code === c)) score += 1;
-      const ruleKeys = ruleKeysOf(rule);
+      const ruleKeys = keysOf(rule.text);
       for (const k of askedKeys) if (ruleKeys.has(k)) score += 1;
       score += 2 * (entryScore.get(le.entry.id) ?? 0);
       if (le.entry.id === contextId) score += 1.5;

@@ -164,7 +164,7 @@ export class DirectLineConversations {
 
   /** Keep an activity (as JSON text), dropping the conversation's oldest past its allowance. */
   push(c: Conversation, a: Partial<Activity>): { id: string } {
-    const id = `${c.id}|${String(c.base + c.activities.length).padStart(7, '0')}`;
+    const id = this.nextId(c);
     const json = JSON.stringify({ ...a, id, timestamp: new Date(this.now()).toISOString() });
     c.activities.push(json);
     c.bytes += sizeOf(json);
