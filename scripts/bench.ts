@@ -243,6 +243,8 @@ console.log(table);
 const evalRun = JSON.parse(execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'eval.ts'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as {
   files: Array<{ file: string; total: number; intentAccuracy: number; answerAccuracy: number; confidentlyWrong: number; unsupportedCodes: number }>;
   kfoldIntentAccuracy: number;
+  trainMs: number;
+  calibration: { ece: number; threshold: number; supportedThreshold: number; temperature: { inUse: number; fitted: number } };
   peer: { evalIntentAccuracy: { codebot: number; nlpjs: number }; classifyMs: { codebot: { p50: number; p99: number }; nlpjs: { p50: number; p99: number } };
     braun2017: { corpora: Array<{ corpus: string; codebot: number; nlpjs: number }>; overall: { codebot: number; nlpjs: number } } | string } | null;
 };
@@ -256,8 +258,11 @@ evalRun.files.forEach((f, i) => {
   quality.push([`${name}: codes outside the cited text`, String(f.unsupportedCodes), 'n/a']);
 });
 quality.push(['5-fold over intents/', pc(evalRun.kfoldIntentAccuracy), '']);
+quality.push(['calibration: expected calibration error on the eval questions', evalRun.calibration.ece.toFixed(3), '']);
+quality.push(['fallback threshold in use / supported by the reliability table', `${evalRun.calibration.threshold} / ${evalRun.calibration.supportedThreshold.toFixed(2)}`, '']);
+quality.push(['training the classifier at start-up', `${evalRun.trainMs.toFixed(0)} ms`, '']);
 if (evalRun.peer) {
-  quality.push(['classify latency p50 / p99', `${evalRun.peer.classifyMs.codebot.p50.toFixed(3)} / ${evalRun.peer.classifyMs.codebot.p99.toFixed(3)} ms`, `${evalRun.peer.classifyMs.nlpjs.p50.toFixed(3)} / ${evalRun.peer.classifyMs.nlpjs.p99.toFixed(3)} ms`]);
+  quality.push(['classify latency p50 / p99 (warm)', `${evalRun.peer.classifyMs.codebot.p50.toFixed(3)} / ${evalRun.peer.classifyMs.codebot.p99.toFixed(3)} ms`, `${evalRun.peer.classifyMs.nlpjs.p50.toFixed(3)} / ${evalRun.peer.classifyMs.nlpjs.p99.toFixed(3)} ms`]);
   if (typeof evalRun.peer.braun2017 !== 'string') {
     for (const c of evalRun.peer.braun2017.corpora) quality.push([`Braun et al. 2017 ${c.corpus}, micro-F1`, c.codebot.toFixed(3), c.nlpjs.toFixed(3)]);
     quality.push(['Braun et al. 2017 overall, micro-F1 (published: NLP.js 0.93, Watson 0.92, LUIS 0.91, Rasa 0.88)', evalRun.peer.braun2017.overall.codebot.toFixed(3), evalRun.peer.braun2017.overall.nlpjs.toFixed(3)]);

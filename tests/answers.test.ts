@@ -275,3 +275,18 @@ describe('understanding coders’ words', () => {
     expect(() => readVocabulary(file)).toThrow(/vocabulary\.json:4 \(concepts\.0\.forms\.0\): a form must be words, not a code/);
   });
 });
+
+describe('a procedure named with "codes"', () => {
+  it.each(['codes: IRE of liver mets', 'irreversible electroporation for liver metastases, codes?', 'IRE liver mets - opcs codes please'])(
+    '%s is read as how to code it',
+    (q) => {
+      const r = ask(q);
+      expect(r.intent).toBe('how_to_code');
+      expect(r.guidance).toEqual(['IPG445']);
+    },
+  );
+
+  it('stays a search when said with a search word', () => {
+    expect(ask('list codes containing stent').intent).toBe('code_lookup');
+  });
+});

@@ -5,6 +5,8 @@
 
 import { findQueryCodes } from '../knowledge/codes.js';
 import { analyse, type Corrector } from '../text/analyse.js';
+import { tokenize } from '../text/natural.js';
+import type { FeatureBlocks } from './classifier.js';
 
 export const GUIDANCE_ID = /\b(?:IPG|NICE\s*IPG|IP)\s?-?\s?(\d{1,4})\b/gi;
 
@@ -27,8 +29,12 @@ export function maskCodes(text: string): { text: string; codes: number; categori
   return { text: out, codes, categories, ids };
 }
 
-/** Tokens for the classifier: words and placeholders, then bigrams of neighbours. */
-export function features(text: string, correct?: Corrector): string[] {
+/**
+ * What the classifier sees: "w" words (stems, placeholders and a few shape markers), "b" pairs of
+ * neighbouring words, "c" character trigrams of each word, which carry typos, plurals and
+ * unseen compounds ("password" in "passwords", "resetpassword").
+ */
+export function features(text: string, correct?: Corrector): FeatureBlocks {
   const masked = maskCodes(text);
   const tokens: string[] = [];
   for (const t of analyse(masked.text, { keepStop: true, correct })) {
@@ -36,11 +42,18 @@ export function features(text: string, correct?: Corrector): string[] {
     if (t.concept) {
       // Coding words ("secondary", "unspecified", "diagnosis") say what is asked; the rest only what about.
       tokens.push(t.category === 'coding' ? `qq${t.concept.id.replace(/\s+/g, '')}` : `qq${t.category}`);
-    } else tokens.push(t.key.slice(2));
+    } else tokens.push(/\d/.test(t.key) ? 'qqnumber' : t.key.slice(2));
   }
-  const out = [...tokens];
-  if (masked.codes + masked.categories >= 2) out.push('qqmanycodes');
-  if (tokens.length <= 3) out.push('qqshort');
-  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]}_${tokens[i + 1]}`);
-  return out;
+  const w = [...tokens];
+  if (masked.codes + masked.categories >= 2) w.push('qqmanycodes');
+  if (tokens.length <= 3) w.push('qqshort');
+  const b: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) b.push(`${tokens[i]}_${tokens[i + 1]}`);
+  const c: string[] = [];
+  for (const word of tokenize(masked.text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, ''))) {
+    if (/\d/.test(word) || word.startsWith('qq')) continue;
+    const s = `#${word}#`;
+    for (let i = 0; i + 3 <= s.length; i++) c.push(s.slice(i, i + 3));
+  }
+  return { w, b, c };
 }

@@ -9,26 +9,8 @@ interface PorterStemmer {
   stem(token: string): string;
 }
 
-/** natural's Bayes classifier as we use it: token arrays in, raw counts read back for scoring. */
-export interface NaturalBayes {
-  addDocument(tokens: string[], label: string): void;
-  train(): void;
-  /** Learned counts; read to score in log space, as natural's own scores underflow. */
-  classifier: {
-    classFeatures: Record<string, Record<string, number>>;
-    classTotals: Record<string, number>;
-    totalExamples: number;
-    smoothing: number;
-  };
-  features: Record<string, number>;
-}
-
 // natural ships CommonJS without types for these deep paths; the interfaces above are what we use.
 const stemmer = require('natural/lib/natural/stemmers/porter_stemmer.js') as PorterStemmer;
-const BayesClassifier = require('natural/lib/natural/classifiers/bayes_classifier.js') as new (
-  stemmer?: unknown,
-  smoothing?: number,
-) => NaturalBayes;
 
 const distance = require('natural/lib/natural/distance/levenshtein_distance.js') as {
   DamerauLevenshteinDistance(a: string, b: string): number;
@@ -50,6 +32,12 @@ export function stem(token: string): string {
   return s;
 }
 
-export function newBayes(smoothing: number): NaturalBayes {
-  return new BayesClassifier(undefined, smoothing);
+const { WordTokenizer } = require('natural/lib/natural/tokenizers/regexp_tokenizer.js') as {
+  WordTokenizer: new () => { tokenize(text: string): string[] };
+};
+const wordTokenizer = new WordTokenizer();
+
+/** natural's word tokenizer: runs of letters and digits. */
+export function tokenize(text: string): string[] {
+  return wordTokenizer.tokenize(text);
 }

@@ -1,0 +1,72 @@
+// npm run eval:splits [-- --seeds N]: codebot's classifier and NLP.js side by side on the Braun et
+// al. 2017 corpora, on their own split and on N more random splits with the same training share per
+// intent (seeded, so every run draws the same splits). One split is too few sentences to tell two
+// classifiers apart; this shows how much of a difference is the split.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { count, loadCorpus, microF1, type Counts } from '../src/eval/corpora.js';
+import { trainNlpJs } from '../src/eval/peer.js';
+import { IntentClassifier, type Example } from '../src/nlu/classifier.js';
+import { features } from '../src/nlu/features.js';
+import { CLASSIFIER_SETTINGS } from '../src/nlu/understand.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const dir = path.join(root, '..', 'shared', 'nlu-benchmark');
+const { values } = parseArgs({ options: { seeds: { type: 'string', default: '8' } } });
+const seeds = Number(values.seeds);
+
+/** mulberry32: a small seeded generator, so the splits are the same on every run. */
+function random(seed: number): () => number {
+  let s = seed;
+  return () => {
+    s = (s + 0x6d2b79f5) | 0;
+    let t = Math.imul(s ^ (s >>> 15), 1 | s);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function resplit(sentences: Array<Example & { training: boolean }>, seed: number): { train: Example[]; test: Example[] } {
+  const next = random(seed);
+  const train: Example[] = [];
+  const test: Example[] = [];
+  for (const label of [...new Set(sentences.map((s) => s.label))].sort()) {
+    const of = sentences.filter((s) => s.label === label);
+    const share = of.filter((s) => s.training).length;
+    const shuffled = of.map((s) => ({ s, r: next() })).sort((a, b) => a.r - b.r).map((x) => x.s);
+    shuffled.forEach((s, i) => (i < share ? train : test).push({ text: s.text, label: s.label }));
+  }
+  return { train, test };
+}
+
+const zero = (): Counts => ({ tp: 0, fp: 0, fn: 0 });
+const totals = { own: { ours: zero(), peer: zero() }, random: { ours: zero(), peer: zero() } };
+console.log(`corpus                  split      codebot  NLP.js`);
+for (const name of ['ChatbotCorpus', 'AskUbuntuCorpus', 'WebApplicationsCorpus']) {
+  const file = path.join(dir, `${name}.json`);
+  const own = loadCorpus(file);
+  const raw = (JSON.parse(readFileSync(file, 'utf8')) as { sentences: Array<{ text: string; intent: string; training: boolean }> }).sentences;
+  const all = raw.map((s) => ({ text: s.text, label: s.intent, training: s.training }));
+  const splits = [{ kind: 'own' as const, ...own }, ...Array.from({ length: seeds }, (_, i) => ({ kind: 'random' as const, ...resplit(all, 1000 * (i + 1) + name.length) }))];
+  const per = { own: { ours: zero(), peer: zero() }, random: { ours: zero(), peer: zero() } };
+  for (const s of splits) {
+    const ours = IntentClassifier.train(s.train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS });
+    const peer = await trainNlpJs(s.train);
+    for (const e of s.test) {
+      const o = ours.classify(e.text).label;
+      const p = (await peer.classify(e.text)).label;
+      for (const c of [per[s.kind], totals[s.kind]]) {
+        count(c.ours, e.label, o);
+        count(c.peer, e.label, p);
+      }
+    }
+  }
+  for (const kind of ['own', 'random'] as const) {
+    console.log(`${name.padEnd(24)}${(kind === 'own' ? 'own' : `${seeds} random`).padEnd(11)}${microF1(per[kind].ours).toFixed(3).padStart(7)}  ${microF1(per[kind].peer).toFixed(3).padStart(6)}`);
+  }
+}
+for (const kind of ['own', 'random'] as const) {
+  console.log(`${'overall'.padEnd(24)}${(kind === 'own' ? 'own' : `${seeds} random`).padEnd(11)}${microF1(totals[kind].ours).toFixed(3).padStart(7)}  ${microF1(totals[kind].peer).toFixed(3).padStart(6)}`);
+}
