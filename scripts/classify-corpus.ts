@@ -3,43 +3,31 @@
 // Braun et al. 2017 and prints one JSON line per test sentence: {text, expected, predicted, confidence}.
 // With one file, its `training` flags split it; with two, every sentence of --train trains and
 // every sentence of --test is tested, whatever its flag says.
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { z } from 'zod';
+import { loadCorpus, type Corpus } from '../src/eval/corpora.js';
 import { IntentClassifier, type Example } from '../src/nlu/classifier.js';
 import { features } from '../src/nlu/features.js';
 import { CLASSIFIER_SETTINGS } from '../src/nlu/understand.js';
-
-const Corpus = z.object({
-  sentences: z.array(z.object({ text: z.string(), intent: z.string().min(1), training: z.boolean().optional() })).min(1),
-});
-
-function read(file: string): z.infer<typeof Corpus>['sentences'] {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    fail(`${file}: ${(err as Error).message}`);
-  }
-  const parsed = Corpus.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    fail(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
-  return parsed.data.sentences;
-}
 
 function fail(message: string): never {
   console.error(`classify-corpus: ${message}`);
   process.exit(2);
 }
 
+function read(file: string): Corpus {
+  try {
+    return loadCorpus(file);
+  } catch (err) {
+    fail((err as Error).message);
+  }
+}
+
 const { values } = parseArgs({ options: { train: { type: 'string' }, test: { type: 'string' } } });
 if (!values.train) fail('give --train FILE (and --test FILE, or a file whose sentences say "training": true|false)');
 const trainFile = read(values.train);
-const ex = (s: { text: string; intent: string }): Example => ({ text: s.text, label: s.intent });
-const train = values.test ? trainFile.map(ex) : trainFile.filter((s) => s.training === true).map(ex);
-const test = values.test ? read(values.test).map(ex) : trainFile.filter((s) => s.training === false).map(ex);
+const every = (c: Corpus): Example[] => c.sentences.map((s) => ({ text: s.text, label: s.intent }));
+const train = values.test ? every(trainFile) : trainFile.train;
+const test = values.test ? every(read(values.test)) : trainFile.test;
 if (train.length === 0) fail(`${values.train}: no training sentences`);
 if (test.length === 0) fail(`no test sentences (give --test FILE, or mark sentences "training": false)`);
 

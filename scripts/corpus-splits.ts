@@ -2,7 +2,6 @@
 // al. 2017 corpora, on their own split and on N more random splits with the same training share per
 // intent (seeded, so every run draws the same splits). One split is too few sentences to tell two
 // classifiers apart; this shows how much of a difference is the split.
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -47,8 +46,7 @@ console.log(`corpus                  split      codebot  NLP.js`);
 for (const name of ['ChatbotCorpus', 'AskUbuntuCorpus', 'WebApplicationsCorpus']) {
   const file = path.join(dir, `${name}.json`);
   const own = loadCorpus(file);
-  const raw = (JSON.parse(readFileSync(file, 'utf8')) as { sentences: Array<{ text: string; intent: string; training: boolean }> }).sentences;
-  const all = raw.map((s) => ({ text: s.text, label: s.intent, training: s.training }));
+  const all = own.sentences.map((s) => ({ text: s.text, label: s.intent, training: s.training === true }));
   const splits = [{ kind: 'own' as const, ...own }, ...Array.from({ length: seeds }, (_, i) => ({ kind: 'random' as const, ...resplit(all, 1000 * (i + 1) + name.length) }))];
   const per = { own: { ours: zero(), peer: zero() }, random: { ours: zero(), peer: zero() } };
   for (const s of splits) {

@@ -95,7 +95,8 @@ const kfold = right / examples.length;
 const fittedTemperature = [...logLoss].sort((a, b) => a[1] - b[1] || a[0] - b[0])[0]![0];
 
 // Calibration of the classifier itself (no conversation, no rules after it) on the eval questions.
-const predictions = scored.flatMap((f) => f.results.map((r) => r.expected)).map((item) => {
+const everyItem = scored.flatMap((f) => f.results.map((r) => r.expected));
+const predictions = everyItem.map((item) => {
   const c = assistant.nlu.classifier.classify(item.q);
   return { confidence: c.confidence, correct: c.label === item.intent };
 });
@@ -116,9 +117,8 @@ if (!args.includes('--no-peer')) {
   // Classify alone, warm: the pass above warmed both; 10 timed passes over every eval question.
   const ourMs: number[] = [];
   const peerMs: number[] = [];
-  const all = scored.flatMap((f) => f.results.map((r) => r.expected.q));
   for (let pass = 0; pass < 10; pass++) {
-    for (const q of all) {
+    for (const { q } of everyItem) {
       let t = performance.now();
       assistant.nlu.classifier.classify(q);
       ourMs.push(performance.now() - t);

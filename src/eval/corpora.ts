@@ -2,26 +2,46 @@
 // with their own train/test split, and micro-F1 as the paper scores intents.
 
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { z } from 'zod';
 import type { Example } from '../nlu/classifier.js';
 
+/** A corpus file; `training` splits it, and a file given only for testing may leave it out. */
 export const CorpusSchema = z.object({
-  name: z.string(),
-  sentences: z.array(z.object({ text: z.string(), intent: z.string(), training: z.boolean() })).min(1),
+  name: z.string().optional(),
+  sentences: z.array(z.object({ text: z.string(), intent: z.string().min(1), training: z.boolean().optional() })).min(1),
 });
+export type Sentence = z.infer<typeof CorpusSchema>['sentences'][number];
 
 export interface Corpus {
   name: string;
+  /** Every sentence, in file order, with its training flag if it has one. */
+  sentences: Sentence[];
   train: Example[];
   test: Example[];
 }
 
+/** Reads and validates a corpus; errors name the file and the field. */
 export function loadCorpus(file: string): Corpus {
-  const parsed = CorpusSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
-  if (!parsed.success) throw new Error(`${file}: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+  const parsed = CorpusSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new Error(`${file}: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+  }
   const c = parsed.data;
-  const ex = (s: { text: string; intent: string }) => ({ text: s.text, label: s.intent });
-  return { name: c.name, train: c.sentences.filter((s) => s.training).map(ex), test: c.sentences.filter((s) => !s.training).map(ex) };
+  const ex = (s: Sentence): Example => ({ text: s.text, label: s.intent });
+  return {
+    name: c.name ?? path.basename(file, '.json'),
+    sentences: c.sentences,
+    train: c.sentences.filter((s) => s.training === true).map(ex),
+    test: c.sentences.filter((s) => s.training === false).map(ex),
+  };
 }
 
 export interface Counts {

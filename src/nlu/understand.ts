@@ -80,12 +80,12 @@ function expand(text: string, abbreviations: ReadonlyMap<string, string>): { tex
 
 export class Nlu {
   private abbreviations: ReadonlyMap<string, string> = new Map();
-  /** How long training the classifier took at start-up (reported by `npm run eval`). */
-  trainMs = 0;
 
   constructor(
     readonly classifier: IntentClassifier,
     private readonly speller?: Speller,
+    /** How long training the classifier took at start-up (reported by `npm run eval`). */
+    readonly trainMs = 0,
   ) {}
 
   /** Abbreviations defined by the loaded pages; ones the vocabulary already knows are left to it. */
@@ -106,9 +106,7 @@ export class Nlu {
     const correct = (w: string) => speller.correct(w);
     const t0 = performance.now();
     const classifier = IntentClassifier.train(examples, { featurize: (t) => features(t, correct), ...CLASSIFIER_SETTINGS });
-    const nlu = new Nlu(classifier, speller);
-    nlu.trainMs = performance.now() - t0;
-    return nlu;
+    return new Nlu(classifier, speller, performance.now() - t0);
   }
 
   private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
