@@ -50,6 +50,20 @@ describe('the intent classifier', () => {
     }
   });
 
+  it('keeps the same string in two blocks apart (the word "for" is not the trigram "for")', () => {
+    // "w:x" means one label and "c:x" the other; one shared feature could not tell them apart.
+    const featurize = (t: string): Record<string, string[]> => (t.startsWith('word') ? { w: ['x'] } : { c: ['x'] });
+    const data = [
+      { text: 'word 1', label: 'A' },
+      { text: 'word 2', label: 'A' },
+      { text: 'gram 1', label: 'B' },
+      { text: 'gram 2', label: 'B' },
+    ];
+    const c = IntentClassifier.train(data, { featurize });
+    expect(c.classify('word 3').label).toBe('A');
+    expect(c.classify('gram 3').label).toBe('B');
+  });
+
   it('a lower temperature makes it surer, never changes its answer', () => {
     const c = IntentClassifier.train(train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS });
     const q = 'next bus to the museum';
