@@ -276,6 +276,42 @@ describe('understanding coders’ words', () => {
   });
 });
 
+describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('does not let history in the question ("hx of rectal ca resected 2019") spoil a match', () => {
+    const r = ask('pt had perc RFA to liver mets, hx of rectal ca resected 2019 - codes?');
+    expect(r).toMatchObject({ match: 'full', guidance: ['IPG327'] });
+    expect(r.codes.map((c) => c.code)).toContain('J12.4');
+    // Nor what was ruled out: "not fit for resection" is not a resection.
+    expect(ask('perc RFA liver mets, not fit for resection')).toMatchObject({ match: 'full', guidance: ['IPG327'] });
+  });
+
+  it('reads radical, intractable and end stage as describing the case, not as the procedure', () => {
+    expect(ask('radical laparoscopic nephrectomy codes').guidance).toEqual(['IPG136']);
+    expect(ask('TMLR for intractable angina').guidance).toEqual(['IPG301']);
+    expect(ask('miniature telescope implant for end-stage AMD').guidance).toEqual(['IPG272']);
+  });
+
+  it('ignores a spinal level such as L5/S1', () => {
+    const r = ask('IDET at L5/S1 under fluoroscopy');
+    expect(r.match).toBe('full');
+    expect(r.guidance[0]).toBe('IPG319');
+  });
+
+  it('gives no codes when what was treated is a word it does not know and many guidance share the procedure', () => {
+    const r = ask('laser for QZXW codes');
+    expect(r).toMatchObject({ match: 'none', codes: [] });
+  });
+
+  it('quotes a note on the asked code from guidance on the same procedure, saying where it comes from', async () => {
+    const say = chat();
+    expect((await say('radical laparoscopic nephrectomy codes')).guidance).toEqual(['IPG136']);
+    const r = await say('does the 4th character of M02 matter');
+    expect(r.guidance).toEqual(['IPG136', 'IPG414']);
+    expect(r.text).toMatch(/IPG136 has no note on this code/);
+    expect(r.text).toMatch(/Another loaded guidance has a note on it: IPG414[\s\S]*fourth character must be selected/);
+  });
+});
+
 describe('a procedure named with "codes"', () => {
   it.each(['codes: IRE of liver mets', 'irreversible electroporation for liver metastases, codes?', 'IRE liver mets - opcs codes please'])(
     '%s is read as how to code it',

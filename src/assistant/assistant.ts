@@ -337,7 +337,8 @@ export class Assistant {
     let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",
     // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
-    if (conversational && state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14) {
+    const followUp = state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14;
+    if (followUp && conversational) {
       const next = u.classification.ranked.find((r) => r.label !== 'help' && r.label !== 'smalltalk' && r.label !== 'out_of_scope');
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
@@ -353,6 +354,8 @@ export class Assistant {
     if (unsure && !conversational && u.codes.length === 0 && u.guidanceIds.length === 0 && this.namesKnownProcedure(u)) {
       return { intent: 'how_to_code', confidence: Math.min(confidence, this.threshold), fallback: false };
     }
+    // Unsure between coding readings of a follow-up: the conversation says what it is about, so the best one.
+    if (unsure && followUp && u.intent !== null) return { intent, confidence, fallback: false };
     if (u.intent === null) return { intent: domain ? 'how_to_code' : 'out_of_scope', confidence: 0, fallback: true };
     if (confidence < this.threshold) return { intent, confidence, fallback: true };
     return { intent, confidence, fallback: false };

@@ -66,7 +66,7 @@ function hasTopicBeyondContext(turn: Turn): boolean {
   // Only a concept the conversation's guidance lacks moves away from it ("and for a hip?"); a word
   // we have no concept for does not ("is there a code for the implant in the guidance?").
   const known = (k: string) => u.terms.some((t) => t.key === k && t.category !== undefined && t.category !== null);
-  if (!hit) return u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
+  if (!hit) return u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
   return hit.missing.some(known);
 }
 
@@ -86,7 +86,7 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     const hits = found.filter((h) => !h.contradicts);
     // Words we have no concept for that find nothing ("still", "the notes") leave the conversation where it was.
     // (Only words we have concepts for: an unknown word may be a procedure we lack.)
-    const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging');
+    const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging' || t.category === 'qualifier');
     const context = onlyFiller && state.guidance ? kb.get(state.guidance) : undefined;
     if (hits.length === 0 && context) return { kind: 'entry', entry: context, via: 'context' };
     if (hits.length === 0) {

@@ -19,11 +19,13 @@ const PARTIAL_COVERAGE = 0.6;
  * nephrectomy" when both are said).
  */
 const WHOLE_TITLE = 0.5;
+/** The weight, against a match, of a word no guidance is about. */
+const UNKNOWN = 0.5;
 
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
 /** Categories that pick a group within a guidance more than the guidance itself. */
-const OPTIONAL = new Set(['approach', 'imaging']);
+const OPTIONAL = new Set(['approach', 'imaging', 'qualifier']);
 
 export interface SearchHit {
   id: string;
@@ -76,6 +78,9 @@ function weigh(doc: Map<string, number>, text: string | undefined, w: number): v
 export interface QueryTerms {
   required: string[];
   optional: string[];
+  /** Concepts in an aside about the patient's story: they count towards a guidance that has them
+   *  as much as what is asked, but a guidance without them is not the worse a match for it. */
+  context: string[];
   /** Written concepts the guidance must have (the organ, the condition...): one of the
    *  alternatives, each a set of keys that must all be there. */
   mustHave: Array<{ key: string; anyOf: string[][]; category: string }>;
@@ -85,11 +90,16 @@ export interface QueryTerms {
 export function queryTerms(terms: Term[]): QueryTerms {
   const required = new Set<string>();
   const optional = new Set<string>();
+  const context = new Set<string>();
   const mustHave: QueryTerms['mustHave'] = [];
   for (const t of terms) {
     const cat = t.category;
     if (cat === 'coding') continue;
-    if (cat && OPTIONAL.has(cat)) {
+    if (t.aside && cat !== undefined && !OPTIONAL.has(cat)) {
+      context.add(t.key);
+      continue;
+    }
+    if ((cat && OPTIONAL.has(cat)) || t.aside) {
       optional.add(t.key);
       continue;
     }
@@ -105,8 +115,12 @@ export function queryTerms(terms: Term[]): QueryTerms {
     // The words of a phrase-concept, in any order, also count ("replacement of the ... joint").
     if (!t.implied && cat && REQUIRED.has(cat)) mustHave.push({ key: t.key, anyOf: t.parts ? [[t.key], t.parts] : [[t.key]], category: cat });
   }
-  for (const k of required) optional.delete(k);
-  return { required: [...required], optional: [...optional], mustHave };
+  for (const k of required) {
+    optional.delete(k);
+    context.delete(k);
+  }
+  for (const k of context) optional.delete(k);
+  return { required: [...required], optional: [...optional], context: [...context], mustHave };
 }
 
 export class GuidanceIndex {
@@ -179,12 +193,25 @@ export class GuidanceIndex {
 
   private compute(terms: Term[]): SearchHit[] {
     const q = queryTerms(terms);
-    if (q.required.length === 0 && q.optional.length === 0) return [];
-    const total = q.required.reduce((s, k) => s + this.idf(k), 0);
+    if (q.required.length === 0 && q.optional.length === 0 && q.context.length === 0) return [];
+    // Each written term and what it implies is one thing asked: a guidance that has the term
+    // itself ("hepatocellular carcinoma" for HCC) covers all of it; one that has some of what it
+    // implies (liver, cancer) covers that share.
+    const units = new Map<string, string[]>();
+    for (const k of q.required) {
+      const t = terms.find((x) => x.key === k)!;
+      const span = `${t.start}:${t.end}`;
+      units.set(span, [...(units.get(span) ?? []), k]);
+    }
+    // A word no guidance is about ("cirrhotic", "inc", "table") tells no guidance from another:
+    // it still counts against a match, at half weight.
+    const weightOf = (k: string) => (this.postings.has(k) ? 1 : UNKNOWN) * this.idf(k);
+    const unitWeight = [...units.values()].map((keys) => keys.reduce((s, k) => s + weightOf(k), 0));
+    const total = unitWeight.reduce((s, w) => s + w, 0);
     const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
-    const asked = new Set([...q.required, ...q.optional]);
+    const asked = new Set([...q.required, ...q.optional, ...q.context]);
     const askedAll = new Set([...asked, ...terms.map((t) => t.key)]);
     const partsOf = new Map(terms.filter((t) => t.parts).map((t) => [t.key, t.parts!] as const));
     const askedApproaches = [...new Set(terms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
@@ -195,6 +222,9 @@ export class GuidanceIndex {
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).
     const candidates = [...new Set(q.required.flatMap((k) => this.postings.get(k) ?? []))].sort((a, b) => a - b);
+    // How many guidance are about every procedure the question names.
+    const sameProcedure =
+      procedures.length === 0 ? 0 : candidates.filter((ci) => procedures.every((m) => m.anyOf.some((all) => all.every((k) => (this.docs[ci]!.weights.get(k) ?? 0) >= RULES)))).length;
     for (const ci of candidates) {
       const d = this.docs[ci]!;
       // What a guidance's description merely mentions (other treatments, other organs) does not count.
@@ -220,6 +250,9 @@ export class GuidanceIndex {
       // A question that names its procedure only in words we have no concept for ("TVT for SUI")
       // matches a guidance about one of those words, not one that shares only the condition.
       if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
+      // Likewise a question that names what was treated only in such words ("laser for TTTS"),
+      // when several guidance share its procedure: one that shares just that may be about anything else.
+      if (!questionHasSubject && unknownKeys.length > 0 && sameProcedure > 1 && !unknownKeys.some(about)) continue;
       // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
       // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
       if (d.head.length > 0 && !d.head.some((k) => askedAll.has(k))) continue;
@@ -233,9 +266,9 @@ export class GuidanceIndex {
       // (A question that repeats the whole title, exclusion and all, is about it.)
       if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => q.required.includes(k) || q.optional.includes(k))) continue;
       let score = 0;
-      let covered = 0;
       let strong = false;
       const missing: string[] = [];
+      const level = new Map<string, number>();
       for (const k of q.required) {
         // A phrase-concept the guidance writes in other words counts as its weakest word.
         const parts = partsOf.get(k);
@@ -243,8 +276,20 @@ export class GuidanceIndex {
         if (w === undefined || w < RULES) missing.push(k);
         if (w === undefined) continue;
         score += this.idf(k) * w;
-        covered += this.idf(k) * (w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5);
+        level.set(k, w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5);
         if (w >= RULES) strong = true;
+      }
+      let covered = 0;
+      [...units.values()].forEach((keys, i) => {
+        // The written term itself entails the rest; else the share of its implications present.
+        const written = level.get(keys[0]!) ?? 0;
+        const idfs = keys.reduce((s, k) => s + this.idf(k), 0);
+        const implied = keys.reduce((s, k) => s + this.idf(k) * (level.get(k) ?? 0), 0) / idfs;
+        covered += unitWeight[i]! * Math.max(written, implied);
+      });
+      for (const k of q.context) {
+        const w = d.weights.get(k);
+        if (w !== undefined) score += this.idf(k) * w;
       }
       for (const k of q.optional) {
         const w = d.weights.get(k);

@@ -3,6 +3,7 @@
 
 import { findQueryCodes, type CodeMatch } from '../knowledge/codes.js';
 import { analyse, lexiconWords, type Term } from '../text/analyse.js';
+import { asides } from '../text/aside.js';
 import { normalise } from '../text/normalise.js';
 import { Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
@@ -114,7 +115,10 @@ export class Nlu {
   private analyseExpanded(rest: string): Term[] {
     const x = expand(rest, this.abbreviations);
     const terms = analyse(x.text, { correct: this.correct });
-    return x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+    const placed = x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+    const spans = asides(rest);
+    if (spans.length === 0) return placed;
+    return placed.map((t) => (spans.some((s) => t.start >= s.start && t.end <= s.end) ? { ...t, aside: true } : t));
   }
 
   understand(raw: string): Understanding {

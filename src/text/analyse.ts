@@ -25,6 +25,8 @@ export interface Term {
   /** For a concept written in several words ("joint replacement"): their stems as keys, so a text
    *  that has the words in another order ("replacement of the joint") can still be found. */
   parts?: string[];
+  /** Written in an aside about the patient's story ("primary was sigmoid ca"): helps, never decides a match. */
+  aside?: boolean;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
@@ -80,7 +82,7 @@ ok okay fine happy else maybe perhaps probably think thought surgery surgical
 device devices system systems kit technique techniques method methods type types kind plus
 day case daycase inpatient inpatients outpatient outpatients admission admitted elective iv intravenous ga la
 anaesthetic anaesthesia sedation session sessions today yesterday tomorrow left right bilateral unilateral
-x1 x2 x3 x4 lesion lesions`.split(/\s+/),
+x1 x2 x3 x4 lesion lesions see seen page pages website`.split(/\s+/),
 );
 
 interface Phrase {
@@ -156,7 +158,8 @@ export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
       continue;
     }
     const w = ws[i]!;
-    const stopword = STOP.has(w.lower) || /^\d+$/.test(w.lower) || w.lower.length < 2;
+    // A spinal level (L4, C5/6, S1) says where, never which procedure.
+    const stopword = STOP.has(w.lower) || /^\d+$/.test(w.lower) || /^[a-z]\d$/.test(w.lower) || w.lower.length < 2;
     if (!stopword || opts.keepStop) out.push({ key: `s:${w.stem}`, implied: false, start: w.start, end: w.end });
     i++;
   }

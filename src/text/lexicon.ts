@@ -8,14 +8,15 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { lineOfPath } from './jsonpos.js';
 
-export type TermCategory = 'procedure' | 'approach' | 'organ' | 'condition' | 'imaging' | 'coding';
+export type TermCategory = 'procedure' | 'approach' | 'organ' | 'condition' | 'imaging' | 'coding' | 'qualifier';
 
 /** Something that looks like an OPCS-4 or ICD-10 code has no place in a list of words. */
 const NOT_A_CODE = (f: string) => !/^[a-z]\d\d(?:\.|$)/i.test(f.trim());
 
 const ConceptSchema = z.object({
   id: z.string().min(1),
-  category: z.enum(['procedure', 'approach', 'organ', 'condition', 'imaging', 'coding']),
+  /** `qualifier`: how far or how often (advanced, refractory, radical): helps a match, never required. */
+  category: z.enum(['procedure', 'approach', 'organ', 'condition', 'imaging', 'coding', 'qualifier']),
   /** Lower-case words or phrases; matched after stemming, so plurals come free. */
   forms: z.array(z.string().min(1).refine(NOT_A_CODE, 'a form must be words, not a code')).min(1),
   /** Concepts this one entails, e.g. HCC is a cancer of the liver. */

@@ -20,7 +20,7 @@ function twoProcedures(turn: Turn): Array<{ turn: Turn; r: Extract<Resolution, {
   if (u.guidanceIds.length > 0) return null;
   const cuts = [...u.text.matchAll(JOIN)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
   if (cuts.length === 0) return null;
-  const procedureAt = (t: Term) => !t.implied && t.category === 'procedure';
+  const procedureAt = (t: Term) => !t.implied && !t.aside && t.category === 'procedure';
   const shared = u.terms.filter((t) => t.category !== 'procedure' || t.implied);
   for (const cut of cuts) {
     const left = u.terms.filter((t) => t.end <= cut.start);

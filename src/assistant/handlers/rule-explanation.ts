@@ -61,7 +61,7 @@ function explainListing(turn: Turn, codes: CodeRef[], only?: string): boolean {
   if (listed.length === 0) return false;
   d.answered = true;
   d.title = `How NICE uses ${codes.map((c) => c.code).join(', ')}`;
-  d.text('No NICE note gives a rule for this code on its own; the guidance lists it as follows:');
+  d.text(only === undefined ? 'No NICE note gives a rule for this code on its own; the guidance lists it as follows:' : `${only} has no note on this code; it lists it as follows:`);
   const seen = new Set<string>();
   for (const o of listed) {
     if (seen.has(o.id) || seen.size >= 4) continue;
@@ -144,7 +144,21 @@ export function ruleExplanation(turn: Turn): void {
   if (contextId && !topical && u.guidanceIds.length === 0) {
     const own = candidates.filter((c) => c.le.entry.id === contextId && (codes.length === 0 || codes.some((x) => mentions(c.rule, x))));
     if (own.length > 0) candidates.splice(0, candidates.length, ...own);
-    else if (codes.length > 0 && explainListing(turn, codes, contextId)) return;
+    else if (codes.length > 0 && explainListing(turn, codes, contextId)) {
+      // Another guidance's note on this code alone ("a fourth character must be selected from
+      // M02.-") still answers the question, said as coming from there. A note that ties the code
+      // to that guidance's other codes is about that procedure, not this one.
+      const aboutOnly = (rule: Rule) => rule.codes.length > 0 && rule.codes.every((rc) => codes.some((x) => sameCode(rc, x) || covers(x, rc) || covers(rc, x)));
+      // Only from guidance on the same procedure: the same primary procedure code.
+      const primaries = (le: LoadedEntry) => le.entry.groups.flatMap((g) => g.items).filter((i): i is CodeItem => i.type === 'code' && i.role.startsWith('primary')).map((i) => i.code);
+      const own = new Set(primaries(kb.get(contextId)!));
+      const elsewhere = candidates.filter((c) => c.le.entry.id !== contextId && aboutOnly(c.rule) && primaries(c.le).some((p) => own.has(p))).sort((a, b) => b.score - a.score || Number(a.le.entry.id.slice(3)) - Number(b.le.entry.id.slice(3)) || a.rule.start - b.rule.start)[0];
+      if (elsewhere) {
+        d.text(`Another loaded guidance has a note on it: ${elsewhere.le.entry.id} (${tidy(elsewhere.le.entry.title.text)}) says:`);
+        d.rule(elsewhere.le, elsewhere.rule);
+      }
+      return;
+    }
   }
   // Between equally good rules, the wording most guidance shares is the general rule.
   const shared = new Map<string, number>();

@@ -1,0 +1,40 @@
+// Parts of a question that describe the patient's story rather than the procedure asked about:
+// history ("primary was sigmoid ca resected 2022", "hx of CABG") and what was ruled out ("not
+// fit for stent"). Their words may help a match but must never decide one, or a guidance that
+// lacks them is wrongly called a partial match or no match at all.
+
+/** Openers of an aside. The aside runs to the next clause break. */
+const OPENER = [
+  String.raw`primary\s+(?:was|is|being|of|:)`,
+  String.raw`(?:past\s+|medical\s+|previous\s+)?history\s+of`,
+  String.raw`hx(?:\s+of)?`,
+  String.raw`h\/o`,
+  String.raw`pmh(?:x)?`,
+  String.raw`background\s+of`,
+  String.raw`previous(?:ly)?`,
+  String.raw`prev`,
+  String.raw`known`,
+  String.raw`s\/p`,
+  String.raw`status\s+post`,
+  String.raw`not\s+(?:fit|suitable|a\s+candidate)\s+for`,
+  String.raw`unfit\s+for`,
+  String.raw`declined`,
+  String.raw`contraindicated`,
+].join('|');
+
+/** Punctuation or a word that starts the next clause ("now", "today", "having"). */
+const BREAK = String.raw`[.;,:()!?\u2013\u2014]|\s-\s|\b(?:now|today|this\s+time|presents?|presenting|presented|admitted|having|had|has|undergoing|underwent|but|and\s+(?:now|then|today))\b`;
+
+const ASIDE = new RegExp(String.raw`\b(?:${OPENER})\b[\s\S]*?(?=${BREAK}|$)`, 'gi');
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** Where the asides are, as offsets into `text`. */
+export function asides(text: string): Span[] {
+  const out: Span[] = [];
+  for (const m of text.matchAll(ASIDE)) if (m[0].trim().length > 0) out.push({ start: m.index, end: m.index + m[0].length });
+  return out;
+}
