@@ -302,6 +302,18 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r).toMatchObject({ match: 'none', codes: [] });
   });
 
+  it('reads coronary vessels as the heart, and the coronary sinus as the heart, not an artery', () => {
+    expect(ask('CABG x3 to LAD and RCA, off pump').guidance).toEqual(['IPG377']);
+    expect(ask('perc mitral annuloplasty via the coronary sinus').guidance).toEqual(['IPG352']);
+  });
+
+  it('never answers from a guidance that lacks the procedure named first, whatever else it shares', () => {
+    // Corneal transplantation (IPG304) shares the graft, not the PRK.
+    const r = ask('PRK after a corneal graft');
+    expect(r.guidance).not.toContain('IPG304');
+    expect(r.codes.filter((c) => c.guidance === 'IPG304')).toEqual([]);
+  });
+
   it('quotes a note on the asked code from guidance on the same procedure, saying where it comes from', async () => {
     const say = chat();
     expect((await say('radical laparoscopic nephrectomy codes')).guidance).toEqual(['IPG136']);

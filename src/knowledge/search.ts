@@ -95,7 +95,7 @@ export function queryTerms(terms: Term[]): QueryTerms {
   for (const t of terms) {
     const cat = t.category;
     if (cat === 'coding') continue;
-    if (t.aside && cat !== undefined && !OPTIONAL.has(cat)) {
+    if ((t.aside && cat !== 'approach' && cat !== 'imaging') || cat === 'qualifier') {
       context.add(t.key);
       continue;
     }
@@ -239,6 +239,9 @@ export class GuidanceIndex {
         const partly = (m: (typeof q.mustHave)[number]) => !unmet.includes(m) || m.anyOf.some((all) => all.length > 1 && all.filter(about).length * 2 >= all.length);
         // A procedure the question names must be there whole: microwave ablation is not cryoablation.
         if (procedures.length > 0 && procedures.every((m) => unmet.includes(m))) continue;
+        // Coders name the procedure done first ("PRK following corneal graft", "PCI with stent"):
+        // a guidance that lacks it is not a partial answer, whatever else it shares.
+        if (procedures[0] && !partly(procedures[0])) continue;
         if (subjects.length > 0 && !subjects.some(partly)) continue;
         for (const m of unmet) {
           // The closest reading: the alternative with most of its keys present.
@@ -264,7 +267,7 @@ export class GuidanceIndex {
       if (d.approaches.length > 0 && askedApproaches.length > 0 && !askedApproaches.some((k) => d.approaches.includes(k))) continue;
       // A title that rules out what the question is about ("excluding headache") is no match.
       // (A question that repeats the whole title, exclusion and all, is about it.)
-      if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => q.required.includes(k) || q.optional.includes(k))) continue;
+      if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => asked.has(k))) continue;
       let score = 0;
       let strong = false;
       const missing: string[] = [];
