@@ -22,7 +22,7 @@ describe('Adaptive Card rendering', () => {
   });
 
   it('offers the clarification choices as buttons and no feedback on a question it did not answer', () => {
-    const card = renderCard(reply('how do I code microwave ablation of the liver?'));
+    const card = renderCard(reply('how do I code ablation of the liver'));
     const titles = card.actions.map((x) => String(x.title));
     expect(titles.some((t) => t.includes('IPG214'))).toBe(true);
     expect(titles.some((t) => t.includes('IPG406'))).toBe(true);

@@ -314,6 +314,17 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r.codes.filter((c) => c.guidance === 'IPG304')).toEqual([]);
   });
 
+  it('gives the primary code near-tied guidance agree on, and asks which procedure for the rest', () => {
+    const r = ask('necrosectomy of the pancreas - codes?');
+    expect(r.answered).toBe(true);
+    expect(r.codes.map((c) => c.code)).toEqual(['J57.6']);
+    expect(r.citations.map((c) => c.guidance).sort()).toEqual(['IPG384', 'IPG411']);
+    expect(r.clarify?.options.map((o) => o.label)).toEqual(['Percutaneous retroperitoneal endoscopic necrosectomy (IPG384)', 'Endoscopic transluminal pancreatic necrosectomy (IPG411)']);
+    // Guidance that disagree on the primary code are asked about, with no code guessed.
+    const esd = ask('ESD');
+    if (!esd.answered) expect(esd.codes).toEqual([]);
+  });
+
   it('quotes a note on the asked code from guidance on the same procedure, saying where it comes from', async () => {
     const say = chat();
     expect((await say('radical laparoscopic nephrectomy codes')).guidance).toEqual(['IPG136']);

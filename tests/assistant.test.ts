@@ -53,10 +53,15 @@ describe('how to code', () => {
     expectGrounded(r);
   });
 
-  it('asks which guidance when two match about equally, instead of guessing', () => {
+  it('asks which guidance when several match about equally, instead of guessing', () => {
+    const none = ask('how do I code ablation of the liver');
+    expect(none.answered).toBe(false);
+    expect(none.codes).toEqual([]);
+    expect(none.clarify?.options.length).toBeGreaterThan(1);
+    // Two that agree on the primary code: that code, and the question of which for the rest.
     const r = ask('how do I code microwave ablation of the liver?');
-    expect(r.answered).toBe(false);
-    expect(r.codes).toEqual([]);
+    expect(r.codes.map((c) => c.code)).toContain('J12.7');
+    expect(r.codes.every((c) => c.role.startsWith('primary'))).toBe(true);
     expect(r.clarify?.options.map((o) => o.label)).toEqual(expect.arrayContaining([expect.stringContaining('IPG214'), expect.stringContaining('IPG406')]));
     const chosen = ask(r.clarify!.options.find((o) => o.label.includes('IPG406'))!.value);
     expect(chosen.guidance[0]).toBe('IPG406');

@@ -1,5 +1,6 @@
 // how_to_code: the codes for a procedure, grouped and labelled, with its rules and citations.
 
+import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem } from '../../knowledge/schema.js';
 import { analyse } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
@@ -58,8 +59,50 @@ export function howToCode(turn: Turn): void {
   }
   const r = resolveGuidance(turn);
   if (r.kind === 'none') return notFound(turn, r, 'codes');
-  if (r.kind === 'ambiguous') return askWhich(turn, r.entries, (le) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`);
+  if (r.kind === 'ambiguous') {
+    const ask = (le: LoadedEntry) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`;
+    if (!sharedPrimary(turn, r.entries, ask)) askWhich(turn, r.entries, ask);
+    return;
+  }
   codeOne(turn, r);
+}
+
+function primaryItems(le: LoadedEntry): CodeItem[] {
+  return le.entry.groups.flatMap((g) => g.items).filter((i): i is CodeItem => i.type === 'code' && i.role.startsWith('primary'));
+}
+
+/**
+ * Near-tied guidance that give the same primary procedure code (two approaches to pancreatic
+ * necrosectomy, both J57.6): that code is the answer whichever was done, so it is given, quoted
+ * from each, and the codes that differ are left to the coder's choice of procedure.
+ */
+function sharedPrimary(turn: Turn, entries: LoadedEntry[], ask: (le: LoadedEntry) => string): boolean {
+  const d = turn.draft;
+  const [first, ...rest] = entries;
+  if (!first || rest.length === 0) return false;
+  const shared = primaryItems(first).filter((c) => rest.every((le) => primaryItems(le).some((o) => o.code === c.code)));
+  if (shared.length === 0) return false;
+  d.answered = true;
+  const codes = [...new Set(shared.map((c) => c.code))];
+  d.title = `Primary procedure code${codes.length > 1 ? 's' : ''}: ${codes.join(', ')} (${entries.map((le) => le.entry.id).join(', ')})`;
+  d.text(`${entries.length} NICE guidance match "${turn.u.text}", and they give the same primary procedure code${codes.length > 1 ? 's' : ''}:`);
+  for (const le of entries) for (const item of primaryItems(le).filter((c) => shared.some((s) => s.code === c.code))) d.cite(le, item.start, item.end);
+  // Which group a code heads ("Percutaneous approach") is part of its meaning.
+  const headingOf = (c: CodeItem) => first.entry.groups.find((g) => g.items.includes(c))?.heading?.text;
+  d.codesBlock(
+    'Primary procedure (the same in each)',
+    shared.map((c) => {
+      const h = headingOf(c);
+      return d.code(first, c, h && shared.length > 1 ? `${c.role}: ${tidy(h).replace(/:$/, '')}` : c.role);
+    }),
+  );
+  d.notice('The approach, method and site codes differ between these guidance: say which procedure was done for the full set.');
+  d.clarify = {
+    question: 'Which procedure was done?',
+    options: entries.map((le) => ({ label: entryName(le), value: ask(le) })),
+  };
+  d.state = { guidance: null, codes: d.codes.map((c) => c.code) };
+  return true;
 }
 
 function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
