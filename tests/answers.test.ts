@@ -182,7 +182,7 @@ describe('common procedures the knowledge does not cover', () => {
     'hip arthroscopy',
     'dental extraction',
     'MRI guided biopsy',
-    'wrist arthroplasty codes',
+    'ankle arthroplasty codes',
   ])('%s', (q) => {
     const r = ask(q);
     expect(r.codes).toEqual([]);
@@ -300,6 +300,14 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
   it('gives no codes when what was treated is a word it does not know and many guidance share the procedure', () => {
     const r = ask('laser for QZXW codes');
     expect(r).toMatchObject({ match: 'none', codes: [] });
+  });
+
+  it('reads a joint named with "replacement" or "arthroplasty" as that joint replaced', () => {
+    expect(ask('wrist arthroplasty codes').guidance).toEqual(['IPG271']);
+    expect(ask('finger joint replacement').guidance).toEqual(['IPG110']);
+    // A wrist is not a finger joint, either way round.
+    expect(ask('wrist arthroplasty codes').guidance).not.toContain('IPG110');
+    expect(ask('finger joint replacement').guidance).not.toContain('IPG271');
   });
 
   it('reads coronary vessels as the heart, and the coronary sinus as the heart, not an artery', () => {
