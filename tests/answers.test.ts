@@ -123,6 +123,9 @@ describe('the shape of a question about codes', () => {
     ['Y70.3 versus Y70.5', 'code_lookup'],
     ['which pages use Y75.4', 'code_lookup'],
     ['I coded J12.7 Y53.2 C78.7, is that right?', 'code_check'],
+    ['spinal levels not in the op note - which V55?', 'rule_explanation'],
+    ['lap converted to hand assisted, do I still use Y75.2', 'rule_explanation'],
+    ['what does Y75.2 mean', 'code_lookup'],
   ])('%s -> %s', (q, intent) => {
     expect(ask(q).intent).toBe(intent);
   });

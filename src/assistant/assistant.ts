@@ -95,6 +95,8 @@ function codeQuestionShape(u: Understanding): Intent | null {
   if (/\bis it (?:still |really )?[a-z]\d{2}/.test(t)) return 'code_check';
   if (/\bwhen (?:am i|can i|do i|should i|would i|is it)\b|\bwhen to use\b|\ballowed to use\b/.test(t)) return 'rule_explanation';
   if (n >= 2 && /\b(?:vs\.?|versus|difference between|differ)\b/.test(t)) return 'code_lookup';
+  // "which V55 (do I use)?", "do I still use Y75.2?", "do I need a Y53?": which variant, or whether, is a rule.
+  if (n === 1 && /\bwhich\s+[a-z]\s?\d{2}\b|\b(?:do|should|would|can) i (?:still |also |then )?(?:use|need|add|assign|record|code)\b/.test(t) && !/\b(?:correct|right|ok|okay|mean|stand for)\b/.test(t)) return 'rule_explanation';
   if (/\bwhat (?:are|is|do|does)\b.*\b(?:mean|stand for|they)\b|\bwhat are\b|\bwhich (?:pages?|guidance|ipgs?) (?:use|uses|mention)\b/.test(t) && !/\b(?:correct|right|ok|okay)\b/.test(t)) return 'code_lookup';
   if (n === 2 && /\b[a-z]\d{2}\.?\w?\s*(?:or|\/)\s*[a-z]\d{2}/.test(t) && /\bfor\b|\?\s*$/.test(t) && !/\b(?:correct|right|ok|okay)\b/.test(t)) return 'rule_explanation';
   return null;
