@@ -15,8 +15,10 @@ const a = assistant();
 const ask = (q: string) => a.answer(q).reply;
 const chat = () => {
   const conversation = { platform: 'test', channel: randomUUID(), thread: null };
+  // One coder per conversation: the per-user rate limit is not what these tests are about.
+  const user = randomUUID();
   return (text: string, context?: { guidance: string | null; group?: number | null }) =>
-    a.handle({ text, conversation, user: 'u', ...(context ? { context } : {}) }).then((r) => r!);
+    a.handle({ text, conversation, user, ...(context ? { context } : {}) }).then((r) => r!);
 };
 
 describe('three honest outcomes', () => {
@@ -334,6 +336,22 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     // Guidance that disagree on the primary code are asked about, with no code guessed.
     const esd = ask('ESD');
     if (!esd.answered) expect(esd.codes).toEqual([]);
+  });
+
+  it('carries the conversation’s procedure to a follow-up that names only where ("and the same for ...")', async () => {
+    const say = chat();
+    expect((await say('codes for endoscopic submucosal dissection of a stomach lesion')).guidance).toEqual(['IPG360']);
+    // Words the conversation's guidance has ("clip") keep the conversation there.
+    const clip = await say('the defect was clipped');
+    expect(clip.guidance).toEqual(['IPG360']);
+    expect(clip.codes.map((c) => c.code)).toContain('Y07.2');
+    expect((await say('what about the same for a lesion in the caecum?')).guidance).toEqual(['IPG335']);
+  });
+
+  it('asks which procedure when a question names only an organ that several guidance treat', () => {
+    const r = ask('codes for the colon');
+    expect(r.codes).toEqual([]);
+    expect(r.clarify?.options.length).toBeGreaterThan(1);
   });
 
   it('quotes a note on the asked code from guidance on the same procedure, saying where it comes from', async () => {

@@ -7,7 +7,7 @@ import type { LoadedEntry } from '../knowledge/load.js';
 import type { Group } from '../knowledge/schema.js';
 import { queryTerms, type SearchHit } from '../knowledge/search.js';
 import type { Understanding } from '../nlu/understand.js';
-import { keysOf, type Term } from '../text/analyse.js';
+import { analyse, keysOf, type Term } from '../text/analyse.js';
 import type { ReplyDraft } from './draft.js';
 import type { ConversationState } from './state.js';
 
@@ -20,6 +20,8 @@ export interface Turn {
 
 /** Near-ties within this share of the best score are asked about, not guessed. */
 const AMBIGUOUS = 0.9;
+/** With no procedure named, guidance down to this share of the best score are alike. */
+const SUBJECT_ONLY = 0.5;
 /** Guidance more specific than the question (a condition it does not name) are alike down to this share. */
 const SPECIFIC = 0.6;
 /** A guidance must cover at least this share of what the question names. */
@@ -70,6 +72,28 @@ function hasTopicBeyondContext(turn: Turn): boolean {
   return hit.missing.some(known);
 }
 
+/** A follow-up that asks the same for something else: "and for ...", "what about ...", "... instead?". */
+const SAME_FOR = /^\s*(?:and|but|what about|how about|same(?: thing| again)?|if)\b|\b(?:instead|same thing|same again|as well)\b/i;
+
+/**
+ * A follow-up that names an organ or condition but no procedure, in a conversation about a
+ * guidance: its terms with the procedure of that guidance's title added (as implied, so the
+ * follow-up's own words are what a match is judged on). Null when it does not apply.
+ */
+function carryProcedure(turn: Turn): Term[] | null {
+  const { kb, u, state } = turn;
+  if (!state.guidance || !SAME_FOR.test(u.text)) return null;
+  if (u.terms.some((t) => t.category === 'procedure' && !t.aside)) return null;
+  if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
+  const le = kb.get(state.guidance);
+  if (!le) return null;
+  // Offsets below zero keep the carried terms apart from the question's own words.
+  const procedure = analyse(le.entry.title.text)
+    .filter((t) => t.category === 'procedure')
+    .map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
+  return procedure.length > 0 ? [...u.terms, ...procedure] : null;
+}
+
 export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}): Resolution {
   const { kb, u, state } = turn;
   if (u.guidanceIds.length > 0) {
@@ -81,13 +105,23 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     if (entry) return { kind: 'entry', entry, via: 'context' };
   }
   if (hasTopic(u.terms)) {
+    // "and the same for a caecal lesion?": the conversation's procedure, for what the follow-up names.
+    const carried = carryProcedure(turn);
+    if (carried) {
+      const hit = kb.index.search(carried).find((h) => h.coverage >= MIN_COVERAGE && !h.contradicts && h.missing.length === 0);
+      if (hit) return { kind: 'entry', entry: kb.get(hit.id)!, via: hit.id === state.guidance ? 'context' : 'search', hit };
+    }
     const found = kb.index.search(u.terms).filter((h) => h.coverage >= MIN_COVERAGE);
     // About something else (Barrett's oesophagus is not reflux disease): never an answer, at most a suggestion.
     const hits = found.filter((h) => !h.contradicts);
     // Words we have no concept for that find nothing ("still", "the notes") leave the conversation where it was.
     // (Only words we have concepts for: an unknown word may be a procedure we lack.)
     const onlyFiller = found.length === 0 && u.terms.every((t) => t.implied || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging' || t.category === 'qualifier');
-    const context = onlyFiller && state.guidance ? kb.get(state.guidance) : undefined;
+    // Nor do words we have no concept for that the conversation's guidance is about ("they clipped
+    // the defect" after ESD, whose codes include clipping), when they find nothing better.
+    const conceptless = u.terms.every((t) => t.implied || !t.category || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging' || t.category === 'qualifier');
+    const ownWords = found.length === 0 && conceptless && state.guidance !== null && u.terms.some((t) => !t.category && kb.index.isAbout(state.guidance!, t.key));
+    const context = (onlyFiller || ownWords) && state.guidance ? kb.get(state.guidance) : undefined;
     if (hits.length === 0 && context) return { kind: 'entry', entry: context, via: 'context' };
     if (hits.length === 0) {
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
@@ -97,7 +131,10 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       return { kind: 'none', reason: nearest.length > 0 ? 'contradiction' : 'not-found', topic: topicOf(u), nearest };
     }
     const top = hits[0]!;
-    const close = hits.filter((h) => h.score >= AMBIGUOUS * top.score).slice(0, 5);
+    // A question that names no procedure ("codes for the colon") does not pick between guidance on
+    // different procedures for it unless one stands far above the rest.
+    const noProcedure = !u.terms.some((t) => (t.category === 'procedure' || !t.category) && !t.aside);
+    const close = hits.filter((h) => h.score >= (noProcedure ? SUBJECT_ONLY : AMBIGUOUS) * top.score).slice(0, 5);
     // "SIRT?" with SIRT for HCC and SIRT for cholangiocarcinoma loaded: answered from the best,
     // naming the others, since the question does not say which condition.
     let alsoFor: LoadedEntry[] = [];

@@ -173,6 +173,12 @@ export class GuidanceIndex {
     }
   }
 
+  /** Is this guidance about the key (title, codes, headings or rules, not only its description)? */
+  isAbout(id: string, key: string): boolean {
+    const d = this.docs.find((x) => x.id === id);
+    return d !== undefined && (d.weights.get(key) ?? 0) >= RULES;
+  }
+
   idf(key: string): number {
     const n = this.docs.length;
     return Math.log(1 + (n + 1) / ((this.df.get(key) ?? 0) + 0.5));
