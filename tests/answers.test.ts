@@ -348,6 +348,18 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect((await say('what about the same for a lesion in the caecum?')).guidance).toEqual(['IPG335']);
   });
 
+  it('reads Doppler as ultrasound guidance, and picks the main group, not an add-on, for the procedure named', () => {
+    const r = ask('haemorrhoidal artery ligation with a doppler probe - codes?');
+    expect(r.match).toBe('full');
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['L70.3', 'Y53.2']));
+  });
+
+  it('answers two procedures from one guidance each with its own group (segment and wedge)', () => {
+    const r = ask('laparoscopic segment resection and a laparoscopic wedge resection of the liver, same operation');
+    expect(r.guidance).toEqual(['IPG135']);
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['J02.3', 'J02.4']));
+  });
+
   it('asks which procedure when a question names only an organ that several guidance treat', () => {
     const r = ask('codes for the colon');
     expect(r.codes).toEqual([]);

@@ -205,8 +205,10 @@ export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number 
   const unmatched = asked.filter((t) => t.category === 'approach' && !t.implied && t.concept?.id !== 'image guided' && !all.has(t.key));
   if (groups.length <= 1) return { index: groups.length === 1 ? 0 : null, unmatched };
   // A heading ("For the donor:") says what its group is for; code titles only hint at it.
+  // What a written term implies (the anus, for haemorrhoidal artery ligation) does not pick a group
+  // of the guidance on that very procedure: the written words do.
   const scores = keys.map((k) =>
-    asked.reduce((s, t) => {
+    asked.filter((t) => !t.implied).reduce((s, t) => {
       const w = t.category === 'approach' || t.category === 'imaging' ? APPROACH_WEIGHT : 1;
       return s + (k.heading.has(t.key) ? 2 * w : k.items.has(t.key) ? w : 0);
     }, 0),

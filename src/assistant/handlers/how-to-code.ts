@@ -22,15 +22,16 @@ function twoProcedures(turn: Turn): Array<{ turn: Turn; r: Extract<Resolution, {
   const cuts = [...u.text.matchAll(JOIN)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
   if (cuts.length === 0) return null;
   const procedureAt = (t: Term) => !t.implied && !t.aside && t.category === 'procedure';
-  const shared = u.terms.filter((t) => t.category !== 'procedure' || t.implied);
+  // A procedure, or a word we have no concept for ("segment"), belongs to its own side of the "and".
+  const ownSide = (t: Term) => t.category === 'procedure' || t.category === undefined;
   for (const cut of cuts) {
     const left = u.terms.filter((t) => t.end <= cut.start);
     const right = u.terms.filter((t) => t.start >= cut.end);
     if (!left.some(procedureAt) || !right.some(procedureAt)) continue;
     const parts = [left, right].map((side) => {
-      const own = side.filter((t) => t.category === 'procedure');
-      // The other side's procedures are not this part's; everything else the question says is.
-      const terms = [...own, ...shared.filter((t) => !side.includes(t) || t.category !== 'procedure')].sort((a, b) => a.start - b.start);
+      // The other side's procedures and words are not this part's; the organs, conditions and
+      // approaches the whole question names are.
+      const terms = u.terms.filter((t) => side.includes(t) || !ownSide(t));
       const sub: Turn = { ...turn, u: { ...u, terms } };
       return { turn: sub, r: resolveGuidance(sub) };
     });
@@ -53,7 +54,7 @@ export function howToCode(turn: Turn): void {
       codeOne(part.turn, part.r);
     }
     const names = both.map((p) => entryName(p.r.entry));
-    d.title = `How to code both: ${names[0]}${names[1] !== names[0] ? ` and ${names[1]}` : ' (two approaches)'}`;
+    d.title = names[1] !== names[0] ? `How to code both: ${names[0]} and ${names[1]}` : `How to code both, from ${names[0]}`;
     d.notice('The question names two procedures: each is answered from its own guidance below. Code each procedure performed, as the guidance for it says.');
     return;
   }
