@@ -278,6 +278,9 @@ describe('understanding coders’ words', () => {
     writeFileSync(file, broken);
     expect(() => readVocabulary(file)).toThrow(VocabularyError);
     expect(() => readVocabulary(file)).toThrow(/vocabulary\.json:4 \(concepts\.0\.forms\.0\): a form must be words, not a code/);
+    // An id that is also a capitals-only form would match the everyday word in lower case.
+    writeFileSync(file, readFileSync(VOCABULARY_FILE, 'utf8').replace('{"id":"occipital nerve stimulation"', '{"id":"ons"'));
+    expect(() => readVocabulary(file)).toThrow(/\(concepts\.\d+\.id\): "ons" is also a capitals-only form/);
   });
 });
 
@@ -358,6 +361,21 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     const r = ask('laparoscopic segment resection and a laparoscopic wedge resection of the liver, same operation');
     expect(r.guidance).toEqual(['IPG135']);
     expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['J02.3', 'J02.4']));
+  });
+
+  it('lists the guidance on a procedure when asked which IPGs cover it', () => {
+    const r = ask('which IPGs cover electroporation?');
+    expect(r.title).toMatch(/^Guidance loaded on/);
+    expect(r.guidance).toEqual(expect.arrayContaining(['IPG444', 'IPG445']));
+  });
+
+  it('reads ONS as occipital nerve stimulation, and never "one" as ONS', async () => {
+    expect(ask('ONS codes').guidance).toEqual(['IPG452']);
+    const say = chat();
+    await say('codes for percutaneous retroperitoneal endoscopic necrosectomy');
+    const r = await say('what did this one replace?');
+    expect(r.intent).toBe('guidance_summary');
+    expect(r.guidance).toEqual(['IPG384']);
   });
 
   it('asks which procedure when a question names only an organ that several guidance treat', () => {

@@ -117,7 +117,7 @@ function procedureCodesShape(u: Understanding): Intent | null {
 }
 
 /** How follow-ups start or ask. */
-const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then)\b|\?\s*$/i;
+const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then)\b|\?\s*$|\b(?:this|that) (?:one|guidance|page|ipg)\b/i;
 /** Chat, not a question about the guidance. */
 const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|afternoon|evening)|lol|great|brilliant|weather|joke)\b/i;
 

@@ -61,6 +61,11 @@ export function readVocabulary(file: string): Concept[] {
     ids.add(c.id);
   });
   concepts.forEach((c, i) => {
+    // The id is matched as a form in any case: an id that is a capitals-only form ("ons" for ONS)
+    // would read "one" as that concept.
+    if ((c.upper ?? []).some((u) => u.toLowerCase() === c.id.toLowerCase())) {
+      throw new VocabularyError(file, lineOfPath(text, ['concepts', i, 'id']), `concepts.${i}.id`, `"${c.id}" is also a capitals-only form: name the concept by its words`);
+    }
     for (const imp of c.implies ?? []) {
       if (!ids.has(imp)) throw new VocabularyError(file, lineOfPath(text, ['concepts', i, 'implies']), `concepts.${i}.implies`, `"${imp}" is not a concept in this file`);
     }
