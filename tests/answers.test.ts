@@ -378,6 +378,11 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r.guidance).toEqual(['IPG384']);
   });
 
+  it('quotes no rule about a procedure no guidance covers, even when another page’s rule shares a word', () => {
+    const r = ask('why would an AAA repair need a supplementary code?');
+    expect(r).toMatchObject({ answered: false, match: 'none', codes: [] });
+  });
+
   it('asks which procedure when a question names only an organ that several guidance treat', () => {
     const r = ask('codes for the colon');
     expect(r.codes).toEqual([]);

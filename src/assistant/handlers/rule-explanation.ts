@@ -103,7 +103,10 @@ export function ruleExplanation(turn: Turn): void {
   const topical = found.length > 0;
   // A topic only partly like a guidance (hair transplant against corneal transplantation) is not it.
   const hits = found.filter((h) => h.coverage >= 0.5 && !h.contradicts);
-  if (topical && hits.length === 0 && codes.length === 0 && u.guidanceIds.length === 0) {
+  // Outside a conversation, a procedure, organ or condition that finds no guidance at all is not
+  // covered either: another page's rule that shares a word with it ("aneurysm") is not about it.
+  const namesConcept = hasTopic(u.terms) && !describesCode && u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
+  if ((topical || (namesConcept && !state.guidance)) && hits.length === 0 && codes.length === 0 && u.guidanceIds.length === 0) {
     d.answered = false;
     d.title = 'Not covered by the loaded NICE guidance';
     d.text(`None of the loaded NICE guidance is about that, so I have no rule to quote. ${NOT_COVERED}`);
@@ -131,7 +134,9 @@ export function ruleExplanation(turn: Turn): void {
       if (!EXPLAINED.has(rule.kind)) continue;
       let score = 0;
       for (const c of codes) if (mentions(rule, c)) score += 3;
-      for (const c of contextCodes) if (rule.codes.some((rc) => rc.code === c)) score += 1;
+      // The conversation's codes say which guidance more than which of its rules: once, however
+      // many, and less than a word of the question.
+      if (contextCodes.some((c) => rule.codes.some((rc) => rc.code === c))) score += 0.5;
       const ruleKeys = keysOf(rule.text);
       for (const k of askedKeys) if (ruleKeys.has(k)) score += 1;
       score += 2 * (entryScore.get(le.entry.id) ?? 0);
