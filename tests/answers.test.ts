@@ -383,6 +383,17 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r).toMatchObject({ answered: false, match: 'none', codes: [] });
   });
 
+  it('answers from a guidance that names no condition whatever the procedure was done for, saying so', () => {
+    const r = ask('Habib 4X assisted left hemihepatectomy for CRLM');
+    expect(r.guidance).toEqual(['IPG211']);
+    expect(r.match).toBe('partial');
+    expect(r.codes.map((c) => c.code)).toContain('Y11.4');
+  });
+
+  it('reads "from a rectal primary" as where liver metastases came from, not primary liver cancer', () => {
+    expect(ask('RFA to liver mets from a rectal primary')).toMatchObject({ match: 'full', guidance: ['IPG327'] });
+  });
+
   it('asks which procedure when a question names only an organ that several guidance treat', () => {
     const r = ask('codes for the colon');
     expect(r.codes).toEqual([]);

@@ -19,6 +19,8 @@ const PARTIAL_COVERAGE = 0.6;
  * nephrectomy" when both are said).
  */
 const WHOLE_TITLE = 0.5;
+/** How far a guidance naming no condition covers the condition a question names. */
+const INDICATION_FREE = 0.75;
 /** The weight, against a match, of a word no guidance is about. */
 const UNKNOWN = 0.5;
 
@@ -92,9 +94,16 @@ export function queryTerms(terms: Term[]): QueryTerms {
   const optional = new Set<string>();
   const context = new Set<string>();
   const mustHave: QueryTerms['mustHave'] = [];
+  // "Liver mets from a rectal primary": with metastases named, "primary" is where they came from,
+  // not primary cancer of the organ.
+  const metastatic = terms.some((t) => t.key === 'c:metastasis' && !t.implied);
   for (const t of terms) {
     const cat = t.category;
     if (cat === 'coding') continue;
+    if (metastatic && t.key === 'c:primary' && !t.implied) {
+      context.add(t.key);
+      continue;
+    }
     if ((t.aside && cat !== 'approach' && cat !== 'imaging') || cat === 'qualifier') {
       context.add(t.key);
       continue;
@@ -213,6 +222,8 @@ export class GuidanceIndex {
     // it still counts against a match, at half weight.
     const weightOf = (k: string) => (this.postings.has(k) ? 1 : UNKNOWN) * this.idf(k);
     const unitWeight = [...units.values()].map((keys) => keys.reduce((s, k) => s + weightOf(k), 0));
+    // Units that name what the procedure is for (a condition, written or as an abbreviation).
+    const indication = [...units.keys()].map((span) => terms.some((t) => `${t.start}:${t.end}` === span && !t.implied && t.category === 'condition'));
     const total = unitWeight.reduce((s, w) => s + w, 0);
     const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
@@ -294,7 +305,11 @@ export class GuidanceIndex {
         const written = level.get(keys[0]!) ?? 0;
         const idfs = keys.reduce((s, k) => s + this.idf(k), 0);
         const implied = keys.reduce((s, k) => s + this.idf(k) * (level.get(k) ?? 0), 0) / idfs;
-        covered += unitWeight[i]! * Math.max(written, implied);
+        // A guidance whose title names no condition is about the procedure whatever it is done for:
+        // the indication a question adds ("... for CRLM") does not count against it (it is still
+        // said as not mentioned).
+        const forAnything = indication[i] && d.conditions.length === 0 ? INDICATION_FREE : 0;
+        covered += unitWeight[i]! * Math.max(written, implied, forAnything);
       });
       for (const k of q.context) {
         const w = d.weights.get(k);
