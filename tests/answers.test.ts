@@ -394,6 +394,20 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(ask('RFA to liver mets from a rectal primary')).toMatchObject({ match: 'full', guidance: ['IPG327'] });
   });
 
+  it('answers one procedure at two sites from the guidance for each site', () => {
+    const r = ask('two ESDs on one list: one in the stomach, the other in the caecum - codes for both');
+    expect(r.guidance).toEqual(['IPG360', 'IPG335']);
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['G42.1', 'H20.5']));
+  });
+
+  it('is not contradicted by an alternative the title offers, or by the route it names', () => {
+    // "for primary or metastatic liver cancer", "via ... hepatic artery perfusion".
+    const r = ask('chemosaturation for uveal melanoma liver metastases');
+    expect(r.guidance).toEqual(['IPG488']);
+    expect(r.match).toBe('partial');
+    expect(r.unmatched).toContain('melanoma');
+  });
+
   it('asks which procedure when a question names only an organ that several guidance treat', () => {
     const r = ask('codes for the colon');
     expect(r.codes).toEqual([]);

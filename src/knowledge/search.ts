@@ -158,7 +158,15 @@ export class GuidanceIndex {
       const written = titleTerms.filter((t) => !t.implied);
       const title = [...new Set(written.map((t) => t.key))];
       const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
-      const subjects = [...new Set(titleTerms.filter((t) => t.category === 'condition' || t.category === 'organ').map((t) => t.key))];
+      // Alternatives ("for primary or metastatic liver cancer"): a question naming one of them is
+      // not contradicted by the other.
+      const alternatives = new Set<string>();
+      for (const m of e.title.text.matchAll(/([\w-]+)\s+or\s+([\w-]+)/gi)) for (const w of [m[1]!, m[2]!]) for (const t of analyse(w)) alternatives.add(t.key);
+      // What the guidance is for is said after "for" when it says so; the organs before it are
+      // the route ("via percutaneous hepatic artery perfusion"), not the subject.
+      const forAt = e.title.text.search(/\sfor\s/i);
+      const subjectTerms = forAt >= 0 ? titleTerms.filter((t) => t.start > forAt) : titleTerms;
+      const subjects = [...new Set(subjectTerms.filter((t) => (t.category === 'condition' || t.category === 'organ') && !alternatives.has(t.key)).map((t) => t.key))];
       const conditions = [...new Set(titleTerms.filter((t) => t.category === 'condition').map((t) => t.key))];
       const exclusion = /\b(?:excluding|except|other than|not including)\b([^)]*)/i.exec(e.title.text);
       const excluded = exclusion ? [...new Set(analyse(exclusion[1]!).filter((t) => !t.implied).map((t) => t.key))] : [];

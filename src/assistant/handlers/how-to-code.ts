@@ -9,7 +9,9 @@ import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type
 import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
 /** Where a question names two procedures: "RFA and MWA ...", "wedge excision plus segment resection". */
-const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;)\s*/gi;
+const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;|,(?=\s*(?:one|the other|another|the second)\b))\s*/gi;
+/** "Two ESDs ...", "codes for both": one procedure done at two sites. */
+const TWICE = /\b(?:both|two|2|each)\b/i;
 
 /**
  * Two procedures in one question, each found on its own: the parts split at "and", "plus", "+",
@@ -41,6 +43,26 @@ function twoProcedures(turn: Turn): Array<{ turn: Turn; r: Extract<Resolution, {
     const groupOf = (p: (typeof found)[number]) => chooseGroup(p.r.entry, p.turn.u.terms).index;
     if (a.r.entry === b.r.entry && groupOf(a) === groupOf(b)) continue;
     return found;
+  }
+  // One procedure at two sites ("two ESDs - one gastric, one in the transverse colon"): each side
+  // keeps its own site, and the side that names none borrows the other's procedure.
+  if (!TWICE.test(u.text)) return null;
+  const site = (t: Term) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition');
+  for (const cut of cuts) {
+    const left = u.terms.filter((t) => t.end <= cut.start);
+    const right = u.terms.filter((t) => t.start >= cut.end);
+    if (!left.some(site) || !right.some(site)) continue;
+    const [withProc, without] = left.some(procedureAt) && !right.some(procedureAt) ? [left, right] : right.some(procedureAt) && !left.some(procedureAt) ? [right, left] : [null, null];
+    if (!withProc || !without) continue;
+    const borrowed = withProc.filter((t) => t.category === 'procedure').map((t) => ({ ...t, start: t.start - 100_000, end: t.end - 100_000 }));
+    const shared = u.terms.filter((t) => !left.includes(t) && !right.includes(t) && !ownSide(t));
+    const parts = [left, right].map((side) => {
+      const terms = [...(side === without ? borrowed : []), ...side, ...shared];
+      const sub: Turn = { ...turn, u: { ...u, terms } };
+      return { turn: sub, r: resolveGuidance(sub) };
+    });
+    const found = parts.filter((p): p is { turn: Turn; r: Extract<Resolution, { kind: 'entry' }> } => p.r.kind === 'entry');
+    if (found.length === 2 && found[0]!.r.entry !== found[1]!.r.entry) return found;
   }
   return null;
 }
