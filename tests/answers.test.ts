@@ -153,6 +153,12 @@ describe('alternatives the guidance gives', () => {
 });
 
 describe('code checks', () => {
+  it('says when the question’s words fit another group’s primary code (rigid, not fibreoptic)', () => {
+    const r = ask('cryotherapy of an endobronchial tumour through a rigid bronchoscope, I coded E48.3 Y13.2');
+    expect(r.notices.join(' ')).toMatch(/fit the group of IPG142 that gives E50\.3/);
+    expect(r.codes.map((c) => c.code)).toContain('E50.3');
+  });
+
   it('proposes the codes of the approach the question names, not another group', () => {
     const r = ask("I've put J12.4 and Y53.2 for perc microwave ablation of liver mets, ok?");
     const codes = r.codes.map((c) => c.code);

@@ -107,6 +107,22 @@ export function codeCheck(turn: Turn): void {
   // Codes the guidance lists that none of the user's codes meet: from the best-matching group.
   // The group for the approach the question names ("perc"), else the one the codes fit best.
   const byApproach = chooseGroup(le, turn.u.terms).index;
+  // The question's words pick a group ("rigid scope") whose primary code the user did not give,
+  // while their primary code is from another group ("fibreoptic"): say which the guidance gives.
+  if (byApproach !== null) {
+    const primaries = (g: (typeof e.groups)[number]) => g.items.filter((i): i is CodeItem => i.type === 'code' && /^primary/.test(i.role));
+    const picked = e.groups[byApproach]!;
+    const inPicked = primaries(picked).some((p) => user.some((c) => sameCode(p, c) || covers(p, c)));
+    const elsewhere = e.groups.some((g, gi) => gi !== byApproach && primaries(g).some((p) => user.some((c) => sameCode(p, c))));
+    if (!inPicked && elsewhere && primaries(picked).length > 0) {
+      const codes = primaries(picked).map((p) => {
+        d.cite(le, p.start, p.end);
+        const rc = d.code(le, p);
+        return `${rc.code} ${rc.title ?? ''}`.trim();
+      });
+      d.notice(`Your question's words fit the group of ${e.id} that gives ${codes.join(' or ')} as the primary procedure, not the one your primary code is from: check which applies.`);
+    }
+  }
   const groupHits = e.groups.map((g) => g.items.filter((i) => i.type === 'code' && satisfied(i, g, user)).length);
   const gi = byApproach ?? (groupHits.length > 0 ? groupHits.indexOf(Math.max(...groupHits)) : -1);
   const missing: Array<CodeItem | RuleCode> = [];
