@@ -153,6 +153,12 @@ describe('alternatives the guidance gives', () => {
 });
 
 describe('code checks', () => {
+  it('lets the codes decide when the other words of the question are ones it has no concept for', () => {
+    const r = ask('O11.1 ok?? I thought O was for obstetrics');
+    expect(r.guidance).toEqual(['IPG461']);
+    expect(r.codes.map((c) => c.code)).toContain('O11.1');
+  });
+
   it('says when the question’s words fit another group’s primary code (rigid, not fibreoptic)', () => {
     const r = ask('cryotherapy of an endobronchial tumour through a rigid bronchoscope, I coded E48.3 Y13.2');
     expect(r.notices.join(' ')).toMatch(/fit the group of IPG142 that gives E50\.3/);

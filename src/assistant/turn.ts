@@ -123,6 +123,9 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     const ownWords = found.length === 0 && conceptless && state.guidance !== null && u.terms.some((t) => !t.category && kb.index.isAbout(state.guidance!, t.key));
     const context = (onlyFiller || ownWords) && state.guidance ? kb.get(state.guidance) : undefined;
     if (hits.length === 0 && context) return { kind: 'entry', entry: context, via: 'context' };
+    // Codes say more than words we have no concept for ("O11.1 - thought O codes were obstetric").
+    const fromCodes = hits.length === 0 && found.length === 0 && conceptless ? byCodes(kb, opts.codes ?? u.codes) : null;
+    if (fromCodes) return fromCodes;
     if (hits.length === 0) {
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
       const procedureOnly = u.terms.filter((t) => t.category === 'procedure' || t.category === 'approach');
@@ -154,23 +157,23 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     const entry = kb.get(state.guidance);
     if (entry) return { kind: 'entry', entry, via: 'context' };
   }
-  const codes = opts.codes ?? u.codes;
-  if (codes.length > 0) {
-    // The guidance that states most of the codes given.
-    const counts = new Map<string, number>();
-    for (const c of codes) {
-      const l = kb.lookup(c);
-      for (const id of new Set([...l.exact, ...l.coveredBy].map((o) => o.id))) counts.set(id, (counts.get(id) ?? 0) + 1);
-    }
-    const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || Number(a[0].slice(3)) - Number(b[0].slice(3)));
-    if (ranked.length > 0) {
-      const best = ranked[0]![1];
-      const tied = ranked.filter(([, n]) => n === best);
-      if (tied.length === 1 || best >= 2) return { kind: 'entry', entry: kb.get(tied[0]![0])!, via: 'codes' };
-      return { kind: 'ambiguous', entries: tied.slice(0, 5).map(([id]) => kb.get(id)!) };
-    }
+  return byCodes(kb, opts.codes ?? u.codes) ?? { kind: 'none', reason: 'no-topic', topic: topicOf(u) };
+}
+
+/** The guidance that states most of the codes given, or null when none states any. */
+function byCodes(kb: Knowledge, codes: CodeMatch[]): Resolution | null {
+  if (codes.length === 0) return null;
+  const counts = new Map<string, number>();
+  for (const c of codes) {
+    const l = kb.lookup(c);
+    for (const id of new Set([...l.exact, ...l.coveredBy].map((o) => o.id))) counts.set(id, (counts.get(id) ?? 0) + 1);
   }
-  return { kind: 'none', reason: 'no-topic', topic: topicOf(u) };
+  const ranked = [...counts.entries()].sort((a, b) => b[1] - a[1] || Number(a[0].slice(3)) - Number(b[0].slice(3)));
+  if (ranked.length === 0) return null;
+  const best = ranked[0]![1];
+  const tied = ranked.filter(([, n]) => n === best);
+  if (tied.length === 1 || best >= 2) return { kind: 'entry', entry: kb.get(tied[0]![0])!, via: 'codes' };
+  return { kind: 'ambiguous', entries: tied.slice(0, 5).map(([id]) => kb.get(id)!) };
 }
 
 interface GroupKeys {
