@@ -420,6 +420,15 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r.unmatched).toContain('melanoma');
   });
 
+  it('reads where metastases came from as an aside, and goes on from the best of tied guidance', async () => {
+    const say = chat();
+    const first = await say('PDT for lung cancer - codes?');
+    expect(first.codes.map((c) => c.code)).toContain('E48.7');
+    const r = await say('histology says the lung lesion is a secondary from the kidney - which diagnosis code?');
+    expect(r.answered).toBe(true);
+    expect(r.codes.map((c) => c.code)).toContain('C78.0');
+  });
+
   it('asks which procedure when a question names only an organ that several guidance treat', () => {
     const r = ask('codes for the colon');
     expect(r.codes).toEqual([]);

@@ -19,6 +19,8 @@ const OPENER = [
   String.raw`not\s+(?:fit|suitable|a\s+candidate)\s+for`,
   String.raw`unfit\s+for`,
   String.raw`declined`,
+  // Where metastases came from: "a secondary from breast", "mets from a rectal primary".
+  String.raw`(?<=\b(?:secondary|secondaries|mets?|metastas[ie]s|metastatic|deposits?)\b[^.,;?]{0,30})from`,
   String.raw`contraindicated`,
 ].join('|');
 

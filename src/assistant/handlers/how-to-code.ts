@@ -124,7 +124,8 @@ function sharedPrimary(turn: Turn, entries: LoadedEntry[], ask: (le: LoadedEntry
     question: 'Which procedure was done?',
     options: entries.map((le) => ({ label: entryName(le), value: ask(le) })),
   };
-  d.state = { guidance: null, codes: d.codes.map((c) => c.code) };
+  // Follow-ups ("which dx?") go on from the best of them; a button or "the other one" can move.
+  d.state = { guidance: first.entry.id, codes: d.codes.map((c) => c.code) };
   return true;
 }
 
