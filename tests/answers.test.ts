@@ -128,6 +128,8 @@ describe('the shape of a question about codes', () => {
     ['spinal levels not in the op note - which V55?', 'rule_explanation'],
     ['lap converted to hand assisted, do I still use Y75.2', 'rule_explanation'],
     ['what does Y75.2 mean', 'code_lookup'],
+    ['total knee replacement - which site code?', 'rule_explanation'],
+    ['PDT to a skin lesion, which Z code do I add', 'rule_explanation'],
   ])('%s -> %s', (q, intent) => {
     expect(ask(q).intent).toBe(intent);
   });

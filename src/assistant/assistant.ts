@@ -89,8 +89,10 @@ export function parseCommand(text: string): { intent: Intent; text: string } | n
  */
 function codeQuestionShape(u: Understanding): Intent | null {
   const n = u.codes.length;
-  if (n === 0) return null;
   const t = u.text.toLowerCase();
+  // "which Z code?", "which site code": which of a kind of code the guidance asks for is its rule.
+  if (n === 0 && /\bwhich\s+(?:[a-z]|site|laterality|chapter\s+[a-z])\s+codes?\b/.test(t)) return 'rule_explanation';
+  if (n === 0) return null;
   if (/\b(?:i(?:'ve| have)? (?:coded|put|used|assigned|got)|coded (?:as|it|this|them)?|my codes|check (?:my|these|this))\b/.test(t)) return 'code_check';
   if (/\bis it (?:still |really )?[a-z]\d{2}/.test(t)) return 'code_check';
   if (/\bwhen (?:am i|can i|do i|should i|would i|is it)\b|\bwhen to use\b|\ballowed to use\b/.test(t)) return 'rule_explanation';
