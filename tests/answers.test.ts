@@ -154,6 +154,14 @@ describe('alternatives the guidance gives', () => {
   });
 });
 
+describe('rules found through their codes', () => {
+  it('finds a rule that names a range for a code inside it (K42.1 in K40-K44)', () => {
+    const r = ask('why do I need a supplementary code with K42.1?');
+    expect(r.guidance).toEqual(['IPG377']);
+    expect(r.codes.map((c) => c.code)).toContain('K40-K44');
+  });
+});
+
 describe('code checks', () => {
   it('lets the codes decide when the other words of the question are ones it has no concept for', () => {
     const r = ask('O11.1 ok?? I thought O was for obstetrics');

@@ -115,8 +115,23 @@ export class Knowledge {
     return this.byId.get(id.toUpperCase());
   }
 
+  /** Lookups asked again (each answer asks several times per code) come from here. */
+  private readonly lookups = new Map<string, CodeLookup>();
+
   lookup(ref: CodeRef): CodeLookup {
+    const key = `${ref.kind}|${ref.code}|${ref.stem}|${ref.last ?? ''}`;
+    let found = this.lookups.get(key);
+    if (!found) {
+      found = this.computeLookup(ref);
+      // Codes are finite; the cap only guards against a caller passing made-up ones forever.
+      if (this.lookups.size < 20_000) this.lookups.set(key, found);
+    }
+    return found;
+  }
+
+  private computeLookup(ref: CodeRef): CodeLookup {
     const candidates: Occurrence[] = [];
+    const seen = new Set<Occurrence>();
     const stems = new Set<string>([ref.stem]);
     if (ref.kind === 'range') {
       const letter = ref.stem[0]!;
@@ -124,7 +139,12 @@ export class Knowledge {
       const hi = Number((ref.last ?? ref.stem).slice(1));
       for (let n = lo; n <= hi && n - lo < 100; n++) stems.add(`${letter}${String(n).padStart(2, '0')}`);
     }
-    for (const s of stems) for (const o of this.byStem.get(s) ?? []) if (!candidates.includes(o)) candidates.push(o);
+    for (const s of stems)
+      for (const o of this.byStem.get(s) ?? []) {
+        if (seen.has(o)) continue;
+        seen.add(o);
+        candidates.push(o);
+      }
     const exact = candidates.filter((o) => sameCode(o.code, ref));
     const coveredBy = exact.length > 0 ? [] : candidates.filter((o) => !sameCode(o.code, ref) && covers(o.code, ref));
     const inside =
@@ -141,12 +161,17 @@ export class Knowledge {
     const wanted = [...q.required, ...q.optional];
     if (wanted.length === 0) return [];
     const best = new Map<string, { o: Occurrence; score: number }>();
-    for (const le of this.entries) {
+    // Only guidance whose title or code titles have a word asked can score.
+    const postings = this.codeTitlePostings();
+    const look = new Set<number>();
+    for (const k of wanted) for (const i of postings.get(k) ?? []) look.add(i);
+    for (const i of [...look].sort((a, b) => a - b)) {
+      const le = this.entries[i]!;
       const titleKeys = keysOf(le.entry.title.text);
       le.entry.groups.forEach((g, gi) =>
         g.items.forEach((item, ii) => {
           if (item.type !== 'code' || !item.title) return;
-          const keys = new Set([...keysOf(item.title), ...item.includes.flatMap((i) => [...keysOf(i.text)])]);
+          const keys = itemKeys(item);
           const has = (k: string) => keys.has(k) || titleKeys.has(k);
           if (q.mustHave.some((m) => !m.anyOf.some((all) => all.every(has)))) return;
           const score = wanted.reduce((sum, k) => sum + (keys.has(k) ? 1 : titleKeys.has(k) ? 0.5 : 0) * this.index.idf(k), 0);
@@ -162,8 +187,40 @@ export class Knowledge {
     return ranked.filter((x) => x.score >= 0.6 * top);
   }
 
+  private codeTitleIndex: Map<string, number[]> | null = null;
+
+  /** Key -> the guidance whose title or code titles (or Includes lines) have it. */
+  private codeTitlePostings(): Map<string, number[]> {
+    if (!this.codeTitleIndex) {
+      const index = new Map<string, number[]>();
+      this.entries.forEach((le, i) => {
+        const keys = new Set(keysOf(le.entry.title.text));
+        for (const g of le.entry.groups) for (const item of g.items) if (item.type === 'code' && item.title) for (const k of itemKeys(item)) keys.add(k);
+        for (const k of keys) {
+          let list = index.get(k);
+          if (!list) index.set(k, (list = []));
+          list.push(i);
+        }
+      });
+      this.codeTitleIndex = index;
+    }
+    return this.codeTitleIndex;
+  }
+
   /** Every rule that names a code of `ref` or one inside it, in guidance order. */
+  private readonly mentioning = new Map<string, Array<{ id: string; rule: Rule; index: number }>>();
+
   rulesMentioning(ref: CodeRef): Array<{ id: string; rule: Rule; index: number }> {
+    const key = `${ref.kind}|${ref.code}|${ref.stem}|${ref.last ?? ''}`;
+    let found = this.mentioning.get(key);
+    if (!found) {
+      found = this.computeMentioning(ref);
+      if (this.mentioning.size < 20_000) this.mentioning.set(key, found);
+    }
+    return found;
+  }
+
+  private computeMentioning(ref: CodeRef): Array<{ id: string; rule: Rule; index: number }> {
     const out: Array<{ id: string; rule: Rule; index: number }> = [];
     for (const le of this.entries) {
       le.entry.rules.forEach((rule, index) => {
@@ -172,6 +229,17 @@ export class Knowledge {
     }
     return out;
   }
+}
+
+const itemKeyCache = new WeakMap<CodeItem, Set<string>>();
+/** The terms of a code's title and its Includes lines, once per item. */
+function itemKeys(item: CodeItem): Set<string> {
+  let keys = itemKeyCache.get(item);
+  if (!keys) {
+    keys = new Set([...keysOf(item.title ?? ''), ...item.includes.flatMap((i) => [...keysOf(i.text)])]);
+    itemKeyCache.set(item, keys);
+  }
+  return keys;
 }
 
 export type { Entry };

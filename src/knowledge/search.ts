@@ -137,6 +137,7 @@ export class GuidanceIndex {
   private readonly df = new Map<string, number>();
   /** Key -> the docs that are about it (weight at least RULES): only they can match a question naming it. */
   private readonly postings = new Map<string, number[]>();
+  private readonly byId = new Map<string, number>();
 
   constructor(entries: Entry[]) {
     this.docs = entries.map((e) => {
@@ -177,6 +178,7 @@ export class GuidanceIndex {
       return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches };
     });
     this.docs.forEach((d, i) => {
+      this.byId.set(d.id, i);
       for (const [k, w] of d.weights) {
         if (w < RULES) continue;
         let list = this.postings.get(k);
@@ -192,13 +194,22 @@ export class GuidanceIndex {
 
   /** Is this guidance about the key (title, codes, headings or rules, not only its description)? */
   isAbout(id: string, key: string): boolean {
-    const d = this.docs.find((x) => x.id === id);
+    const i = this.byId.get(id);
+    const d = i === undefined ? undefined : this.docs[i];
     return d !== undefined && (d.weights.get(key) ?? 0) >= RULES;
   }
 
+  private readonly idfs = new Map<string, number>();
+
   idf(key: string): number {
-    const n = this.docs.length;
-    return Math.log(1 + (n + 1) / ((this.df.get(key) ?? 0) + 0.5));
+    let v = this.idfs.get(key);
+    if (v === undefined) {
+      const n = this.docs.length;
+      v = Math.log(1 + (n + 1) / ((this.df.get(key) ?? 0) + 0.5));
+      // Question words are unbounded; knowledge keys are not.
+      if (this.idfs.size < 100_000) this.idfs.set(key, v);
+    }
+    return v;
   }
 
   /** The same terms asked again (several handlers ask per answer) get the same hits, once computed. */
@@ -233,7 +244,18 @@ export class GuidanceIndex {
     // Units that name what the procedure is for (a condition, written or as an abbreviation).
     const indication = [...units.keys()].map((span) => terms.some((t) => `${t.start}:${t.end}` === span && !t.implied && t.category === 'condition'));
     const total = unitWeight.reduce((s, w) => s + w, 0);
-    const categoryOf = (k: string) => terms.find((t) => t.key === k)?.category;
+    const categories = new Map<string, Term['category']>();
+    const writtenCategories = new Map<string, Term['category']>();
+    for (const t of terms) {
+      if (!categories.has(t.key)) categories.set(t.key, t.category);
+      if (!t.implied && !writtenCategories.has(t.key)) writtenCategories.set(t.key, t.category);
+    }
+    const categoryOf = (k: string) => categories.get(k);
+    const unitList = [...units.values()];
+    const unitIdfs = unitList.map((keys) => keys.map((k) => this.idf(k)));
+    const unitIdfSum = unitIdfs.map((xs) => xs.reduce((s, x) => s + x, 0));
+    const requiredSet = new Set(q.required);
+    const optionalSet = new Set(q.optional);
     const procedureKeys = [...q.required, ...q.mustHave.map((m) => m.key)].filter((k) => categoryOf(k) === 'procedure');
     const unknownKeys = q.required.filter((k) => !categoryOf(k));
     const asked = new Set([...q.required, ...q.optional, ...q.context]);
@@ -274,7 +296,7 @@ export class GuidanceIndex {
           for (const k of best) if (!about(k) && !unmetKeys.includes(k)) unmetKeys.push(k);
         }
       }
-      if (d.imaging.some((k) => !q.optional.includes(k) && !q.required.includes(k))) continue;
+      if (d.imaging.some((k) => !optionalSet.has(k) && !requiredSet.has(k))) continue;
       // A question that names its procedure only in words we have no concept for ("TVT for SUI")
       // matches a guidance about one of those words, not one that shares only the condition.
       if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
@@ -292,7 +314,7 @@ export class GuidanceIndex {
       if (d.approaches.length > 0 && askedApproaches.length > 0 && !askedApproaches.some((k) => d.approaches.includes(k))) continue;
       // A title that rules out what the question is about ("excluding headache") is no match.
       // (A question that repeats the whole title, exclusion and all, is about it.)
-      if (d.excluded.some((k) => q.required.includes(k)) && !d.title.every((k) => asked.has(k))) continue;
+      if (d.excluded.some((k) => requiredSet.has(k)) && !d.title.every((k) => asked.has(k))) continue;
       let score = 0;
       let strong = false;
       const missing: string[] = [];
@@ -308,11 +330,13 @@ export class GuidanceIndex {
         if (w >= RULES) strong = true;
       }
       let covered = 0;
-      [...units.values()].forEach((keys, i) => {
+      unitList.forEach((keys, i) => {
         // The written term itself entails the rest; else the share of its implications present.
         const written = level.get(keys[0]!) ?? 0;
-        const idfs = keys.reduce((s, k) => s + this.idf(k), 0);
-        const implied = keys.reduce((s, k) => s + this.idf(k) * (level.get(k) ?? 0), 0) / idfs;
+        const idfs = unitIdfs[i]!;
+        let present = 0;
+        for (let j = 0; j < keys.length; j++) present += idfs[j]! * (level.get(keys[j]!) ?? 0);
+        const implied = present / unitIdfSum[i]!;
         // A guidance whose title names no condition is about the procedure whatever it is done for:
         // the indication a question adds ("... for CRLM") does not count against it (it is still
         // said as not mentioned).
@@ -332,9 +356,10 @@ export class GuidanceIndex {
       let whole = d.title.length > 0;
       let titleWeight = 0;
       for (const k of d.title) {
-        titleWeight += this.idf(k);
+        const idf = this.idf(k);
+        titleWeight += idf;
         if (asked.has(k)) continue;
-        score -= EXTRA_TITLE * this.idf(k);
+        score -= EXTRA_TITLE * idf;
         whole = false;
       }
       if (whole) score += WHOLE_TITLE * titleWeight;
@@ -350,7 +375,7 @@ export class GuidanceIndex {
       // Only a missing known condition or organ can make it about something else: a missing
       // procedure word makes a partial match at most, and an unknown word may be jargon we lack.
       const subjectMissing = missing.some((k) => {
-        const cat = terms.find((t) => t.key === k && !t.implied)?.category;
+        const cat = writtenCategories.get(k);
         return cat === 'condition' || cat === 'organ';
       });
       const contradicts = subjectMissing && d.subjects.some((k) => !askedAll.has(k));

@@ -5,6 +5,7 @@ import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Rule } from '../../knowledge/schema.js';
 import { keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
+import type { Knowledge } from '../../knowledge/kb.js';
 import { hasTopic, type Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
 
@@ -34,6 +35,50 @@ function qualifiedItems(le: LoadedEntry): Rule[] {
     itemRules.set(le, rules);
   }
   return rules;
+}
+
+interface RuleIndex {
+  /** Every explained rule, in guidance order then rule order. */
+  all: Array<{ le: LoadedEntry; rule: Rule }>;
+  byStem: Map<string, number[]>;
+  byKey: Map<string, number[]>;
+  byEntry: Map<string, number[]>;
+}
+
+/** The three-character categories from `stem` to `last` ("K40", "K44": K40 ... K44). */
+function stemsOf(stem: string, last?: string): string[] {
+  const letter = stem[0]!;
+  const lo = Number(stem.slice(1));
+  const hi = Number((last ?? stem).slice(1));
+  const out: string[] = [];
+  for (let n = lo; n <= hi && n - lo < 100; n++) out.push(`${letter}${String(n).padStart(2, '0')}`);
+  return out.length > 0 ? out : [stem];
+}
+
+const ruleIndexes = new WeakMap<Knowledge, RuleIndex>();
+function ruleIndex(kb: Knowledge): RuleIndex {
+  let index = ruleIndexes.get(kb);
+  if (index) return index;
+  const built: RuleIndex = { all: [], byStem: new Map(), byKey: new Map(), byEntry: new Map() };
+  const put = (map: Map<string, number[]>, key: string, at: number) => {
+    const list = map.get(key);
+    if (!list) map.set(key, [at]);
+    else if (list[list.length - 1] !== at) list.push(at);
+  };
+  for (const le of kb.entries) {
+    for (const rule of [...le.entry.rules, ...qualifiedItems(le)]) {
+      if (!EXPLAINED.has(rule.kind)) continue;
+      const at = built.all.length;
+      built.all.push({ le, rule });
+      put(built.byEntry, le.entry.id, at);
+      for (const k of keysOf(rule.text)) put(built.byKey, k, at);
+      // A range names every category in it (K40-K44 covers K42).
+      for (const c of rule.codes) for (const stem of stemsOf(c.stem, c.last)) put(built.byStem, stem, at);
+    }
+  }
+  ruleIndexes.set(kb, built);
+  index = built;
+  return index;
 }
 
 const plainText = new WeakMap<Rule, string>();
@@ -127,11 +172,22 @@ export function ruleExplanation(turn: Turn): void {
   }
 
   const candidates: Candidate[] = [];
-  for (const le of kb.entries) {
+  // Only rules that can score: those naming an asked or conversation code, having an asked word,
+  // or belonging to a guidance found or in the conversation (an index, not every rule).
+  const index = ruleIndex(kb);
+  const look = new Set<number>();
+  const addAll = (xs: number[] | undefined) => {
+    for (const x of xs ?? []) look.add(x);
+  };
+  for (const c of codes) for (const stem of stemsOf(c.stem, c.last)) addAll(index.byStem.get(stem));
+  for (const code of contextCodes) for (const stem of stemsOf(code.slice(0, 3), /-([A-Z]\d\d)$/.exec(code)?.[1])) addAll(index.byStem.get(stem));
+  for (const k of askedKeys) addAll(index.byKey.get(k));
+  for (const id of [...entryScore.keys(), ...(contextId ? [contextId] : []), ...u.guidanceIds]) addAll(index.byEntry.get(id));
+  for (const at of [...look].sort((a, b) => a - b)) {
+    const { le, rule } = index.all[at]!;
     if (u.guidanceIds.length > 0 && !u.guidanceIds.includes(le.entry.id)) continue;
     if (hits.length > 0 && !entryScore.has(le.entry.id)) continue;
-    for (const rule of [...le.entry.rules, ...qualifiedItems(le)]) {
-      if (!EXPLAINED.has(rule.kind)) continue;
+    {
       let score = 0;
       for (const c of codes) if (mentions(rule, c)) score += 3;
       // The conversation's codes say which guidance more than which of its rules: once, however
