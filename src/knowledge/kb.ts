@@ -163,8 +163,19 @@ export class Knowledge {
     const best = new Map<string, { o: Occurrence; score: number }>();
     // Only guidance whose title or code titles have a word asked can score.
     const postings = this.codeTitlePostings();
-    const look = new Set<number>();
+    let look = new Set<number>();
     for (const k of wanted) for (const i of postings.get(k) ?? []) look.add(i);
+    // A guidance that lacks every reading of something the question must have has no code that can.
+    for (const m of q.mustHave) {
+      const ok = new Set<number>();
+      for (const all of m.anyOf) {
+        const lists = all.map((k) => postings.get(k) ?? []);
+        const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
+        const sets = others.map((l) => new Set(l));
+        for (const i of shortest ?? []) if (look.has(i) && sets.every((set) => set.has(i))) ok.add(i);
+      }
+      look = ok;
+    }
     for (const i of [...look].sort((a, b) => a - b)) {
       const le = this.entries[i]!;
       const titleKeys = keysOf(le.entry.title.text);

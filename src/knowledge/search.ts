@@ -268,7 +268,22 @@ export class GuidanceIndex {
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).
-    const candidates = [...new Set(q.required.flatMap((k) => this.postings.get(k) ?? []))].sort((a, b) => a - b);
+    let candidates = [...new Set(q.required.flatMap((k) => this.postings.get(k) ?? []))].sort((a, b) => a - b);
+    // A guidance about none of the procedures the question names is never a match (below): only
+    // those about every word of some reading of one of them are looked at.
+    if (procedures.length > 0) {
+      const allowed = new Set<number>();
+      for (const m of procedures) {
+        for (const all of m.anyOf) {
+          const lists = all.map((k) => this.postings.get(k) ?? []);
+          if (lists.some((l) => l.length === 0)) continue;
+          const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
+          const sets = others.map((l) => new Set(l));
+          for (const i of shortest!) if (sets.every((set) => set.has(i))) allowed.add(i);
+        }
+      }
+      candidates = candidates.filter((i) => allowed.has(i));
+    }
     // How many guidance are about every procedure the question names.
     const sameProcedure =
       procedures.length === 0 ? 0 : candidates.filter((ci) => procedures.every((m) => m.anyOf.some((all) => all.every((k) => (this.docs[ci]!.weights.get(k) ?? 0) >= RULES)))).length;

@@ -224,13 +224,10 @@ export function ruleExplanation(turn: Turn): void {
   // Between equally good rules, the wording most guidance shares is the general rule.
   const shared = new Map<string, number>();
   for (const c of candidates) shared.set(plain(c.rule), (shared.get(plain(c.rule)) ?? 0) + 1);
-  candidates.sort(
-    (a, b) =>
-      b.score - a.score ||
-      shared.get(plain(b.rule))! - shared.get(plain(a.rule))! ||
-      Number(a.le.entry.id.slice(3)) - Number(b.le.entry.id.slice(3)) ||
-      a.rule.start - b.rule.start,
-  );
+  // Sort keys worked out once per candidate, not once per comparison.
+  const keyed = candidates.map((c) => ({ c, shared: shared.get(plain(c.rule))!, id: Number(c.le.entry.id.slice(3)) }));
+  keyed.sort((a, b) => b.c.score - a.c.score || b.shared - a.shared || a.id - b.id || a.c.rule.start - b.c.rule.start);
+  candidates.splice(0, candidates.length, ...keyed.map((k) => k.c));
   const best = candidates[0];
   // A rule must meet the question on a code it asks about, or on what the question names.
   const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
