@@ -285,8 +285,11 @@ export class GuidanceIndex {
       candidates = candidates.filter((i) => allowed.has(i));
     }
     // How many guidance are about every procedure the question names.
-    const sameProcedure =
-      procedures.length === 0 ? 0 : candidates.filter((ci) => procedures.every((m) => m.anyOf.some((all) => all.every((k) => (this.docs[ci]!.weights.get(k) ?? 0) >= RULES)))).length;
+    // (Counted only when a question needs it.)
+    let sameProcedureCount: number | undefined;
+    const sameProcedure = () =>
+      (sameProcedureCount ??=
+        procedures.length === 0 ? 0 : candidates.filter((ci) => procedures.every((m) => m.anyOf.some((all) => all.every((k) => (this.docs[ci]!.weights.get(k) ?? 0) >= RULES)))).length);
     for (const ci of candidates) {
       const d = this.docs[ci]!;
       // What a guidance's description merely mentions (other treatments, other organs) does not count.
@@ -317,7 +320,7 @@ export class GuidanceIndex {
       if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
       // Likewise a question that names what was treated only in such words ("laser for TTTS"),
       // when several guidance share its procedure: one that shares just that may be about anything else.
-      if (!questionHasSubject && unknownKeys.length > 0 && sameProcedure > 1 && !unknownKeys.some(about)) continue;
+      if (!questionHasSubject && unknownKeys.length > 0 && !unknownKeys.some(about) && sameProcedure() > 1) continue;
       // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
       // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
       if (d.head.length > 0 && !d.head.some((k) => askedAll.has(k))) continue;
