@@ -119,14 +119,7 @@ export class Knowledge {
   private readonly lookups = new Map<string, CodeLookup>();
 
   lookup(ref: CodeRef): CodeLookup {
-    const key = `${ref.kind}|${ref.code}|${ref.stem}|${ref.last ?? ''}`;
-    let found = this.lookups.get(key);
-    if (!found) {
-      found = this.computeLookup(ref);
-      // Codes are finite; the cap only guards against a caller passing made-up ones forever.
-      if (this.lookups.size < 20_000) this.lookups.set(key, found);
-    }
-    return found;
+    return memoByCode(this.lookups, ref, () => this.computeLookup(ref));
   }
 
   private computeLookup(ref: CodeRef): CodeLookup {
@@ -222,13 +215,7 @@ export class Knowledge {
   private readonly mentioning = new Map<string, Array<{ id: string; rule: Rule; index: number }>>();
 
   rulesMentioning(ref: CodeRef): Array<{ id: string; rule: Rule; index: number }> {
-    const key = `${ref.kind}|${ref.code}|${ref.stem}|${ref.last ?? ''}`;
-    let found = this.mentioning.get(key);
-    if (!found) {
-      found = this.computeMentioning(ref);
-      if (this.mentioning.size < 20_000) this.mentioning.set(key, found);
-    }
-    return found;
+    return memoByCode(this.mentioning, ref, () => this.computeMentioning(ref));
   }
 
   private computeMentioning(ref: CodeRef): Array<{ id: string; rule: Rule; index: number }> {
@@ -240,6 +227,18 @@ export class Knowledge {
     }
     return out;
   }
+}
+
+/** What was worked out for a code, kept: the knowledge does not change under it. */
+function memoByCode<T>(cache: Map<string, T>, ref: CodeRef, compute: () => T): T {
+  const key = `${ref.kind}|${ref.code}|${ref.stem}|${ref.last ?? ''}`;
+  let found = cache.get(key);
+  if (found === undefined) {
+    found = compute();
+    // Codes are finite; the cap only guards against a caller passing made-up ones forever.
+    if (cache.size < 20_000) cache.set(key, found);
+  }
+  return found;
 }
 
 const itemKeyCache = new WeakMap<CodeItem, Set<string>>();
