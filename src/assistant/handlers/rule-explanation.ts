@@ -39,7 +39,7 @@ function qualifiedItems(le: LoadedEntry): Rule[] {
 
 interface RuleIndex {
   /** Every explained rule, in guidance order then rule order. */
-  all: Array<{ le: LoadedEntry; rule: Rule }>;
+  all: Array<{ le: LoadedEntry; rule: Rule; keys: Set<string> }>;
   byStem: Map<string, number[]>;
   byKey: Map<string, number[]>;
   byEntry: Map<string, number[]>;
@@ -69,9 +69,10 @@ function ruleIndex(kb: Knowledge): RuleIndex {
     for (const rule of [...le.entry.rules, ...qualifiedItems(le)]) {
       if (!EXPLAINED.has(rule.kind)) continue;
       const at = built.all.length;
-      built.all.push({ le, rule });
+      const keys = keysOf(rule.text);
+      built.all.push({ le, rule, keys });
       put(built.byEntry, le.entry.id, at);
-      for (const k of keysOf(rule.text)) put(built.byKey, k, at);
+      for (const k of keys) put(built.byKey, k, at);
       // A range names every category in it (K40-K44 covers K42).
       for (const c of rule.codes) for (const stem of stemsOf(c.stem, c.last)) put(built.byStem, stem, at);
     }
@@ -184,7 +185,7 @@ export function ruleExplanation(turn: Turn): void {
   for (const k of askedKeys) addAll(index.byKey.get(k));
   for (const id of [...entryScore.keys(), ...(contextId ? [contextId] : []), ...u.guidanceIds]) addAll(index.byEntry.get(id));
   for (const at of [...look].sort((a, b) => a - b)) {
-    const { le, rule } = index.all[at]!;
+    const { le, rule, keys: ruleKeys } = index.all[at]!;
     if (u.guidanceIds.length > 0 && !u.guidanceIds.includes(le.entry.id)) continue;
     if (hits.length > 0 && !entryScore.has(le.entry.id)) continue;
     {
@@ -193,7 +194,6 @@ export function ruleExplanation(turn: Turn): void {
       // The conversation's codes say which guidance more than which of its rules: once, however
       // many, and less than a word of the question.
       if (contextCodes.some((c) => rule.codes.some((rc) => rc.code === c))) score += 0.5;
-      const ruleKeys = keysOf(rule.text);
       for (const k of askedKeys) if (ruleKeys.has(k)) score += 1;
       score += 2 * (entryScore.get(le.entry.id) ?? 0);
       if (le.entry.id === contextId) score += 1.5;
