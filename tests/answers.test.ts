@@ -377,6 +377,10 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     const r = ask('haemorrhoidal artery ligation with a doppler probe - codes?');
     expect(r.match).toBe('full');
     expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['L70.3', 'Y53.2']));
+    // The page's add-on codes come with it, as an addition, never as an alternative.
+    expect(r.codes.map((c) => c.code)).toContain('H53.8');
+    expect(r.text).toMatch(/In addition, where it applies/);
+    expect(r.text).not.toMatch(/Option 2/);
   });
 
   it('answers two procedures from one guidance each with its own group (segment and wedge)', () => {

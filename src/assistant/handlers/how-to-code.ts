@@ -10,6 +10,8 @@ import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, no
 
 /** Where a question names two procedures: "RFA and MWA ...", "wedge excision plus segment resection". */
 const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;|,(?=\s*(?:one|the other|another|the second)\b))\s*/gi;
+/** An instruction that adds codes to the procedure's rather than offering others. */
+const ADD_ON = /\b(?:in addition|additionally|also (?:be )?assigned|as well)\b/i;
 /** "Two ESDs ...", "codes for both": one procedure done at two sites. */
 const TWICE = /\b(?:both|two|2|each)\b/i;
 
@@ -164,7 +166,10 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   }
 
   const asksDiagnosis = u.terms.some((t) => t.concept?.id === 'diagnosis');
-  const shown = choice.index === null ? e.groups : [e.groups[choice.index]!];
+  // Codes the page adds on ("if ... is carried out, the following codes are assigned in addition")
+  // go with whichever group the question picks: they are not an alternative to it.
+  const addOns = choice.index === null ? [] : e.groups.filter((g, i) => i !== choice.index && !g.alternative && g.instruction !== null && ADD_ON.test(g.instruction.text));
+  const shown = choice.index === null ? e.groups : [e.groups[choice.index]!, ...addOns];
   const rules = rulesToShow(le, shown);
   if (asksDiagnosis) diagnosisCodes(d, le, rules);
   // Asked for a diagnosis code the guidance does not give: say so, rather than only list procedures.
@@ -174,7 +179,8 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
 
   const shownCodes: CodeItem[] = [];
   shown.forEach((g, i) => {
-    const name = heading(g) ?? (shown.length > 1 ? `Option ${i + 1}${g.alternative ? ' (or)' : ''}` : 'Codes');
+    const choices = shown.length - addOns.length;
+    const name = heading(g) ?? (addOns.includes(g) ? 'In addition, where it applies' : choices > 1 ? `Option ${i + 1}${g.alternative ? ' (or)' : ''}` : 'Codes');
     showGroup(d, le, g, `${name} (${e.version ?? 'OPCS-4'})`);
     for (const item of g.items) if (item.type === 'code') shownCodes.push(item);
   });
