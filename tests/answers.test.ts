@@ -389,10 +389,12 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['J02.3', 'J02.4']));
   });
 
-  it('lists the guidance on a procedure when asked which IPGs cover it', () => {
+  it('lists the guidance on a procedure when asked which IPGs cover it, or whether there is one', () => {
     const r = ask('which IPGs cover electroporation?');
     expect(r.title).toMatch(/^Guidance loaded on/);
     expect(r.guidance).toEqual(expect.arrayContaining(['IPG444', 'IPG445']));
+    expect(ask('is there an IPG for TAVI?')).toMatchObject({ intent: 'guidance_summary', guidance: ['IPG421'] });
+    expect(ask('is there any guidance on carpal tunnel release')).toMatchObject({ answered: false, codes: [] });
   });
 
   it('reads ONS as occipital nerve stimulation, and never "one" as ONS', async () => {

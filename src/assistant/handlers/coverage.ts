@@ -8,7 +8,7 @@ import { entryName, NOT_COVERED } from './common.js';
 
 /** Questions about what codebot covers, rather than about one procedure or code. */
 export const COVERAGE =
-  /\b(?:which|what)\b[^?.]*\b(?:guidance|guidelines?|pages?|ipgs?|procedures|topics|areas|specialties)\b[^?.]*\b(?:do you|can you|have you|you|are|is)\s+(?:know|have|cover|hold|loaded|covered|support|got)\b|\bwhat (?:do|can) you (?:have|know|cover)\b|\bwhat(?:'s| is| are) (?:loaded|covered|in your knowledge)\b|\b(?:list|show)(?: me)? (?:all |every |the |your )*(?:guidance|guidelines|ipgs?|pages|procedures|topics)\b|\bwhat (?:guidance|ipgs?|pages) (?:do you|have you|are there)\b|\bwhat do you know about\b|\b(?:which|what) (?:nice )?(?:guidance|guidelines|ipgs?|pages?) (?:cover|covers|mention|mentions|deal with|deals with|(?:is|are) (?:about|on|there (?:for|on|about)))\b/i;
+  /\b(?:which|what)\b[^?.]*\b(?:guidance|guidelines?|pages?|ipgs?|procedures|topics|areas|specialties)\b[^?.]*\b(?:do you|can you|have you|you|are|is)\s+(?:know|have|cover|hold|loaded|covered|support|got)\b|\bwhat (?:do|can) you (?:have|know|cover)\b|\bwhat(?:'s| is| are) (?:loaded|covered|in your knowledge)\b|\b(?:list|show)(?: me)? (?:all |every |the |your )*(?:guidance|guidelines|ipgs?|pages|procedures|topics)\b|\bwhat (?:guidance|ipgs?|pages) (?:do you|have you|are there)\b|\bwhat do you know about\b|\b(?:which|what) (?:nice )?(?:guidance|guidelines|ipgs?|pages?) (?:cover|covers|mention|mentions|deal with|deals with|(?:is|are) (?:about|on|there (?:for|on|about)))\b|\b(?:is|are) there (?:an? |any )?(?:nice )?(?:ipgs?|guidance|guidelines?|pages?) (?:for|on|about|covering)\b/i;
 
 const MAX_LISTED = 30;
 
