@@ -315,6 +315,11 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(ask('perc RFA liver mets, not fit for resection')).toMatchObject({ match: 'full', guidance: ['IPG327'] });
   });
 
+  it('never lets an aside hide what the procedure was for', () => {
+    // With nothing else named, the condition in the history is the indication: not colorectal mets.
+    for (const q of ['hx of HCC, now RFA', 'known HCC for RFA']) expect(ask(q).guidance, q).not.toContain('IPG327');
+  });
+
   it('reads radical, intractable and end stage as describing the case, not as the procedure', () => {
     expect(ask('radical laparoscopic nephrectomy codes').guidance).toEqual(['IPG136']);
     expect(ask('TMLR for intractable angina').guidance).toEqual(['IPG301']);

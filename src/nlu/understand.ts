@@ -118,7 +118,15 @@ export class Nlu {
     const placed = x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
     const spans = asides(rest);
     if (spans.length === 0) return placed;
-    return placed.map((t) => (spans.some((s) => t.start >= s.start && t.end <= s.end) ? { ...t, aside: true } : t));
+    const marked = placed.map((t) => (spans.some((s) => t.start >= s.start && t.end <= s.end) ? { ...t, aside: true } : t));
+    // An aside that takes everything the question names was not an aside.
+    const named = (t: Term) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition');
+    if (!marked.some((t) => named(t) && !t.aside)) return placed;
+    // Nor, when the rest names no organ or condition ("hx of HCC, now RFA"), is the condition it
+    // names: that is what the procedure was for.
+    const subject = (t: Term) => t.category === 'organ' || t.category === 'condition';
+    if (marked.some((t) => subject(t) && !t.aside)) return marked;
+    return marked.map((t) => (t.aside && subject(t) ? { ...t, aside: false } : t));
   }
 
   understand(raw: string): Understanding {

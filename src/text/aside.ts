@@ -13,7 +13,6 @@ const OPENER = [
   String.raw`background\s+of`,
   String.raw`previous(?:ly)?`,
   String.raw`prev`,
-  String.raw`known`,
   String.raw`s\/p`,
   String.raw`status\s+post`,
   String.raw`not\s+(?:fit|suitable|a\s+candidate)\s+for`,
@@ -25,7 +24,7 @@ const OPENER = [
 ].join('|');
 
 /** Punctuation or a word that starts the next clause ("now", "today", "having"). */
-const BREAK = String.raw`[.;,:()!?\u2013\u2014]|\s-\s|\b(?:now|today|this\s+time|presents?|presenting|presented|admitted|having|had|has|undergoing|underwent|but|and\s+(?:now|then|today))\b`;
+const BREAK = String.raw`[.;,:()!?\u2013\u2014]|\s-\s|\b(?:now|today|this\s+time|presents?|presenting|presented|admitted|having|had|has|undergoing|underwent|but|for|and\s+(?:now|then|today))\b`;
 
 const ASIDE = new RegExp(String.raw`\b(?:${OPENER})\b[\s\S]*?(?=${BREAK}|$)`, 'gi');
 
