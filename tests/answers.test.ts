@@ -315,6 +315,18 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(ask('perc RFA liver mets, not fit for resection')).toMatchObject({ match: 'full', guidance: ['IPG327'] });
   });
 
+  it('gives no codes for a procedure done for a condition it has no word for, when its guidance is for another', () => {
+    // The only DBS guidance is for chronic pain; Parkinson's is not a word codebot knows.
+    expect(ask("DBS for Parkinson's")).toMatchObject({ match: 'none', codes: [] });
+    expect(ask('DBS for chronic pain').guidance).toEqual(['IPG382']);
+  });
+
+  it('never answers about what was ruled out', () => {
+    const r = ask('not fit for TAVI, balloon valvuloplasty?');
+    expect(r.guidance).not.toContain('IPG421');
+    expect(r.codes).toEqual([]);
+  });
+
   it('never lets an aside hide what the procedure was for', () => {
     // With nothing else named, the condition in the history is the indication: not colorectal mets.
     for (const q of ['hx of HCC, now RFA', 'known HCC for RFA']) expect(ask(q).guidance, q).not.toContain('IPG327');

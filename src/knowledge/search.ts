@@ -263,6 +263,8 @@ export class GuidanceIndex {
     const partsOf = new Map(terms.filter((t) => t.parts).map((t) => [t.key, t.parts!] as const));
     const askedApproaches = [...new Set(terms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
     const questionHasSubject = terms.some((t) => t.category === 'organ' || t.category === 'condition');
+    const writtenSubject = terms.some((t) => !t.implied && (t.category === 'organ' || t.category === 'condition'));
+    const forUnknown = terms.some((t) => t.indication && !t.aside);
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
     const hits: SearchHit[] = [];
@@ -320,7 +322,9 @@ export class GuidanceIndex {
       if (procedureKeys.length === 0 && unknownKeys.length > 0 && !unknownKeys.some(about)) continue;
       // Likewise a question that names what was treated only in such words ("laser for TTTS"),
       // when several guidance share its procedure: one that shares just that may be about anything else.
-      if (!questionHasSubject && unknownKeys.length > 0 && !unknownKeys.some(about) && sameProcedure() > 1) continue;
+      // (Or when the guidance is for a condition the question does not name: "DBS for Parkinson's"
+      // is not deep brain stimulation for chronic pain.)
+      if (unknownKeys.length > 0 && !unknownKeys.some(about) && ((!questionHasSubject && sameProcedure() > 1) || (forUnknown && !writtenSubject && d.conditions.some((k) => !askedAll.has(k))))) continue;
       // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
       // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
       if (d.head.length > 0 && !d.head.some((k) => askedAll.has(k))) continue;

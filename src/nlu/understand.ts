@@ -115,13 +115,19 @@ export class Nlu {
   private analyseExpanded(rest: string): Term[] {
     const x = expand(rest, this.abbreviations);
     const terms = analyse(x.text, { correct: this.correct });
-    const placed = x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+    let placed = x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+    // A word we have no concept for, written straight after "for", names what the procedure was for.
+    const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
+    const placed0 = placed;
+    placed = placed0.map((t) => (forWhat(t) ? { ...t, indication: true } : t));
     const spans = asides(rest);
     if (spans.length === 0) return placed;
-    const marked = placed.map((t) => (spans.some((s) => t.start >= s.start && t.end <= s.end) ? { ...t, aside: true } : t));
-    // An aside that takes everything the question names was not an aside.
+    const within = (t: Term, ruledOut: boolean) => spans.some((s) => s.ruledOut === ruledOut && t.start >= s.start && t.end <= s.end);
+    const marked = placed.map((t) => (within(t, false) || within(t, true) ? { ...t, aside: true } : t));
+    // An aside that takes everything the question names was not an aside, unless it is what was
+    // ruled out ("not fit for TAVI, balloon valvuloplasty?" is never about TAVI).
     const named = (t: Term) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition');
-    if (!marked.some((t) => named(t) && !t.aside)) return placed;
+    if (!marked.some((t) => named(t) && !t.aside)) return placed.map((t) => (within(t, true) ? { ...t, aside: true } : t));
     // Nor, when the rest names no organ or condition ("hx of HCC, now RFA"), is the condition it
     // names: that is what the procedure was for.
     const subject = (t: Term) => t.category === 'organ' || t.category === 'condition';

@@ -27,6 +27,8 @@ export interface Term {
   parts?: string[];
   /** Written in an aside about the patient's story ("primary was sigmoid ca"): helps, never decides a match. */
   aside?: boolean;
+  /** A word with no concept written right after "for": what the procedure was for ("DBS for Parkinson's"). */
+  indication?: boolean;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;

@@ -31,11 +31,15 @@ const ASIDE = new RegExp(String.raw`\b(?:${OPENER})\b[\s\S]*?(?=${BREAK}|$)`, 'g
 export interface Span {
   start: number;
   end: number;
+  /** What was ruled out ("not fit for TAVI"): never the subject, whatever else the question names. */
+  ruledOut: boolean;
 }
+
+const RULED_OUT = /^(?:not\s|unfit|declined|contraindicated)/i;
 
 /** Where the asides are, as offsets into `text`. */
 export function asides(text: string): Span[] {
   const out: Span[] = [];
-  for (const m of text.matchAll(ASIDE)) if (m[0].trim().length > 0) out.push({ start: m.index, end: m.index + m[0].length });
+  for (const m of text.matchAll(ASIDE)) if (m[0].trim().length > 0) out.push({ start: m.index, end: m.index + m[0].length, ruledOut: RULED_OUT.test(m[0]) });
   return out;
 }
