@@ -10,7 +10,7 @@ import { catalogue, chaptersFor, type CatalogueGroup, type Chapters } from './ca
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
 import type { CodeItem, Entry, Rule, RuleCode } from './schema.js';
 import { keysOf, type Term } from '../text/analyse.js';
-import { GuidanceIndex, queryTerms } from './search.js';
+import { GuidanceIndex, inEvery, queryTerms } from './search.js';
 
 export type Where = { type: 'group'; group: number; item: number } | { type: 'rule'; rule: number };
 
@@ -160,14 +160,8 @@ export class Knowledge {
     for (const k of wanted) for (const i of postings.get(k) ?? []) look.add(i);
     // A guidance that lacks every reading of something the question must have has no code that can.
     for (const m of q.mustHave) {
-      const ok = new Set<number>();
-      for (const all of m.anyOf) {
-        const lists = all.map((k) => postings.get(k) ?? []);
-        const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
-        const sets = others.map((l) => new Set(l));
-        for (const i of shortest ?? []) if (look.has(i) && sets.every((set) => set.has(i))) ok.add(i);
-      }
-      look = ok;
+      const ok = new Set(m.anyOf.flatMap((all) => inEvery(all.map((k) => postings.get(k) ?? []))));
+      look = new Set([...look].filter((i) => ok.has(i)));
     }
     for (const i of [...look].sort((a, b) => a - b)) {
       const le = this.entries[i]!;

@@ -27,7 +27,7 @@ const UNKNOWN = 0.5;
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
 /** Categories that pick a group within a guidance more than the guidance itself. */
-const OPTIONAL = new Set(['approach', 'imaging', 'qualifier']);
+const OPTIONAL = new Set(['approach', 'imaging']);
 
 export interface SearchHit {
   id: string;
@@ -100,16 +100,12 @@ export function queryTerms(terms: Term[]): QueryTerms {
   for (const t of terms) {
     const cat = t.category;
     if (cat === 'coding') continue;
-    if (metastatic && t.key === 'c:primary' && !t.implied) {
-      context.add(t.key);
-      continue;
-    }
-    if ((t.aside && cat !== 'approach' && cat !== 'imaging') || cat === 'qualifier') {
-      context.add(t.key);
-      continue;
-    }
-    if ((cat && OPTIONAL.has(cat)) || t.aside) {
+    if (cat && OPTIONAL.has(cat)) {
       optional.add(t.key);
+      continue;
+    }
+    if (t.aside || cat === 'qualifier' || (metastatic && t.key === 'c:primary' && !t.implied)) {
+      context.add(t.key);
       continue;
     }
     // An abbreviation that stands for other concepts (RFA, CRLM) is matched through them.
@@ -130,6 +126,14 @@ export function queryTerms(terms: Term[]): QueryTerms {
   }
   for (const k of context) optional.delete(k);
   return { required: [...required], optional: [...optional], context: [...context], mustHave };
+}
+
+/** The numbers in every one of the lists (none for no lists). */
+export function inEvery(lists: number[][]): number[] {
+  if (lists.length === 0) return [];
+  const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
+  const sets = others.map((l) => new Set(l));
+  return shortest!.filter((i) => sets.every((set) => set.has(i)));
 }
 
 export class GuidanceIndex {
@@ -274,16 +278,7 @@ export class GuidanceIndex {
     // A guidance about none of the procedures the question names is never a match (below): only
     // those about every word of some reading of one of them are looked at.
     if (procedures.length > 0) {
-      const allowed = new Set<number>();
-      for (const m of procedures) {
-        for (const all of m.anyOf) {
-          const lists = all.map((k) => this.postings.get(k) ?? []);
-          if (lists.some((l) => l.length === 0)) continue;
-          const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
-          const sets = others.map((l) => new Set(l));
-          for (const i of shortest!) if (sets.every((set) => set.has(i))) allowed.add(i);
-        }
-      }
+      const allowed = new Set(procedures.flatMap((m) => m.anyOf.flatMap((all) => inEvery(all.map((k) => this.postings.get(k) ?? [])))));
       candidates = candidates.filter((i) => allowed.has(i));
     }
     // How many guidance are about every procedure the question names.

@@ -3,7 +3,7 @@
 
 import { findQueryCodes, type CodeMatch } from '../knowledge/codes.js';
 import { analyse, lexiconWords, type Term } from '../text/analyse.js';
-import { asides } from '../text/aside.js';
+import { asides, type Span } from '../text/aside.js';
 import { normalise } from '../text/normalise.js';
 import { Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
@@ -115,19 +115,19 @@ export class Nlu {
   private analyseExpanded(rest: string): Term[] {
     const x = expand(rest, this.abbreviations);
     const terms = analyse(x.text, { correct: this.correct });
-    let placed = x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+    const back = (t: Term): Term => (x.text === rest ? t : { ...t, start: x.back(t.start, false), end: x.back(t.end, true) });
     // A word we have no concept for, written straight after "for", names what the procedure was for.
     const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
-    const placed0 = placed;
-    placed = placed0.map((t) => (forWhat(t) ? { ...t, indication: true } : t));
+    const placed = terms.map(back).map((t) => (forWhat(t) ? { ...t, indication: true } : t));
     const spans = asides(rest);
     if (spans.length === 0) return placed;
-    const within = (t: Term, ruledOut: boolean) => spans.some((s) => s.ruledOut === ruledOut && t.start >= s.start && t.end <= s.end);
-    const marked = placed.map((t) => (within(t, false) || within(t, true) ? { ...t, aside: true } : t));
+    const within = (t: Term, among: Span[]) => among.some((s) => t.start >= s.start && t.end <= s.end);
+    const aside = (among: Span[]) => placed.map((t) => (within(t, among) ? { ...t, aside: true } : t));
+    const marked = aside(spans);
     // An aside that takes everything the question names was not an aside, unless it is what was
     // ruled out ("not fit for TAVI, balloon valvuloplasty?" is never about TAVI).
     const named = (t: Term) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition');
-    if (!marked.some((t) => named(t) && !t.aside)) return placed.map((t) => (within(t, true) ? { ...t, aside: true } : t));
+    if (!marked.some((t) => named(t) && !t.aside)) return aside(spans.filter((s) => s.ruledOut));
     // Nor, when the rest names no organ or condition ("hx of HCC, now RFA"), is the condition it
     // names: that is what the procedure was for.
     const subject = (t: Term) => t.category === 'organ' || t.category === 'condition';
