@@ -128,20 +128,49 @@ export function queryTerms(terms: Term[]): QueryTerms {
   return { required: [...required], optional: [...optional], context: [...context], mustHave };
 }
 
-/** The numbers in every one of the lists (none for no lists). */
-export function inEvery(lists: number[][]): number[] {
+/**
+ * The numbers in every one of the lists (none for no lists), ascending. Each list is ascending
+ * without repeats (postings are): the shortest is walked and the others searched, so "liver" in
+ * thousands of guidance costs a few lookups per "resection", not a set of thousands.
+ */
+export function inEvery(lists: readonly (readonly number[])[]): number[] {
   if (lists.length === 0) return [];
   const [shortest, ...others] = [...lists].sort((a, b) => a.length - b.length);
-  const sets = others.map((l) => new Set(l));
-  return shortest!.filter((i) => sets.every((set) => set.has(i)));
+  const from = others.map(() => 0);
+  const out: number[] = [];
+  outer: for (const n of shortest!) {
+    for (let o = 0; o < others.length; o++) {
+      const list = others[o]!;
+      let lo = from[o]!;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (list[mid]! < n) lo = mid + 1;
+        else hi = mid;
+      }
+      from[o] = lo;
+      if (list[lo] !== n) continue outer;
+    }
+    out.push(n);
+  }
+  return out;
 }
+
+const NONE: never[] = [];
 
 export class GuidanceIndex {
   private readonly docs: Doc[];
   private readonly df = new Map<string, number>();
   /** Key -> the docs that are about it (weight at least RULES): only they can match a question naming it. */
   private readonly postings = new Map<string, number[]>();
+  /**
+   * Key -> every doc that has it and with what weight, in doc order: a question's weights are read
+   * from these contiguous lists, not from thousands of per-doc maps (cache misses at 100x knowledge).
+   */
+  private readonly weighted = new Map<string, { docs: Int32Array; weights: Float64Array }>();
   private readonly byId = new Map<string, number>();
+  /** Doc -> its row among the question's candidates (-1: not one); reset after every question. */
+  private readonly slot: Int32Array;
 
   constructor(entries: Entry[]) {
     this.docs = entries.map((e) => {
@@ -181,15 +210,22 @@ export class GuidanceIndex {
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
       return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches };
     });
+    const all = new Map<string, { docs: number[]; weights: number[] }>();
     this.docs.forEach((d, i) => {
       this.byId.set(d.id, i);
       for (const [k, w] of d.weights) {
+        let any = all.get(k);
+        if (!any) all.set(k, (any = { docs: [], weights: [] }));
+        any.docs.push(i);
+        any.weights.push(w);
         if (w < RULES) continue;
         let list = this.postings.get(k);
         if (!list) this.postings.set(k, (list = []));
         list.push(i);
       }
     });
+    for (const [k, { docs, weights }] of all) this.weighted.set(k, { docs: Int32Array.from(docs), weights: Float64Array.from(weights) });
+    this.slot = new Int32Array(this.docs.length).fill(-1);
     // Rarity counts only where a guidance is about a term (title, codes), not where it mentions it.
     for (const d of this.docs) {
       for (const [k, w] of d.weights) if (w >= CODES) this.df.set(k, (this.df.get(k) ?? 0) + 1);
@@ -274,27 +310,76 @@ export class GuidanceIndex {
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).
-    let candidates = [...new Set(q.required.flatMap((k) => this.postings.get(k) ?? []))].sort((a, b) => a - b);
+    const slot = this.slot;
+    const marked: number[] = [];
+    for (const k of q.required) {
+      for (const i of this.postings.get(k) ?? []) {
+        if (slot[i] === -1) marked.push(i);
+        slot[i] = 0;
+      }
+    }
+    let candidates: number[];
     // A guidance about none of the procedures the question names is never a match (below): only
     // those about every word of some reading of one of them are looked at.
     if (procedures.length > 0) {
-      const allowed = new Set(procedures.flatMap((m) => m.anyOf.flatMap((all) => inEvery(all.map((k) => this.postings.get(k) ?? [])))));
-      candidates = candidates.filter((i) => allowed.has(i));
+      candidates = [];
+      for (const m of procedures) {
+        for (const all of m.anyOf) {
+          for (const i of inEvery(all.map((k) => this.postings.get(k) ?? []))) {
+            // 0: about a required key and not yet taken; 1: taken.
+            if (slot[i] !== 0) continue;
+            candidates.push(i);
+            slot[i] = 1;
+          }
+        }
+      }
+    } else candidates = marked;
+    candidates.sort((a, b) => a - b);
+    for (const i of marked) slot[i] = -1;
+    // Each candidate's weight for each of the question's keys, read key at a time from the postings.
+    const keyIndex = new Map<string, number>();
+    for (const k of [...q.required, ...q.optional, ...q.context, ...q.mustHave.flatMap((m) => m.anyOf.flat()), ...[...partsOf.values()].flat()]) {
+      if (!keyIndex.has(k)) keyIndex.set(k, keyIndex.size);
     }
+    const K = keyIndex.size;
+    const table = new Float64Array(candidates.length * K);
+    candidates.forEach((ci, row) => (slot[ci] = row));
+    for (const [k, j] of keyIndex) {
+      const list = this.weighted.get(k);
+      if (!list) continue;
+      for (let p = 0; p < list.docs.length; p++) {
+        const row = slot[list.docs[p]!]!;
+        if (row >= 0) table[row * K + j] = list.weights[p]!;
+      }
+    }
+    for (const ci of candidates) slot[ci] = -1;
+    /** The weight candidate `row` has for key `k` (0: it does not have it; every weight is above 0). */
+    const weight = (row: number, k: string): number => {
+      const j = keyIndex.get(k);
+      return j === undefined ? (this.docs[candidates[row]!]!.weights.get(k) ?? 0) : table[row * K + j]!;
+    };
     // How many guidance are about every procedure the question names.
     // (Counted only when a question needs it.)
     let sameProcedureCount: number | undefined;
     const sameProcedure = () =>
       (sameProcedureCount ??=
-        procedures.length === 0 ? 0 : candidates.filter((ci) => procedures.every((m) => m.anyOf.some((all) => all.every((k) => (this.docs[ci]!.weights.get(k) ?? 0) >= RULES)))).length);
+        procedures.length === 0 ? 0 : candidates.filter((_, row) => procedures.every((m) => m.anyOf.some((all) => all.every((k) => weight(row, k) >= RULES)))).length);
+    // Per candidate, how well it has each required key (by position in q.required): 0 not at all.
+    const level = new Float64Array(q.required.length);
+    const unitAt = unitList.map((keys) => keys.map((k) => q.required.indexOf(k)));
+    let row = -1;
+    // What a guidance's description merely mentions (other treatments, other organs) does not count.
+    const about = (k: string) => weight(row, k) >= RULES;
+    const has = (k: string) => weight(row, k) || undefined;
     for (const ci of candidates) {
+      row++;
       const d = this.docs[ci]!;
-      // What a guidance's description merely mentions (other treatments, other organs) does not count.
-      const about = (k: string) => (d.weights.get(k) ?? 0) >= RULES;
       // What the question names that the guidance is not about. The procedure and at least one
       // organ or condition must be there; a qualifier missing ("colorectal" liver metastases for
       // liver metastases in general) makes a partial match, said as such.
-      const unmet = q.mustHave.filter((m) => !m.anyOf.some((all) => all.every(about)));
+      const met = (m: (typeof q.mustHave)[number]) => m.anyOf.some((all) => all.every(about));
+      // (Most candidates meet everything: nothing is allocated for them.)
+      const unmet = q.mustHave.every(met) ? NONE : q.mustHave.filter((m) => !met(m));
       const unmetKeys: string[] = [];
       if (unmet.length > 0) {
         // Met at least half way: "colorectal liver metastases" against liver metastases.
@@ -325,7 +410,7 @@ export class GuidanceIndex {
       if (d.head.length > 0 && !d.head.some((k) => askedAll.has(k))) continue;
       // A question that names no organ or condition ("MRI guided biopsy") is only about a guidance
       // whose title names what it asks for, not one that lists it among its codes.
-      if (!questionHasSubject && !q.required.some((k) => (d.weights.get(k) ?? 0) >= TITLE)) continue;
+      if (!questionHasSubject && !q.required.some((k) => weight(row, k) >= TITLE)) continue;
       // A guidance about one approach does not answer a question about another: an open radical
       // prostatectomy is not coded from the laparoscopic guidance.
       if (d.approaches.length > 0 && askedApproaches.length > 0 && !askedApproaches.some((k) => d.approaches.includes(k))) continue;
@@ -335,37 +420,39 @@ export class GuidanceIndex {
       let score = 0;
       let strong = false;
       const missing: string[] = [];
-      const level = new Map<string, number>();
-      for (const k of q.required) {
+      level.fill(0);
+      for (let r = 0; r < q.required.length; r++) {
+        const k = q.required[r]!;
         // A phrase-concept the guidance writes in other words counts as its weakest word.
         const parts = partsOf.get(k);
-        const w = d.weights.get(k) ?? (parts && parts.every((p) => d.weights.has(p)) ? Math.min(...parts.map((p) => d.weights.get(p)!)) : undefined);
+        const w = has(k) ?? (parts && parts.every((p) => has(p) !== undefined) ? Math.min(...parts.map((p) => weight(row, p))) : undefined);
         if (w === undefined || w < RULES) missing.push(k);
         if (w === undefined) continue;
         score += this.idf(k) * w;
-        level.set(k, w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5);
+        level[r] = w >= CODES ? 1 : w >= RULES ? 0.75 : 0.5;
         if (w >= RULES) strong = true;
       }
       let covered = 0;
-      unitList.forEach((keys, i) => {
+      for (let i = 0; i < unitList.length; i++) {
+        const at = unitAt[i]!;
         // The written term itself entails the rest; else the share of its implications present.
-        const written = level.get(keys[0]!) ?? 0;
+        const written = level[at[0]!]!;
         const idfs = unitIdfs[i]!;
         let present = 0;
-        for (let j = 0; j < keys.length; j++) present += idfs[j]! * (level.get(keys[j]!) ?? 0);
+        for (let j = 0; j < at.length; j++) present += idfs[j]! * level[at[j]!]!;
         const implied = present / unitIdfSum[i]!;
         // A guidance whose title names no condition is about the procedure whatever it is done for:
         // the indication a question adds ("... for CRLM") does not count against it (it is still
         // said as not mentioned).
         const forAnything = indication[i] && d.conditions.length === 0 ? INDICATION_FREE : 0;
         covered += unitWeight[i]! * Math.max(written, implied, forAnything);
-      });
+      }
       for (const k of q.context) {
-        const w = d.weights.get(k);
+        const w = has(k);
         if (w !== undefined) score += this.idf(k) * w;
       }
       for (const k of q.optional) {
-        const w = d.weights.get(k);
+        const w = has(k);
         if (w !== undefined) score += 0.3 * this.idf(k) * w;
       }
       // A title that says more than the question (single-port, early-stage) loses a little to a

@@ -223,12 +223,22 @@ export function ruleExplanation(turn: Turn): void {
   }
   // Between equally good rules, the wording most guidance shares is the general rule.
   const shared = new Map<string, number>();
-  for (const c of candidates) shared.set(plain(c.rule), (shared.get(plain(c.rule)) ?? 0) + 1);
+  const wordings = candidates.map((c) => plain(c.rule));
+  for (const w of wordings) shared.set(w, (shared.get(w) ?? 0) + 1);
   // Sort keys worked out once per candidate, not once per comparison.
-  const keyed = candidates.map((c) => ({ c, shared: shared.get(plain(c.rule))!, id: Number(c.le.entry.id.slice(3)) }));
-  keyed.sort((a, b) => b.c.score - a.c.score || b.shared - a.shared || a.id - b.id || a.c.rule.start - b.c.rule.start);
-  candidates.splice(0, candidates.length, ...keyed.map((k) => k.c));
-  const best = candidates[0];
+  type Keyed = { c: Candidate; shared: number; id: number };
+  const keyed: Keyed[] = candidates.map((c, i) => ({ c, shared: shared.get(wordings[i]!)!, id: Number(c.le.entry.id.slice(3)) }));
+  const order = (a: Keyed, b: Keyed) => b.c.score - a.c.score || b.shared - a.shared || a.id - b.id || a.c.rule.start - b.c.rule.start;
+  // Only the best and the few shown beside it are put in order, not every candidate (thousands
+  // with a code every guidance uses). The first of equals wins, as in a stable sort.
+  const ranked = (keep: (c: Candidate) => boolean) =>
+    keyed
+      .filter((k) => keep(k.c))
+      .sort(order)
+      .map((k) => k.c);
+  let top = keyed[0];
+  for (const k of keyed) if (order(k, top!) < 0) top = k;
+  const best = top?.c;
   // A rule must meet the question on a code it asks about, or on what the question names.
   const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
   // No rule: how the guidance the question is about lists the codes, else any guidance that does.
@@ -263,13 +273,11 @@ export function ruleExplanation(turn: Turn): void {
 
   // The same wording in other guidance shows the rule is general, not one page's quirk.
   const wording = plain(rule);
-  const same = candidates
-    .filter((c) => c !== best && c.rule.text.length >= wording.length && plain(c.rule) === wording)
-    .map((c) => c.le.entry.id);
+  const same = ranked((c) => c !== best && c.rule.text.length >= wording.length && plain(c.rule) === wording).map((c) => c.le.entry.id);
   const also = [...new Set(same)];
   if (also.length > 0) d.text(`The same rule appears in ${also.slice(0, 6).join(', ')}${also.length > 6 ? ` and ${also.length - 6} more` : ''}.`);
 
-  const otherRules = candidates.filter((c) => c.le === le && c.rule !== rule && c.score >= best.score * 0.75).slice(0, 1);
+  const otherRules = ranked((c) => c.le === le && c.rule !== rule && c.score >= best.score * 0.75).slice(0, 1);
   for (const o of otherRules) d.rule(le, o.rule);
   d.state = { guidance: le.entry.id, codes: d.codes.map((c) => c.code) };
   d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
