@@ -2,10 +2,12 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseCode } from '../src/knowledge/codes.js';
 import { Knowledge } from '../src/knowledge/kb.js';
 import { KnowledgeError, loadKnowledgeFiles } from '../src/knowledge/load.js';
+import { inEvery } from '../src/knowledge/search.js';
 import { PageError } from '../src/knowledge/parse.js';
 import { importPages } from '../src/knowledge/store.js';
 import { Assistant } from '../src/assistant/assistant.js';
@@ -219,5 +221,18 @@ describe('knowledge as plain NICE pages', () => {
     const err = loadError(dir);
     expect(err.file).toBe(path.join(dir, 'pages', 'broken.txt'));
     expect(err.message).toMatch(/broken\.txt: no coding section/);
+  });
+});
+
+describe('postings intersection', () => {
+  it('finds exactly the guidance in every list, ascending, whatever the lists', () => {
+    const postings = fc.uniqueArray(fc.integer({ min: 0, max: 60 }), { maxLength: 40 }).map((xs) => xs.sort((a, b) => a - b));
+    fc.assert(
+      fc.property(fc.array(postings, { maxLength: 5 }), (lists) => {
+        const naive = lists.length === 0 ? [] : lists[0]!.filter((n) => lists.every((l) => l.includes(n)));
+        expect(inEvery(lists)).toEqual(naive);
+      }),
+      { seed: 7, numRuns: 500 },
+    );
   });
 });

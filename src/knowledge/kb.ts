@@ -205,8 +205,20 @@ export class Knowledge {
     return this.codeTitleIndex;
   }
 
+  private readonly titleWords = new Map<string, Set<string>>();
   /** Every rule that names a code of `ref` or one inside it, in guidance order. */
   private readonly mentioning = new Map<string, Array<{ id: string; rule: Rule; index: number }>>();
+
+  /** The words of every title guidance gives the code (or a code it is covered by). */
+  codeTitleWords(ref: CodeRef): Set<string> {
+    return memoByCode(this.titleWords, ref, () => {
+      const { exact, coveredBy } = this.lookup(ref);
+      // (Each title once: a code every guidance uses has thousands of occurrences at scale.)
+      const titles = new Set<string>();
+      for (const o of [...exact, ...coveredBy]) if (o.code.title) titles.add(o.code.title);
+      return new Set([...titles].flatMap((title) => [...keysOf(title)]));
+    });
+  }
 
   rulesMentioning(ref: CodeRef): Array<{ id: string; rule: Rule; index: number }> {
     return memoByCode(this.mentioning, ref, () => this.computeMentioning(ref));

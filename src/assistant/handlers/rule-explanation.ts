@@ -13,6 +13,8 @@ interface Candidate {
   le: LoadedEntry;
   rule: Rule;
   score: number;
+  /** Its place in the rule index. */
+  at: number;
 }
 
 /** A question about the order of codes. */
@@ -39,7 +41,10 @@ function qualifiedItems(le: LoadedEntry): Rule[] {
 
 interface RuleIndex {
   /** Every explained rule, in guidance order then rule order. */
-  all: Array<{ le: LoadedEntry; rule: Rule; keys: Set<string> }>;
+  all: Array<{ le: LoadedEntry; id: string; rule: Rule; keys: Set<string>; number: number }>;
+  /** Each rule's wording (see plain()) as a number, the same for the same wording; set when first needed. */
+  wording: Int32Array;
+  wordings: Map<string, number>;
   byStem: Map<string, number[]>;
   byKey: Map<string, number[]>;
   byEntry: Map<string, number[]>;
@@ -59,7 +64,7 @@ const ruleIndexes = new WeakMap<Knowledge, RuleIndex>();
 function ruleIndex(kb: Knowledge): RuleIndex {
   let index = ruleIndexes.get(kb);
   if (index) return index;
-  const built: RuleIndex = { all: [], byStem: new Map(), byKey: new Map(), byEntry: new Map() };
+  const built: RuleIndex = { all: [], wording: new Int32Array(0), wordings: new Map(), byStem: new Map(), byKey: new Map(), byEntry: new Map() };
   const put = (map: Map<string, number[]>, key: string, at: number) => {
     const list = map.get(key);
     if (!list) map.set(key, [at]);
@@ -70,27 +75,34 @@ function ruleIndex(kb: Knowledge): RuleIndex {
       if (!EXPLAINED.has(rule.kind)) continue;
       const at = built.all.length;
       const keys = keysOf(rule.text);
-      built.all.push({ le, rule, keys });
+      built.all.push({ le, id: le.entry.id, rule, keys, number: Number(le.entry.id.slice(3)) });
       put(built.byEntry, le.entry.id, at);
       for (const k of keys) put(built.byKey, k, at);
       // A range names every category in it (K40-K44 covers K42).
       for (const c of rule.codes) for (const stem of stemsOf(c.stem, c.last)) put(built.byStem, stem, at);
     }
   }
+  built.wording = new Int32Array(built.all.length).fill(-1);
   ruleIndexes.set(kb, built);
   index = built;
   return index;
 }
 
-const plainText = new WeakMap<Rule, string>();
 /** A rule's wording without layout or its "Note:" label, to spot the same rule on other pages. */
 function plain(rule: Rule): string {
-  let p = plainText.get(rule);
-  if (p === undefined) {
-    p = tidy(rule.text).replace(/^Note:?\s*/i, '');
-    plainText.set(rule, p);
+  return tidy(rule.text).replace(/^Note:?\s*/i, '');
+}
+
+/** The number of the index's rule `at`'s wording: equal numbers, equal wording. */
+function wordingOf(index: RuleIndex, at: number): number {
+  let n = index.wording[at]!;
+  if (n < 0) {
+    const text = plain(index.all[at]!.rule);
+    n = index.wordings.get(text) ?? index.wordings.size;
+    index.wordings.set(text, n);
+    index.wording[at] = n;
   }
-  return p;
+  return n;
 }
 
 function mentions(rule: Rule, ref: CodeRef): boolean {
@@ -141,10 +153,8 @@ export function ruleExplanation(turn: Turn): void {
   // Words that find no guidance at all are not a topic of their own: the conversation's stays.
   // Words that only describe the code asked about ("why Y12.3? isn't that electrochemotherapy")
   // are not a new topic: the conversation's guidance stays.
-  const codeWords = new Set<string>();
-  for (const c of codes) for (const o of [...kb.lookup(c).exact, ...kb.lookup(c).coveredBy]) if (o.code.title) for (const k of keysOf(o.code.title)) codeWords.add(k);
   const namedTerms = u.terms.filter((t) => !t.implied && t.category && t.category !== 'coding');
-  const describesCode = codes.length > 0 && namedTerms.length > 0 && namedTerms.every((t) => codeWords.has(t.key));
+  const describesCode = codes.length > 0 && namedTerms.length > 0 && namedTerms.every((t) => codes.some((c) => kb.codeTitleWords(c).has(t.key)));
   const found = hasTopic(u.terms) && !describesCode ? kb.index.search(u.terms) : [];
   const topical = found.length > 0;
   // A topic only partly like a guidance (hair transplant against corneal transplantation) is not it.
@@ -176,29 +186,44 @@ export function ruleExplanation(turn: Turn): void {
   // Only rules that can score: those naming an asked or conversation code, having an asked word,
   // or belonging to a guidance found or in the conversation (an index, not every rule).
   const index = ruleIndex(kb);
-  const look = new Set<number>();
+  const seen = new Uint8Array(index.all.length);
+  const picked: number[] = [];
   const addAll = (xs: number[] | undefined) => {
-    for (const x of xs ?? []) look.add(x);
-  };
-  for (const c of codes) for (const stem of stemsOf(c.stem, c.last)) addAll(index.byStem.get(stem));
-  for (const code of contextCodes) for (const stem of stemsOf(code.slice(0, 3), /-([A-Z]\d\d)$/.exec(code)?.[1])) addAll(index.byStem.get(stem));
-  for (const k of askedKeys) addAll(index.byKey.get(k));
-  for (const id of [...entryScore.keys(), ...(contextId ? [contextId] : []), ...u.guidanceIds]) addAll(index.byEntry.get(id));
-  for (const at of [...look].sort((a, b) => a - b)) {
-    const { le, rule, keys: ruleKeys } = index.all[at]!;
-    if (u.guidanceIds.length > 0 && !u.guidanceIds.includes(le.entry.id)) continue;
-    if (hits.length > 0 && !entryScore.has(le.entry.id)) continue;
-    {
-      let score = 0;
-      for (const c of codes) if (mentions(rule, c)) score += 3;
-      // The conversation's codes say which guidance more than which of its rules: once, however
-      // many, and less than a word of the question.
-      if (contextCodes.some((c) => rule.codes.some((rc) => rc.code === c))) score += 0.5;
-      for (const k of askedKeys) if (ruleKeys.has(k)) score += 1;
-      score += 2 * (entryScore.get(le.entry.id) ?? 0);
-      if (le.entry.id === contextId) score += 1.5;
-      if (score > 0) candidates.push({ le, rule, score });
+    for (const x of xs ?? []) {
+      if (seen[x]) continue;
+      seen[x] = 1;
+      picked.push(x);
     }
+  };
+  // Guidance named, or found for the question's words: only their rules can be chosen (below).
+  const only = u.guidanceIds.length > 0 ? u.guidanceIds.filter((id) => hits.length === 0 || entryScore.has(id)) : hits.length > 0 ? [...entryScore.keys()] : null;
+  if (only) for (const id of only) addAll(index.byEntry.get(id));
+  else {
+    for (const c of codes) for (const stem of stemsOf(c.stem, c.last)) addAll(index.byStem.get(stem));
+    for (const code of contextCodes) for (const stem of stemsOf(code.slice(0, 3), /-([A-Z]\d\d)$/.exec(code)?.[1])) addAll(index.byStem.get(stem));
+    for (const k of askedKeys) addAll(index.byKey.get(k));
+    for (const id of contextId ? [contextId] : []) addAll(index.byEntry.get(id));
+  }
+  const askedList = [...askedKeys];
+  // A rule can name a code only if it is filed under one of the code's categories: the rest are
+  // not compared code by code.
+  const filed = codes.map((c) => {
+    const marks = new Uint8Array(index.all.length);
+    for (const stem of stemsOf(c.stem, c.last)) for (const at of index.byStem.get(stem) ?? []) marks[at] = 1;
+    return marks;
+  });
+  for (const at of Int32Array.from(picked).sort()) {
+    // (Rules of other guidance than those named or found were never picked.)
+    const { le, id, rule, keys: ruleKeys } = index.all[at]!;
+    let score = 0;
+    for (let i = 0; i < codes.length; i++) if (filed[i]![at] && mentions(rule, codes[i]!)) score += 3;
+    // The conversation's codes say which guidance more than which of its rules: once, however
+    // many, and less than a word of the question.
+    if (contextCodes.length > 0 && contextCodes.some((c) => rule.codes.some((rc) => rc.code === c))) score += 0.5;
+    for (const k of askedList) if (ruleKeys.has(k)) score += 1;
+    if (hits.length > 0) score += 2 * (entryScore.get(id) ?? 0);
+    if (id === contextId) score += 1.5;
+    if (score > 0) candidates.push({ le, rule, score, at });
   }
   // A follow-up with no topic of its own is about the conversation's guidance: its rules first,
   // and if it has none on this, how it lists the code, before any other guidance.
@@ -222,12 +247,12 @@ export function ruleExplanation(turn: Turn): void {
     }
   }
   // Between equally good rules, the wording most guidance shares is the general rule.
-  const shared = new Map<string, number>();
-  const wordings = candidates.map((c) => plain(c.rule));
+  const shared = new Map<number, number>();
+  const wordings = candidates.map((c) => wordingOf(index, c.at));
   for (const w of wordings) shared.set(w, (shared.get(w) ?? 0) + 1);
   // Sort keys worked out once per candidate, not once per comparison.
   type Keyed = { c: Candidate; shared: number; id: number };
-  const keyed: Keyed[] = candidates.map((c, i) => ({ c, shared: shared.get(wordings[i]!)!, id: Number(c.le.entry.id.slice(3)) }));
+  const keyed: Keyed[] = candidates.map((c, i) => ({ c, shared: shared.get(wordings[i]!)!, id: index.all[c.at]!.number }));
   const order = (a: Keyed, b: Keyed) => b.c.score - a.c.score || b.shared - a.shared || a.id - b.id || a.c.rule.start - b.c.rule.start;
   // Only the best and the few shown beside it are put in order, not every candidate (thousands
   // with a code every guidance uses). The first of equals wins, as in a stable sort.
@@ -272,8 +297,9 @@ export function ruleExplanation(turn: Turn): void {
   if (lines.length > 0) d.codesBlock('Codes this rule names', d.codes.filter((c) => c.guidance === le.entry.id));
 
   // The same wording in other guidance shows the rule is general, not one page's quirk.
-  const wording = plain(rule);
-  const same = ranked((c) => c !== best && c.rule.text.length >= wording.length && plain(c.rule) === wording).map((c) => c.le.entry.id);
+  const wording = wordingOf(index, best.at);
+  const wordingLength = plain(rule).length;
+  const same = ranked((c) => c !== best && c.rule.text.length >= wordingLength && wordingOf(index, c.at) === wording).map((c) => c.le.entry.id);
   const also = [...new Set(same)];
   if (also.length > 0) d.text(`The same rule appears in ${also.slice(0, 6).join(', ')}${also.length > 6 ? ` and ${also.length - 6} more` : ''}.`);
 
