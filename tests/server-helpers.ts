@@ -1,5 +1,6 @@
 // Starting the real server (compiled, as `npm start` runs it) on an ephemeral port.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ROOT } from './helpers.js';
@@ -21,8 +22,13 @@ export function tempDb(): string {
   return path.join(tmpdir(), `codebot-test-${process.pid}-${Date.now()}-${++dbs}`, 'codebot.db');
 }
 
+/** The Node flags `npm start` gives the server (package.json's start script): tests and the bench run it the same way. */
+export const START_FLAGS: string[] = (JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start
+  .split(/\s+/)
+  .filter((a) => a.startsWith('--'));
+
 export function startServer(env: Record<string, string> = {}): Promise<Running> {
-  const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'server', 'main.js')], {
+  const proc = spawn(process.execPath, [...START_FLAGS, path.join(ROOT, 'dist', 'server', 'main.js')], {
     cwd: ROOT,
     env: { ...BASE_ENV, CODEBOT_DB: tempDb(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
