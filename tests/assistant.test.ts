@@ -1,7 +1,8 @@
 import type { Reply as ReplyT } from '../src/assistant/reply.js';
 import { describe, expect, it } from 'vitest';
 import { ReplySchema, type Reply } from '../src/assistant/reply.js';
-import { EMPTY_STATE, MemoryConversationStore, type ConversationState } from '../src/assistant/state.js';
+import { EMPTY_STATE, type ConversationState } from '../src/shared/conversation.js';
+import { MemoryConversationStore } from '../src/store/memory.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { assistant } from './helpers.js';
 

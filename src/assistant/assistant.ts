@@ -18,7 +18,7 @@ import { howToCode } from './handlers/how-to-code.js';
 import { ruleExplanation } from './handlers/rule-explanation.js';
 import { conversationKey, type InboundMessage } from './message.js';
 import type { Reply } from './reply.js';
-import { EMPTY_STATE, type ConversationState } from './state.js';
+import { EMPTY_STATE, type ConversationState } from '../shared/conversation.js';
 import { MemoryStore } from '../store/memory.js';
 import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
 import type { AuditRow, FeedbackLink, Store } from '../store/types.js';

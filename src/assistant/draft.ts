@@ -6,7 +6,7 @@ import type { LoadedEntry } from '../knowledge/load.js';
 import type { CodeItem, Rule, RuleCode, SnomedConcept } from '../knowledge/schema.js';
 import type { Intent } from '../nlu/intents.js';
 import type { Block, CheckItem, Citation, Clarify, Reply, ReplyCode } from './reply.js';
-import type { ConversationState } from './state.js';
+import type { ConversationState } from '../shared/conversation.js';
 
 export const CLASSIFICATIONS_SERVICE =
   'The NHS Classifications Service (NHS England) is the definitive source for clinical coding: check codes against the current OPCS-4 and ICD-10 and its coding standards.';

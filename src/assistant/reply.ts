@@ -3,7 +3,7 @@
 
 import { z } from 'zod';
 import { SystemSchema } from '../knowledge/schema.js';
-import { IntentSchema } from '../nlu/intents.js';
+import { IntentSchema } from '../shared/intents.js';
 
 /** OPCS-4 and ICD-10 codes, and the SNOMED CT concepts some pages pair with them. */
 export const ReplySystemSchema = z.enum([...SystemSchema.options, 'SNOMED CT']);

@@ -9,7 +9,7 @@ import { queryTerms, type SearchHit } from '../knowledge/search.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
 import type { ReplyDraft } from './draft.js';
-import type { ConversationState } from './state.js';
+import type { ConversationState } from '../shared/conversation.js';
 
 export interface Turn {
   kb: Knowledge;

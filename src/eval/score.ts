@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import type { Reply } from '../assistant/reply.js';
 import { findPageCodes } from '../knowledge/codes.js';
-import { IntentSchema } from '../nlu/intents.js';
+import { IntentSchema } from '../shared/intents.js';
 
 export const EvalItemSchema = z.object({
   q: z.string(),

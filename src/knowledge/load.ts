@@ -4,21 +4,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { z } from 'zod';
+import { DataFileError } from '../shared/file-error.js';
 import { lineOfPath, syntaxErrorLine } from '../text/jsonpos.js';
 import { buildEntry } from './entry.js';
 import { PageError } from './parse.js';
 import { EntrySchema, OverridesFileSchema, type Entry, type Override } from './schema.js';
 
-export class KnowledgeError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number | null,
-    readonly field: string | null,
-    detail: string,
-  ) {
-    super(`${file}${line === null ? '' : `:${line}`}${field ? ` (${field})` : ''}: ${detail}`);
-    this.name = 'KnowledgeError';
-  }
+export class KnowledgeError extends DataFileError {
+  override name = 'KnowledgeError';
 }
 
 export interface LoadedEntry {

@@ -4,21 +4,16 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import { lineOfPath, syntaxErrorLine } from '../text/jsonpos.js';
-import { KnowledgeError } from '../knowledge/load.js';
+import { DataFileError } from '../shared/file-error.js';
+import { INTENTS, IntentSchema } from '../shared/intents.js';
 import type { Example } from './classifier.js';
 
-export const INTENTS = [
-  'how_to_code',
-  'code_lookup',
-  'rule_explanation',
-  'guidance_summary',
-  'code_check',
-  'help',
-  'smalltalk',
-  'out_of_scope',
-] as const;
-export const IntentSchema = z.enum(INTENTS);
-export type Intent = z.infer<typeof IntentSchema>;
+export { INTENTS, IntentSchema, type Intent } from '../shared/intents.js';
+
+/** A training file refused at load. */
+export class IntentFileError extends DataFileError {
+  override name = 'IntentFileError';
+}
 
 export const IntentFileSchema = z.object({
   intent: IntentSchema,
@@ -43,20 +38,20 @@ export function loadIntentFiles(dir: string): IntentFile[] {
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new KnowledgeError(file, syntaxErrorLine(text, err), null, `not valid JSON (${(err as Error).message})`);
+      throw new IntentFileError(file, syntaxErrorLine(text, err), null, `not valid JSON (${(err as Error).message})`);
     }
     const parsed = IntentFileSchema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0]!;
-      throw new KnowledgeError(file, lineOfPath(text, issue.path), issue.path.join('.') || null, issue.message);
+      throw new IntentFileError(file, lineOfPath(text, issue.path), issue.path.join('.') || null, issue.message);
     }
     const other = seen.get(parsed.data.intent);
-    if (other) throw new KnowledgeError(file, lineOfPath(text, ['intent']), 'intent', `intent ${parsed.data.intent} is already defined in ${other}`);
+    if (other) throw new IntentFileError(file, lineOfPath(text, ['intent']), 'intent', `intent ${parsed.data.intent} is already defined in ${other}`);
     seen.set(parsed.data.intent, file);
     files.push(parsed.data);
   }
   const missing = INTENTS.filter((i) => !seen.has(i));
-  if (missing.length > 0) throw new KnowledgeError(dir, null, null, `no training file for intent(s): ${missing.join(', ')}`);
+  if (missing.length > 0) throw new IntentFileError(dir, null, null, `no training file for intent(s): ${missing.join(', ')}`);
   return files;
 }
 

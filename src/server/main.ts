@@ -3,7 +3,7 @@
 import type { AddressInfo } from 'node:net';
 import { Assistant } from '../assistant/assistant.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { KnowledgeError } from '../knowledge/load.js';
+import { DataFileError } from '../shared/file-error.js';
 import { PageError } from '../knowledge/parse.js';
 import { createLogger } from '../log.js';
 import { SqliteStore } from '../store/sqlite.js';
@@ -64,7 +64,7 @@ export async function main(): Promise<void> {
     });
   } catch (err) {
     store.close();
-    if (err instanceof KnowledgeError || err instanceof PageError) fail(`cannot start: ${err.message}`);
+    if (err instanceof DataFileError || err instanceof PageError) fail(`cannot start: ${err.message}`);
     throw err;
   }
 

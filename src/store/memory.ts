@@ -1,7 +1,7 @@
 // The store in memory: for unit tests and the command line, where nothing should outlive the process.
 
 import { randomBytes } from 'node:crypto';
-import { MemoryConversationStore } from '../assistant/state.js';
+import type { ConversationState, ConversationStore } from '../shared/conversation.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
 class MemoryEvents implements EventDedupe {
@@ -36,6 +36,44 @@ class MemoryEvents implements EventDedupe {
     let n = 0;
     for (const [id, e] of this.events) if (e.at < before && this.events.delete(id)) n++;
     return n;
+  }
+}
+
+/** In-memory store with idle expiry; bounded so a flood of conversations cannot exhaust memory. */
+export class MemoryConversationStore implements ConversationStore {
+  private readonly map = new Map<string, { state: ConversationState; at: number }>();
+
+  constructor(
+    private readonly ttlMs = 24 * 60 * 60 * 1000,
+    private readonly maxEntries = 10_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async get(key: string): Promise<ConversationState | undefined> {
+    const hit = this.map.get(key);
+    if (!hit) return undefined;
+    if (this.now() - hit.at > this.ttlMs) {
+      this.map.delete(key);
+      return undefined;
+    }
+    return hit.state;
+  }
+
+  /** Forget every conversation idle past its time; returns how many. */
+  expire(): number {
+    let n = 0;
+    const now = this.now();
+    for (const [k, v] of this.map) if (now - v.at > this.ttlMs && this.map.delete(k)) n++;
+    return n;
+  }
+
+  async set(key: string, state: ConversationState): Promise<void> {
+    this.map.delete(key);
+    this.map.set(key, { state, at: this.now() });
+    if (this.map.size > this.maxEntries) {
+      const oldest = this.map.keys().next().value;
+      if (oldest !== undefined) this.map.delete(oldest);
+    }
   }
 }
 

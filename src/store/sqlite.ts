@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ConversationState, ConversationStore } from '../assistant/state.js';
+import type { ConversationState, ConversationStore } from '../shared/conversation.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far. */

@@ -1,7 +1,7 @@
 // The one store interface the assistant and the platforms use: conversation state, platform
 // retry de-duplication, the audit log and feedback. In memory for unit tests, SQLite otherwise.
 
-import type { ConversationStore } from '../assistant/state.js';
+import type { ConversationStore } from '../shared/conversation.js';
 
 export interface AuditRow {
   at: string;

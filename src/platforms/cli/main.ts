@@ -8,7 +8,7 @@ import { Assistant, DEFAULT_KNOWLEDGE } from '../../assistant/assistant.js';
 import type { Reply } from '../../assistant/reply.js';
 import { formatCatalogue } from '../../knowledge/catalogue.js';
 import { Knowledge } from '../../knowledge/kb.js';
-import { KnowledgeError } from '../../knowledge/load.js';
+import { DataFileError } from '../../shared/file-error.js';
 import { PageError } from '../../knowledge/parse.js';
 import { importPages } from '../../knowledge/store.js';
 import { buildReport, formatReport, parseSince } from '../../store/report.js';
@@ -174,7 +174,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`codebot: ${err.message}\n\n${USAGE}\n`);
       return 2;
     }
-    if (err instanceof KnowledgeError || err instanceof PageError) {
+    if (err instanceof DataFileError || err instanceof PageError) {
       process.stderr.write(`codebot: ${err.message}\n`);
       return 1;
     }
