@@ -10,6 +10,7 @@ import { renderBlocks } from '../src/render/block-kit.js';
 import { renderCard } from '../src/render/adaptive-card.js';
 import { parseSlackAsk } from '../src/render/buttons.js';
 import { assistant, knowledgeCopy } from './helpers.js';
+import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
 const ask = (q: string) => a.answer(q).reply;
@@ -41,7 +42,7 @@ describe('three honest outcomes', () => {
     const r = ask("RFA for Barrett's oesophagus");
     expect(r).toMatchObject({ match: 'none', answered: false, codes: [] });
     expect(r.suggestions.join(' ')).toMatch(/reflux/i);
-    expect(r.text).toMatch(/about something else/);
+    expect(plainText(r)).toMatch(/about something else/);
   });
 
   it('does not answer from a guidance whose title rules the question out', () => {
@@ -396,8 +397,8 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['L70.3', 'Y53.2']));
     // The page's add-on codes come with it, as an addition, never as an alternative.
     expect(r.codes.map((c) => c.code)).toContain('H53.8');
-    expect(r.text).toMatch(/In addition, where it applies/);
-    expect(r.text).not.toMatch(/Option 2/);
+    expect(plainText(r)).toMatch(/In addition, where it applies/);
+    expect(plainText(r)).not.toMatch(/Option 2/);
   });
 
   it('answers two procedures from one guidance each with its own group (segment and wedge)', () => {
@@ -473,8 +474,8 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect((await say('radical laparoscopic nephrectomy codes')).guidance).toEqual(['IPG136']);
     const r = await say('does the 4th character of M02 matter');
     expect(r.guidance).toEqual(['IPG136', 'IPG414']);
-    expect(r.text).toMatch(/IPG136 has no note on this code/);
-    expect(r.text).toMatch(/Another loaded guidance has a note on it: IPG414[\s\S]*fourth character must be selected/);
+    expect(plainText(r)).toMatch(/IPG136 has no note on this code/);
+    expect(plainText(r)).toMatch(/Another loaded guidance has a note on it: IPG414[\s\S]*fourth character must be selected/);
   });
 });
 

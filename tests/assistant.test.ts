@@ -5,6 +5,7 @@ import { EMPTY_STATE, type ConversationState } from '../src/shared/conversation.
 import { MemoryConversationStore } from '../src/store/memory.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { assistant } from './helpers.js';
+import { plainText } from '../src/render/plain-text.js';
 
 /** handle() with flood limits off never drops a message. */
 async function must(p: Promise<ReplyT | null>): Promise<ReplyT> {
@@ -40,8 +41,8 @@ describe('how to code', () => {
     expect(r.codes.find((c) => c.code === 'C78.7')).toMatchObject({ system: 'ICD-10', role: 'diagnosis' });
     expect(r.codes.find((c) => c.code === 'Y53.9')?.role).toMatch(/unspecified/);
     expect(r.citations[0]).toMatchObject({ guidance: 'IPG327', section: 'OPCS4.6 Code(s)', url: 'https://www.nice.org.uk/guidance/ipg327' });
-    expect(r.text).toContain('OPCS-4.6');
-    expect(r.text).toContain('NHS Classifications Service');
+    expect(plainText(r)).toContain('OPCS-4.6');
+    expect(plainText(r)).toContain('NHS Classifications Service');
     expectGrounded(r);
   });
 
@@ -74,7 +75,7 @@ describe('how to code', () => {
       const r = ask(q);
       expect(r.answered, q).toBe(false);
       expect(r.codes, q).toEqual([]);
-      expect(r.text, q).toMatch(/NHS Classifications Service/);
+      expect(plainText(r), q).toMatch(/NHS Classifications Service/);
     }
   });
 
@@ -125,7 +126,7 @@ describe('code lookup', () => {
     const r = ask('what is J12.7');
     expect(r.intent).toBe('code_lookup');
     expect(r.codes[0]).toMatchObject({ code: 'J12.7', title: 'Percutaneous microwave ablation of lesion of liver' });
-    expect(r.text).toMatch(/IPG214, IPG406/);
+    expect(plainText(r)).toMatch(/IPG214, IPG406/);
     expectGrounded(r);
   });
 
@@ -133,7 +134,7 @@ describe('code lookup', () => {
     const r = ask("what's C18.7?");
     expect(r.answered).toBe(true);
     expect(codes(r)).toEqual(['C18.-']);
-    expect(r.text).toMatch(/C18\.7 is not listed by itself.*C18\.- Malignant neoplasm of colon/);
+    expect(plainText(r)).toMatch(/C18\.7 is not listed by itself.*C18\.- Malignant neoplasm of colon/);
   });
 
   it('lists the codes of a category', () => {
@@ -145,7 +146,7 @@ describe('code lookup', () => {
     const r = ask('what is R10.4');
     expect(r.answered).toBe(false);
     expect(r.codes).toEqual([]);
-    expect(r.text).toMatch(/R10\.4 does not appear in the loaded NICE guidance/);
+    expect(plainText(r)).toMatch(/R10\.4 does not appear in the loaded NICE guidance/);
   });
 
   it('searches code titles by words', () => {
@@ -190,8 +191,8 @@ describe('guidance summary', () => {
   it('says what a guidance is about, what it replaces and links to it', () => {
     const r = ask("what's IPG327 about");
     expect(r.intent).toBe('guidance_summary');
-    expect(r.text).toMatch(/Interventional Procedures Guidance no\. 92, September 2004/);
-    expect(r.text).toContain('https://www.nice.org.uk/guidance/ipg327');
+    expect(plainText(r)).toMatch(/Interventional Procedures Guidance no\. 92, September 2004/);
+    expect(plainText(r)).toContain('https://www.nice.org.uk/guidance/ipg327');
     expect(codes(r)).toEqual(expect.arrayContaining(['J12.4', 'C78.7']));
   });
   it('answers what a guidance superseded first', () => {
@@ -210,7 +211,7 @@ describe('code check', () => {
       ['C78.7', 'confirmed', 'C78.7'],
       ['C18.9', 'covered', 'C18.-'],
     ]);
-    expect(r.text).toMatch(/All your codes match IPG327/);
+    expect(plainText(r)).toMatch(/All your codes match IPG327/);
   });
 
   it('finds the guidance from the codes alone and lists what is missing', () => {
@@ -275,12 +276,12 @@ describe('bad input', () => {
     for (const q of ['', '   ', '\u200b\u200b']) {
       const r = ask(q);
       expect(r.answered).toBe(false);
-      expect(r.text).toMatch(/empty/);
+      expect(plainText(r)).toMatch(/empty/);
     }
   });
   it('asks to shorten a huge message', () => {
     const r = ask('how do I code RFA '.repeat(500));
-    expect(r.text).toMatch(/Please shorten/);
+    expect(plainText(r)).toMatch(/Please shorten/);
     expect(r.codes).toEqual([]);
   });
   it('survives odd Unicode and markup and still finds the codes', () => {

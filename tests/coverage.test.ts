@@ -8,6 +8,7 @@ import { findPageCodes } from '../src/knowledge/codes.js';
 import { pagesTable, PAGES_BEGIN, PAGES_END, readChapters } from '../src/knowledge/catalogue.js';
 import { KnowledgeError } from '../src/knowledge/load.js';
 import { assistant, knowledgeCopy, ROOT } from './helpers.js';
+import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
 const ask = (q: string) => a.answer(q).reply;
@@ -51,7 +52,7 @@ describe('layouts new in the second batch', () => {
     expect(codes).toEqual(expect.arrayContaining(['W43.-', 'W44.-', 'W45.-', 'Z83.-']));
     expect(codes.filter((c) => /^Z83\.\d/.test(c))).toEqual([]);
     expect(reply.codes.find((c) => c.code === 'Z83.-')).toMatchObject({ title: 'Joint of finger', role: 'secondary: site' });
-    expect(reply.text).toContain('Site code from category Z83.- Joint of finger depending on the joint replaced.');
+    expect(plainText(reply)).toContain('Site code from category Z83.- Joint of finger depending on the joint replaced.');
   });
 
   it('keeps a code whose line the capture cut before its title, with no title', () => {
@@ -85,9 +86,9 @@ describe('what is covered', () => {
   it('answers "which guidance do you know?" with the chapters and how to see the titles', () => {
     const reply = ask('which guidance do you know?');
     expect(reply.title).toBe('Guidance loaded');
-    expect(reply.text).toContain('I have 126 NICE interventional procedures guidance pages loaded');
-    expect(reply.text).toMatch(/K Heart: \d+ \(/);
-    expect(reply.text).toContain('codebot list');
+    expect(plainText(reply)).toContain('I have 126 NICE interventional procedures guidance pages loaded');
+    expect(plainText(reply)).toMatch(/K Heart: \d+ \(/);
+    expect(plainText(reply)).toContain('codebot list');
     expect(reply.codes).toEqual([]);
   });
 
@@ -98,7 +99,7 @@ describe('what is covered', () => {
     expect(reply.guidance).not.toContain('IPG327');
     expect(reply.citations.every((c) => c.section === 'Title')).toBe(true);
     expect(reply.notices).toEqual([]);
-    expect(reply.text).toContain('(captured page incomplete)');
+    expect(plainText(reply)).toContain('(captured page incomplete)');
   });
 
   it('lists by topic when the question names something narrower than a chapter, and says when there is nothing', () => {
@@ -110,8 +111,8 @@ describe('what is covered', () => {
 
   it('says in the help reply how many pages are loaded and how to see them', () => {
     const reply = ask('help');
-    expect(reply.text).toContain('from 126 NICE interventional procedures guidance pages');
-    expect(reply.text).toContain('which guidance do you know?');
+    expect(plainText(reply)).toContain('from 126 NICE interventional procedures guidance pages');
+    expect(plainText(reply)).toContain('which guidance do you know?');
   });
 
   it('lists every loaded page in README.md with its link, as the knowledge has it (npm run knowledge:readme)', () => {

@@ -5,7 +5,7 @@ import { codePresent, parseJsonl, scoreItem, summarise, unsupportedCodes } from 
 function reply(over: Partial<Reply>): Reply {
   return {
     intent: 'how_to_code', confidence: 0.9, answered: true, match: 'full', unmatched: [], title: '', guidance: [], codes: [], citations: [],
-    check: null, clarify: null, suggestions: [], footer: [], ref: null, context: { guidance: null, group: null }, notices: [], blocks: [], text: '', ...over,
+    check: null, clarify: null, suggestions: [], footer: [], ref: null, context: { guidance: null, group: null }, notices: [], blocks: [], ...over,
   };
 }
 const code = (c: string, g = 'IPG1') => ({ system: 'OPCS-4' as const, code: c, title: null, role: 'x', guidance: g });

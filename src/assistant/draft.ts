@@ -26,6 +26,7 @@ export function guidanceTitle(le: LoadedEntry): string {
 export function citationOf(le: LoadedEntry, start: number, end: number, section?: string): Citation {
   return {
     guidance: le.entry.id,
+    title: guidanceTitle(le),
     section: section ?? le.entry.coding.heading.text.replace(/:$/, ''),
     quote: le.page.slice(start, end),
     url: le.entry.url,
@@ -149,28 +150,6 @@ export class ReplyDraft {
   }
 
   finish(): Reply {
-    const lines: string[] = [];
-    if (this.title) lines.push(this.title, '');
-    for (const n of this.notices) lines.push(`Note: ${n}`, '');
-    if (this.check) {
-      for (const c of this.check) lines.push(`  ${c.code.padEnd(7)} ${c.verdict.replace(/_/g, ' ')}: ${c.note}`);
-      lines.push('');
-    }
-    let inRules = false;
-    for (const b of this.blocks) {
-      if (b.type === 'rule' && !inRules) lines.push('What the guidance says:');
-      inRules = b.type === 'rule';
-      if (b.type === 'text') lines.push(b.text);
-      else if (b.type === 'notice') lines.push(`Note: ${b.text}`);
-      else if (b.type === 'codes') {
-        lines.push(`${b.label}:`);
-        for (const c of b.codes) lines.push(`  ${c.code.padEnd(7)} ${c.title ?? '(no title given in the guidance text)'}  [${c.role}]`);
-      } else lines.push(`  - "${b.text}" (${b.guidance})`);
-    }
-    if (this.clarify) {
-      lines.push(this.clarify.question);
-      this.clarify.options.forEach((o, i) => lines.push(`  ${i + 1}. ${o.label}`));
-    }
     const footer: string[] = [];
     if (this.codes.length > 0) {
       const versions = this.guidance
@@ -178,20 +157,6 @@ export class ReplyDraft {
         .filter((e) => e !== undefined)
         .map((e) => `${e.id}: ${e.version ?? 'OPCS-4 (version not stated on the page)'}`);
       footer.push(`Classification versions as NICE published them: ${versions.join('; ')}; diagnoses in ICD-10.`, CLASSIFICATIONS_SERVICE);
-      lines.push('', ...footer);
-    }
-    if (this.citations.length > 0) {
-      lines.push('', 'Sources:');
-      const seen = new Set<string>();
-      for (const c of this.citations) {
-        if (seen.has(c.guidance)) continue;
-        seen.add(c.guidance);
-        lines.push(`  ${c.guidance} ${guidanceTitle(this.kb.get(c.guidance)!)}, ${c.section}: ${c.url}`);
-      }
-    }
-    if (this.suggestions.length > 0) {
-      lines.push('', 'You could also ask:');
-      for (const s of this.suggestions) lines.push(`  - ${s}`);
     }
     return {
       intent: this.intent,
@@ -211,7 +176,6 @@ export class ReplyDraft {
       context: { guidance: this.state.guidance ?? null, group: this.state.group ?? null },
       notices: [...this.notices],
       blocks: [...this.blocks],
-      text: lines.join('\n').replace(/\n{3,}/g, '\n\n').trim(),
     };
   }
 }

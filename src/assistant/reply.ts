@@ -1,5 +1,5 @@
-// The one reply model every surface renders. Built by the assistant, validated in tests and
-// printed as JSON by `codebot ask --json`.
+// The one reply model every surface renders (render/: plain text, Block Kit, Adaptive Cards). Built
+// by the assistant, validated in tests and printed as JSON by `codebot ask --json`.
 
 import { z } from 'zod';
 import { SystemSchema } from '../knowledge/schema.js';
@@ -22,6 +22,8 @@ export type ReplyCode = z.infer<typeof ReplyCodeSchema>;
 
 export const CitationSchema = z.object({
   guidance: z.string(),
+  /** The guidance's title as published (first letter capitalised), for a sources list. */
+  title: z.string(),
   /** The page section quoted, e.g. "Coding recommendations" or "OPCS4.6 Code(s)". */
   section: z.string(),
   /** Exactly `page.slice(start, end)`. */
@@ -86,7 +88,5 @@ export const ReplySchema = z.object({
   context: z.object({ guidance: z.string().nullable(), group: z.number().int().nullable() }),
   notices: z.array(z.string()),
   blocks: z.array(BlockSchema),
-  /** Plain-text rendering of the whole reply. */
-  text: z.string(),
 });
 export type Reply = z.infer<typeof ReplySchema>;

@@ -4,6 +4,7 @@
 import type { LookupItem } from '../assistant/lookup.js';
 import type { Block, Reply, ReplyCode } from '../assistant/reply.js';
 import { askButton, type ButtonValue } from './buttons.js';
+import { plainText } from './plain-text.js';
 
 export const CARD_CONTENT_TYPE = 'application/vnd.microsoft.card.adaptive';
 /** Stay well inside Teams' ~28 KB message limit, leaving room for the activity around the card. */
@@ -133,7 +134,7 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
     version: '1.5',
     body,
     actions,
-    fallbackText: escapeCardText(cut(reply.text, limits.text * 4)),
+    fallbackText: escapeCardText(cut(plainText(reply), limits.text * 4)),
   };
 }
 

@@ -4,6 +4,7 @@
 
 import type { Reply, ReplyCode } from '../assistant/reply.js';
 import { slackAskValue, slackFeedbackValue } from './buttons.js';
+import { headline } from './plain-text.js';
 
 export const LIMITS = { blocks: 50, section: 3000, buttonValue: 2000, buttonText: 75, header: 150, actions: 25, context: 10 } as const;
 
@@ -106,6 +107,6 @@ export function renderBlocks(reply: Reply): SlackMessage {
     blocks.push(plain(`...and ${body.length - (room - 1)} more parts: ask a narrower question to see them.`, LIMITS.section));
   }
   const codes = reply.codes.map((c) => c.code).join(', ');
-  const text = cut(escapeSlack(`${reply.title || reply.text.split('\n')[0]}${codes ? ` (${codes})` : ''}`), 3000);
+  const text = cut(escapeSlack(`${headline(reply)}${codes ? ` (${codes})` : ''}`), 3000);
   return { text, blocks: [...blocks, ...tail] };
 }

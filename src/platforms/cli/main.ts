@@ -12,6 +12,7 @@ import { DataFileError } from '../../shared/file-error.js';
 import { PageError } from '../../knowledge/parse.js';
 import { importPages } from '../../knowledge/store.js';
 import { buildReport, formatReport, parseSince } from '../../store/report.js';
+import { plainText } from '../../render/plain-text.js';
 import { SqliteStore } from '../../store/sqlite.js';
 
 const USAGE = `codebot: answers clinical coding questions from NICE interventional procedures guidance
@@ -34,7 +35,7 @@ Options:
 class UsageError extends Error {}
 
 function render(reply: Reply, json: boolean): string {
-  return json ? JSON.stringify(reply) : reply.text;
+  return json ? JSON.stringify(reply) : plainText(reply);
 }
 
 function create(knowledge: string): Assistant {
@@ -83,7 +84,7 @@ async function chat(knowledge: string, json: boolean): Promise<number> {
     if (/^(exit|quit|:q)$/i.test(text)) break;
     if (text.length > 0) {
       const reply = await assistant.handle({ text, conversation, user: 'cli' });
-      if (reply) process.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${reply.text}\n\n`);
+      if (reply) process.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${plainText(reply)}\n\n`);
     }
     if (interactive) rl.prompt();
   }
