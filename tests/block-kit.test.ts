@@ -37,9 +37,9 @@ describe('Block Kit rendering', () => {
     const m = renderBlocks(huge);
     expect(m.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
     for (const b of m.blocks) {
-      const t = (b.text as { text?: string } | undefined)?.text;
+      const t = 'text' in b ? (b.text as { text?: string } | undefined)?.text : undefined;
       if (t) expect(t.length).toBeLessThanOrEqual(LIMITS.section);
-      for (const e of (b.elements as Array<{ value?: string; text?: { text: string } }> | undefined) ?? []) {
+      for (const e of 'elements' in b ? (b.elements as Array<{ value?: string; text?: { text: string } }>) : []) {
         if (e.value) expect(e.value.length).toBeLessThanOrEqual(LIMITS.buttonValue);
         if (e.text && b.type === 'actions') expect(e.text.text.length).toBeLessThanOrEqual(LIMITS.buttonText);
       }

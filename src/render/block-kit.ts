@@ -2,16 +2,16 @@
 // 50 blocks a message, 3,000 characters a section, 2,000 a button value, 75 a button label.
 // Text from users and the knowledge is escaped so it can never ping, link or format.
 
+import type { ActionsBlock, Button, ContextBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
 import type { Reply, ReplyCode } from '../assistant/reply.js';
 import { slackAskValue, slackFeedbackValue } from './buttons.js';
 import { headline } from './plain-text.js';
 
 export const LIMITS = { blocks: 50, section: 3000, buttonValue: 2000, buttonText: 75, header: 150, actions: 25, context: 10 } as const;
 
-export type SlackBlock = Record<string, unknown>;
 export interface SlackMessage {
   text: string;
-  blocks: SlackBlock[];
+  blocks: KnownBlock[];
 }
 
 export const ACTION_ASK = 'codebot_ask';
@@ -30,14 +30,14 @@ function cut(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
-function plain(text: string, max: number): SlackBlock {
+function plain(text: string, max: number): SectionBlock {
   return { type: 'section', text: { type: 'plain_text', text: cut(escapeSlack(text), max), emoji: false } };
 }
 
 /** Code lines as mrkdwn sections, each under Slack's 3,000 characters, with "...and N more" if cut. */
-function codeSections(label: string, codes: ReplyCode[]): SlackBlock[] {
+function codeSections(label: string, codes: ReplyCode[]): SectionBlock[] {
   const lines = codes.map((c) => `\`${c.code}\` ${escapeSlack(c.title ?? '(no title in the guidance text)')} _(${escapeSlack(c.role)}, ${c.guidance})_`);
-  const sections: SlackBlock[] = [];
+  const sections: SectionBlock[] = [];
   let current = `*${escapeSlack(label)}*`;
   let shown = 0;
   for (const line of lines) {
@@ -54,7 +54,7 @@ function codeSections(label: string, codes: ReplyCode[]): SlackBlock[] {
   return sections;
 }
 
-function button(text: string, value: string, actionId: string, n: number): SlackBlock {
+function button(text: string, value: string, actionId: string, n: number): Button {
   return {
     type: 'button',
     text: { type: 'plain_text', text: cut(text, LIMITS.buttonText), emoji: false },
@@ -64,7 +64,7 @@ function button(text: string, value: string, actionId: string, n: number): Slack
 }
 
 export function renderBlocks(reply: Reply): SlackMessage {
-  const body: SlackBlock[] = [];
+  const body: KnownBlock[] = [];
   if (reply.title) body.push({ type: 'header', text: { type: 'plain_text', text: cut(escapeSlack(reply.title), LIMITS.header), emoji: false } });
   for (const n of reply.notices) body.push(plain(`⚠ ${n}`, LIMITS.section));
   if (reply.check) {
@@ -77,21 +77,21 @@ export function renderBlocks(reply: Reply): SlackMessage {
     else if (b.type === 'codes') body.push(...codeSections(b.label, b.codes));
     else body.push(plain(`“${b.text}” (${b.guidance})`, LIMITS.section));
   }
-  const tail: SlackBlock[] = [];
+  const tail: Array<SectionBlock | ActionsBlock | ContextBlock> = [];
   if (reply.clarify) {
     tail.push(plain(reply.clarify.question, LIMITS.section));
     tail.push({ type: 'actions', elements: reply.clarify.options.slice(0, LIMITS.actions).map((o, i) => button(o.label, o.value, ACTION_ASK, i)) });
   }
   const cited = new Map<string, Reply['citations'][number]>();
   for (const c of reply.citations) if (!cited.has(c.guidance)) cited.set(c.guidance, c);
-  const context = [...cited.values()].slice(0, LIMITS.context - 1).map((c) => ({
+  const context: MrkdwnElement[] = [...cited.values()].slice(0, LIMITS.context - 1).map((c) => ({
     type: 'mrkdwn',
     text: cut(`Source: <${c.url}|NICE ${c.guidance}>, ${escapeSlack(c.section)}: “${escapeSlack(c.quote.replace(/\s+/g, ' ').trim())}”`, 300),
   }));
   const footer = reply.footer;
   if (footer.length > 0) context.push({ type: 'mrkdwn', text: cut(escapeSlack(footer.join(' ')), 2000) });
   if (context.length > 0) tail.push({ type: 'context', elements: context });
-  const buttons: SlackBlock[] = reply.suggestions.map((s, i) => button(s, slackAskValue(reply, s), ACTION_ASK, 100 + i));
+  const buttons: Button[] = reply.suggestions.map((s, i) => button(s, slackAskValue(reply, s), ACTION_ASK, 100 + i));
   if (reply.answered) {
     const value = slackFeedbackValue(reply);
     buttons.push({ ...button('Helpful', value, `${ACTION_FEEDBACK}_yes`, 0) });
