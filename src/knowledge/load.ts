@@ -44,7 +44,7 @@ export function parseJson(file: string, text: string): unknown {
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw new KnowledgeError(file, syntaxErrorLine(text, err), null, `not valid JSON (${(err as Error).message})`);
+    throw new KnowledgeError(file, syntaxErrorLine(text), null, `not valid JSON (${(err as Error).message})`);
   }
 }
 

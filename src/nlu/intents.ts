@@ -38,7 +38,7 @@ export function loadIntentFiles(dir: string): IntentFile[] {
     try {
       json = JSON.parse(text);
     } catch (err) {
-      throw new IntentFileError(file, syntaxErrorLine(text, err), null, `not valid JSON (${(err as Error).message})`);
+      throw new IntentFileError(file, syntaxErrorLine(text), null, `not valid JSON (${(err as Error).message})`);
     }
     const parsed = IntentFileSchema.safeParse(json);
     if (!parsed.success) {
