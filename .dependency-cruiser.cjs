@@ -44,10 +44,10 @@ module.exports = {
     },
     {
       name: 'platform-sdks-stay-in-their-folder',
-      comment: 'Slack and Bot Framework SDKs only in their platform folder',
+      comment: 'Slack and Bot Framework SDKs only in their platform folder (the Block Kit renderer may use Slack\'s types)',
       severity: 'error',
       from: { path: '^src/', pathNot: '^src/platforms/(?:slack|botframework)/' },
-      to: { path: 'node_modules/(?:@slack/|botbuilder|botframework-)' },
+      to: { path: 'node_modules/(?:@slack/(?!types/)|botbuilder|botframework-)' },
     },
     {
       name: 'no-circular',

@@ -12,6 +12,20 @@ export interface Running {
   stderr: () => string;
   exited: Promise<number | null>;
   stop: () => Promise<number | null>;
+  /**
+   * Waits until the server has logged `count` lines that `match` (parsed JSON lines), and returns
+   * them: a negative assertion waits for the server to say it decided, never for a fixed time.
+   */
+  waitForLog: (match: (line: Record<string, unknown>) => boolean, count?: number, timeoutMs?: number) => Promise<Array<Record<string, unknown>>>;
+}
+
+/** The JSON log lines in a server's output that `match`. */
+export function logLines(out: string, match: (line: Record<string, unknown>) => boolean): Array<Record<string, unknown>> {
+  return out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter(match);
 }
 
 const BASE_ENV = { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', PORT: '0', LOG_LEVEL: 'info' };
@@ -54,6 +68,22 @@ export function startServer(env: Record<string, string> = {}): Promise<Running> 
             if (proc.exitCode === null) proc.kill('SIGTERM');
             return exited;
           },
+          waitForLog: (match, count = 1, timeoutMs = 10_000) =>
+            new Promise((done, fail) => {
+              const check = () => {
+                const found = logLines(out, match);
+                if (found.length < count) return false;
+                proc.stdout!.off('data', check);
+                clearTimeout(timer);
+                done(found);
+                return true;
+              };
+              const timer = setTimeout(() => {
+                proc.stdout!.off('data', check);
+                fail(new Error(`waited ${timeoutMs} ms for ${count} log line(s); output:\n${out.slice(-2000)}`));
+              }, timeoutMs);
+              if (!check()) proc.stdout!.on('data', check);
+            }),
         });
       }
     };

@@ -218,7 +218,9 @@ describe('shutdown', () => {
     socket.write(body.slice(0, 40));
     await new Promise((r) => setTimeout(r, 200));
     s.proc.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 300));
+    // The server says it stopped listening, and that this request was in flight when it did.
+    const [stopping] = await s.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('stopping'));
+    expect(stopping!.inFlight).toBe(1);
     await expect(fetch(`${s.base}/healthz`)).rejects.toThrow();
     socket.write(body.slice(40));
     const code = await s.exited;

@@ -2,7 +2,7 @@
 // and a fake Slack Web API on 127.0.0.1 (SLACK_API_URL) recording what the bot posts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
-import { startServer, type Running } from './server-helpers.js';
+import { logLines, startServer, type Running } from './server-helpers.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = 'application/x-www-form-urlencoded';
@@ -61,7 +61,10 @@ describe('Slack', () => {
     await send(eventBody({ type: 'message', channel_type: 'im', subtype: 'message_changed', channel: 'D1', ts: '1700000000.000501', message: { text: 'what is J12.4' } }), JSON_TYPE);
     await send(eventBody({ type: 'message', channel_type: 'im', bot_id: 'BOTHER', user: 'U9', channel: 'D1', ts: '1700000000.000502', text: 'what is J12.4' }), JSON_TYPE);
     await send(eventBody({ type: 'message', channel_type: 'im', user: 'UBOT', channel: 'D1', ts: '1700000000.000503', text: 'what is J12.4' }), JSON_TYPE);
-    await new Promise((r) => setTimeout(r, 400));
+    // Each ignored one is logged with why; then nothing more can come of them.
+    const ignored = await s.waitForLog((l) => l.msg === 'direct message not answered' && l.channel === 'D1', 3);
+    expect(ignored.map((l) => l.reason)).toEqual(expect.arrayContaining(['subtype message_changed', 'from a bot', 'from codebot']));
+    await slack.waitFor(from, 1);
     const posts = slack.posts(from);
     expect(posts).toHaveLength(1);
     expect(posts[0]!.body.channel).toBe('D1');
@@ -74,9 +77,12 @@ describe('Slack', () => {
     const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000600', text: '<@UBOT> what is J12.7' }, 'EvRetry1');
     await send(body, JSON_TYPE);
     await slack.waitFor(from, 1);
+    // A retry is dropped as a duplicate event or, signed in the same second, as a replayed request.
+    const dropped = (l: Record<string, unknown>) => (l.msg === 'duplicate event ignored' && l.event === 'EvRetry1') || l.msg === 'replayed Slack request ignored';
+    const before = logLines(s.stdout(), dropped).length;
     await send(body, JSON_TYPE, { retry: 1 });
     await send(body, JSON_TYPE, { retry: 2 });
-    await new Promise((r) => setTimeout(r, 400));
+    await s.waitForLog(dropped, before + 2);
     expect(slack.posts(from)).toHaveLength(1);
     // First delivery lost on the way: its retry is the first this server sees.
     await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000700', text: '<@UBOT> what is J12.8' }, 'EvLost1'), JSON_TYPE, { retry: 1 });
@@ -139,16 +145,18 @@ describe('Slack', () => {
     expect(blocksText(followUp)).toMatch(/secondary codes/);
     const thanks = calls.find((c) => c.method === '/response/fb')!;
     expect(thanks.body).toMatchObject({ response_type: 'ephemeral', text: 'Thanks for the feedback.' });
-    await new Promise((r) => setTimeout(r, 100));
-    expect(s.stdout()).toMatch(/"feedback":"helpful".*"feedback recorded"|"feedback recorded".*"feedback":"helpful"/);
+    await s.waitForLog((l) => l.msg === 'feedback recorded' && l.feedback === 'helpful');
   });
 
   it('refuses a bad signature and a stale timestamp with 401, posting nothing', async () => {
     const from = slack.calls.length;
+    const refused = (l: Record<string, unknown>) => l.msg === 'Slack request refused';
+    const before = logLines(s.stdout(), refused).length;
     const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000900', text: '<@UBOT> what is J12.4' });
     expect((await send(body, JSON_TYPE, { secret: 'wrong-secret' })).status).toBe(401);
     expect((await send(body, JSON_TYPE, { ts: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401);
-    await new Promise((r) => setTimeout(r, 300));
+    // Refused before Bolt sees it: both are logged as refused, and nothing more comes of them.
+    await s.waitForLog(refused, before + 2);
     expect(slack.posts(from)).toHaveLength(0);
   });
 });
@@ -174,7 +182,7 @@ describe('Slack retries across a restart', () => {
     expect(await first.stop()).toBe(0);
     const second = await startServer(env);
     await fetch(`${second.base}/slack/events`, signed(body, JSON_TYPE, { retry: 1 }));
-    await new Promise((r) => setTimeout(r, 500));
+    await second.waitForLog((l) => l.msg === 'duplicate event ignored');
     expect(slack.posts(0)).toHaveLength(1);
     await second.stop();
     await slack.stop();
@@ -193,7 +201,8 @@ describe('Slack Web API faults', () => {
     const from = slack.calls.length;
     await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000010.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
     await slack.waitFor(from, 1, 15_000);
-    await new Promise((r) => setTimeout(r, 300));
+    // Logged once Slack took it: no retry of that post can follow.
+    await s.waitForLog((l) => l.msg === 'answered', 2);
     expect(slack.failed).toBe(3);
     expect(slack.posts(0).filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
     await s.stop();
@@ -211,8 +220,8 @@ describe('Slack floods', () => {
       ),
     );
     expect(statuses.every((st) => st === 200)).toBe(true);
-    await slack.waitFor(0, 6);
-    await new Promise((r) => setTimeout(r, 500));
+    // Every one of the 30 decided: answered (delivered) or dropped.
+    await s.waitForLog((l) => l.msg === 'answered' || l.msg === 'flood: message dropped after a slow-down reply', 30);
     const responses = slack.posts(0).filter((c) => c.method.startsWith('/response/flood'));
     expect(responses).toHaveLength(6);
     expect(responses.filter((c) => JSON.stringify(c.body).includes('Slow down, please'))).toHaveLength(1);
@@ -230,8 +239,7 @@ describe('Slack handler errors', () => {
     const [apology] = await slack.waitFor(0, 1);
     const ref = /reference ([0-9a-f]{8})/.exec(String(apology!.body.text))?.[1];
     expect(ref).toBeDefined();
-    await new Promise((r) => setTimeout(r, 200));
-    expect(s.stdout()).toMatch(new RegExp(`"ref":"${ref}".*"Slack handler failed"`));
+    await s.waitForLog((l) => l.msg === 'Slack handler failed' && l.ref === ref);
     await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
     const posts = await slack.waitFor(0, 2);
     expect(blocksText(posts[1]!)).toContain('Y53.9');

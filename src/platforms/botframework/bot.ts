@@ -76,11 +76,12 @@ export class CodebotBot extends TeamsActivityHandler {
       log.info('flood: message dropped after a slow-down reply');
       return;
     }
+    await context.sendActivity(replyActivity(reply));
+    // Logged once the channel has taken the reply, as on Slack.
     log.info(
       { intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 },
       'answered',
     );
-    await context.sendActivity(replyActivity(reply));
   }
 
   private async press(context: TurnContext, button: Button, log: Logger): Promise<void> {

@@ -141,27 +141,31 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     ...(receiver ? { receiver } : { socketMode: true, appToken: cfg.appToken, signingSecret: cfg.signingSecret }),
     clientOptions,
     logger: boltLogger(l),
+    // codebot's own messages are dropped by the listeners, which log it (Bolt's filter says nothing).
+    ignoreSelf: false,
   });
 
   const turnLog = (context: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     l.child({ req: context.requestId || undefined, turn: randomUUID(), ...extra });
 
+  /** Answers and delivers through `send`; "answered" is logged once Slack has taken the reply. */
   async function answer(
     text: string,
     conversation: { channel: string; thread: string | null },
     user: string,
     log: Logger,
+    send: (reply: Reply) => Promise<unknown>,
     workspace?: string,
     about?: { guidance: string | null; group?: number | null },
-  ): Promise<Reply | null> {
+  ): Promise<void> {
     const started = performance.now();
     const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user, ...(workspace ? { workspace } : {}), ...(about ? { context: about } : {}) });
     if (!reply) {
       log.info('flood: message dropped after a slow-down reply');
-      return null;
+      return;
     }
+    await send(reply);
     log.info({ intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 }, 'answered');
-    return reply;
   }
 
   /** Any failure inside a handler: logged with a reference, and the user gets an apology with it. */
@@ -195,22 +199,26 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const thread = event.thread_ts ?? event.ts;
     const log = turnLog(context, { channel: event.channel, event: 'app_mention' });
     try {
-      const reply = await answer(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', log, context.teamId);
-      if (reply) await say({ ...message(reply), thread_ts: thread });
+      await answer(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', log, (reply) => say({ ...message(reply), thread_ts: thread }), context.teamId);
     } catch (err) {
       await apologise(log, err, (text) => say({ text, thread_ts: thread }));
     }
   });
 
   app.message(async ({ message: m, say, context }) => {
-    // Direct messages only (channels answer mentions), and never edits, deletions, joins or bots.
-    if (m.channel_type !== 'im' || ('subtype' in m && m.subtype) || ('bot_id' in m && m.bot_id)) return;
-    if (!('text' in m) || typeof m.text !== 'string') return;
+    // Direct messages only (channels answer mentions), and never edits, deletions, joins, bots or
+    // codebot itself. What a DM was not answered for is logged: it is rare, and says it was decided.
+    if (m.channel_type !== 'im') return;
+    const why =
+      'subtype' in m && m.subtype ? `subtype ${m.subtype}` : 'bot_id' in m && m.bot_id ? 'from a bot' : 'user' in m && m.user === context.botUserId ? 'from codebot' : !('text' in m) || typeof m.text !== 'string' ? 'no text' : null;
+    if (why || !('text' in m) || typeof m.text !== 'string') {
+      l.info({ req: context.requestId || undefined, channel: m.channel, reason: why }, 'direct message not answered');
+      return;
+    }
     const thread = 'thread_ts' in m && typeof m.thread_ts === 'string' ? m.thread_ts : undefined;
     const log = turnLog(context, { channel: m.channel, event: 'message.im' });
     try {
-      const reply = await answer(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', log, context.teamId);
-      if (reply) await say({ ...message(reply), ...(thread ? { thread_ts: thread } : {}) });
+      await answer(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', log, (reply) => say({ ...message(reply), ...(thread ? { thread_ts: thread } : {}) }), context.teamId);
     } catch (err) {
       await apologise(log, err, (text) => say({ text, ...(thread ? { thread_ts: thread } : {}) }));
     }
@@ -232,8 +240,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
         await respond({ response_type: 'ephemeral', text: 'Give the question to share: `/code share how do I code ...`' });
         return;
       }
-      const reply = await answer(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, log, command.team_id);
-      if (reply) await respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) });
+      await answer(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, log, (reply) => respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) }), command.team_id);
     } catch (err) {
       await apologise(log, err, (text) => respond({ response_type: 'ephemeral', text }));
     }
@@ -251,8 +258,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const post = (m: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel, ...m, ...(thread ? { thread_ts: thread } : {}) } as never);
     try {
       if (!pressed) return;
-      const reply = await answer(pressed.question, { channel, thread: thread ?? null }, b.user.id, log, context.teamId, pressed.guidance ? { guidance: pressed.guidance, group: pressed.group ?? null } : undefined);
-      if (reply) await post(message(reply));
+      await answer(pressed.question, { channel, thread: thread ?? null }, b.user.id, log, (reply) => post(message(reply)), context.teamId, pressed.guidance ? { guidance: pressed.guidance, group: pressed.group ?? null } : undefined);
     } catch (err) {
       await apologise(log, err, (text) => post({ text }));
     }
