@@ -5,6 +5,8 @@ import { EMPTY_STATE, type ConversationState } from '../src/shared/conversation.
 import { MemoryConversationStore } from '../src/store/memory.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { assistant } from './helpers.js';
+import { Assistant } from '../src/assistant/assistant.js';
+import { deliver } from '../src/assistant/deliver.js';
 import { plainText } from '../src/render/plain-text.js';
 
 /** handle() with flood limits off never drops a message. */
@@ -316,5 +318,40 @@ describe('more ways coders ask', () => {
     expect(r.guidance).toEqual(['IPG444', 'IPG445']);
     expect(r.codes.map((c) => c.code)).toEqual(['J12.8']);
     expectGrounded(r);
+  });
+});
+
+describe('a turn as every surface runs it (deliver)', () => {
+  const lines: Array<{ level: string; obj: unknown; msg?: string }> = [];
+  const log = {
+    info: (obj: Record<string, unknown> | string, msg?: string) => lines.push({ level: 'info', obj, msg: typeof obj === 'string' ? obj : msg }),
+    error: (obj: Record<string, unknown>, msg?: string) => lines.push({ level: 'error', obj, msg }),
+  };
+  const msg = (text: string, user = 'u-deliver') => ({ text, conversation: { platform: 'test', channel: 'c-deliver', thread: null }, user });
+
+  it('delivers the reply, then logs it as answered', async () => {
+    lines.length = 0;
+    const sent: Reply[] = [];
+    await deliver(a, msg('what is J12.4'), { reply: async (r) => void sent.push(r), apology: async () => undefined }, log);
+    expect(sent).toHaveLength(1);
+    expect(lines.map((l) => l.msg)).toEqual(['answered']);
+  });
+
+  it('apologises with the reference its log line carries when delivery fails, and does not log it as answered', async () => {
+    lines.length = 0;
+    const apologies: string[] = [];
+    await deliver(a, msg('what is J12.4'), { reply: async () => Promise.reject(new Error('platform down')), apology: async (t) => void apologies.push(t) }, log);
+    const ref = /reference ([0-9a-f]{8})/.exec(apologies[0] ?? '')?.[1];
+    expect(ref).toBeDefined();
+    expect(lines).toEqual([{ level: 'error', obj: expect.objectContaining({ ref }), msg: 'turn failed' }]);
+  });
+
+  it('sends one slow-down and then drops a flood, logging each drop', async () => {
+    const limited = Assistant.create({ limits: { perUser: 1, perWorkspace: 100, windowMs: 60_000 } });
+    lines.length = 0;
+    const sent: Reply[] = [];
+    for (let i = 0; i < 4; i++) await deliver(limited, msg('what is J12.4', 'flooder'), { reply: async (r) => void sent.push(r), apology: async () => undefined }, log);
+    expect(sent.map((r) => r.title)).toEqual([expect.stringMatching(/J12\.4/), 'Slow down, please']);
+    expect(lines.filter((l) => l.msg === 'flood: message dropped after a slow-down reply')).toHaveLength(2);
   });
 });

@@ -239,7 +239,7 @@ describe('Slack handler errors', () => {
     const [apology] = await slack.waitFor(0, 1);
     const ref = /reference ([0-9a-f]{8})/.exec(String(apology!.body.text))?.[1];
     expect(ref).toBeDefined();
-    await s.waitForLog((l) => l.msg === 'Slack handler failed' && l.ref === ref);
+    await s.waitForLog((l) => l.msg === 'turn failed' && l.ref === ref);
     await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
     const posts = await slack.waitFor(0, 2);
     expect(blocksText(posts[1]!)).toContain('Y53.9');

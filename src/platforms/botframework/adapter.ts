@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { ActivityTypes, CallerIdConstants, CloudAdapter, ConfigurationBotFrameworkAuthentication, DeliveryModes, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import { AuthenticationConstants, type AuthenticateRequestResult } from 'botframework-connector';
+import { apologyText } from '../../assistant/deliver.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 
@@ -59,7 +60,7 @@ export class CodebotAdapter extends CloudAdapter {
       );
       if (context.activity.type === ActivityTypes.Message) {
         await context
-          .sendActivity({ type: ActivityTypes.Message, text: `Sorry, something went wrong on my side (reference ${ref}). Please try again.` })
+          .sendActivity({ type: ActivityTypes.Message, text: apologyText(ref) })
           .catch((e: Error) => this.log.error({ ref, err: { message: e.message } }, 'could not send the apology'));
       }
     };

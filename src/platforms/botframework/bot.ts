@@ -13,6 +13,7 @@ import {
 } from 'botbuilder';
 import { z } from 'zod';
 import type { Assistant } from '../../assistant/assistant.js';
+import { deliver } from '../../assistant/deliver.js';
 import type { InboundMessage } from '../../assistant/message.js';
 import type { Logger } from '../../log.js';
 import { CARD_CONTENT_TYPE, renderLookupCard } from '../../render/adaptive-card.js';
@@ -63,24 +64,18 @@ export class CodebotBot extends TeamsActivityHandler {
 
   private async ask(context: TurnContext, text: string, log: Logger, about?: InboundMessage['context']): Promise<void> {
     const a = context.activity;
-    const started = performance.now();
     const channelData = a.channelData as { tenant?: { id?: string } } | undefined;
-    const reply = await this.assistant.handle({
-      text,
-      conversation: this.conversation(context),
-      user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
-      workspace: a.conversation?.tenantId ?? channelData?.tenant?.id ?? a.channelId,
-      ...(about ? { context: about } : {}),
-    });
-    if (!reply) {
-      log.info('flood: message dropped after a slow-down reply');
-      return;
-    }
-    await context.sendActivity(replyActivity(reply));
-    // Logged once the channel has taken the reply, as on Slack.
-    log.info(
-      { intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 },
-      'answered',
+    await deliver(
+      this.assistant,
+      {
+        text,
+        conversation: this.conversation(context),
+        user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',
+        workspace: a.conversation?.tenantId ?? channelData?.tenant?.id ?? a.channelId,
+        ...(about ? { context: about } : {}),
+      },
+      { reply: (reply) => context.sendActivity(replyActivity(reply)), apology: (t) => context.sendActivity(textActivity(t)) },
+      log,
     );
   }
 

@@ -7,6 +7,7 @@ import { App, ExpressReceiver, LogLevel, verifySlackRequest, type Logger as Bolt
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Assistant } from '../../assistant/assistant.js';
+import { apologise, deliver, type Outlet } from '../../assistant/deliver.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
@@ -148,32 +149,15 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
   const turnLog = (context: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
     l.child({ req: context.requestId || undefined, turn: randomUUID(), ...extra });
 
-  /** Answers and delivers through `send`; "answered" is logged once Slack has taken the reply. */
-  async function answer(
+  const ask = (
     text: string,
     conversation: { channel: string; thread: string | null },
     user: string,
+    workspace: string | undefined,
+    outlet: Outlet,
     log: Logger,
-    send: (reply: Reply) => Promise<unknown>,
-    workspace?: string,
     about?: { guidance: string | null; group?: number | null },
-  ): Promise<void> {
-    const started = performance.now();
-    const reply = await assistant.handle({ text, conversation: { platform: 'slack', ...conversation }, user, ...(workspace ? { workspace } : {}), ...(about ? { context: about } : {}) });
-    if (!reply) {
-      log.info('flood: message dropped after a slow-down reply');
-      return;
-    }
-    await send(reply);
-    log.info({ intent: reply.intent, confidence: reply.confidence, answered: reply.answered, guidance: reply.guidance, ms: Math.round((performance.now() - started) * 100) / 100 }, 'answered');
-  }
-
-  /** Any failure inside a handler: logged with a reference, and the user gets an apology with it. */
-  async function apologise(log: Logger, err: unknown, send: (text: string) => Promise<unknown>): Promise<void> {
-    const ref = randomUUID().slice(0, 8);
-    log.error({ ref, err: { message: (err as Error).message, stack: (err as Error).stack } }, 'Slack handler failed');
-    await send(`Sorry, something went wrong on my side (reference ${ref}). Please try again.`).catch((e: Error) => log.error({ ref, err: { message: e.message } }, 'could not send the apology'));
-  }
+  ) => deliver(assistant, { text, conversation: { platform: 'slack', ...conversation }, user, ...(workspace ? { workspace } : {}), ...(about ? { context: about } : {}) }, outlet, log);
 
   // Retries (X-Slack-Retry-Num) of an event already answered, or being answered, are acknowledged and dropped.
   app.use(async ({ body, next, context }) => {
@@ -198,11 +182,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     if (event.bot_id || event.subtype) return;
     const thread = event.thread_ts ?? event.ts;
     const log = turnLog(context, { channel: event.channel, event: 'app_mention' });
-    try {
-      await answer(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', log, (reply) => say({ ...message(reply), thread_ts: thread }), context.teamId);
-    } catch (err) {
-      await apologise(log, err, (text) => say({ text, thread_ts: thread }));
-    }
+    await ask(strip(event.text, context.botUserId), { channel: event.channel, thread }, event.user ?? 'unknown', context.teamId, { reply: (reply) => say({ ...message(reply), thread_ts: thread }), apology: (text) => say({ text, thread_ts: thread }) }, log);
   });
 
   app.message(async ({ message: m, say, context }) => {
@@ -217,11 +197,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     }
     const thread = 'thread_ts' in m && typeof m.thread_ts === 'string' ? m.thread_ts : undefined;
     const log = turnLog(context, { channel: m.channel, event: 'message.im' });
-    try {
-      await answer(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', log, (reply) => say({ ...message(reply), ...(thread ? { thread_ts: thread } : {}) }), context.teamId);
-    } catch (err) {
-      await apologise(log, err, (text) => say({ text, ...(thread ? { thread_ts: thread } : {}) }));
-    }
+    const where = thread ? { thread_ts: thread } : {};
+    await ask(strip(m.text, context.botUserId), { channel: m.channel, thread: thread ?? null }, 'user' in m ? String(m.user) : 'unknown', context.teamId, { reply: (reply) => say({ ...message(reply), ...where }), apology: (text) => say({ text, ...where }) }, log);
   });
 
   app.command('/code', async ({ command, ack, respond, context }) => {
@@ -240,7 +217,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
         await respond({ response_type: 'ephemeral', text: 'Give the question to share: `/code share how do I code ...`' });
         return;
       }
-      await answer(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, log, (reply) => respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) }), command.team_id);
+      await ask(question, { channel: command.channel_id, thread: `slash:${command.user_id}` }, command.user_id, command.team_id, { reply: (reply) => respond({ response_type: share ? 'in_channel' : 'ephemeral', ...message(reply) }), apology: (text) => respond({ response_type: 'ephemeral', text }) }, log);
     } catch (err) {
       await apologise(log, err, (text) => respond({ response_type: 'ephemeral', text }));
     }
@@ -256,12 +233,8 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     const log = turnLog(context, { channel, action: 'ask' });
     // The Web API's argument type is a union our spread cannot narrow; these are its documented fields.
     const post = (m: { text: string; blocks?: unknown[] }) => client.chat.postMessage({ channel, ...m, ...(thread ? { thread_ts: thread } : {}) } as never);
-    try {
-      if (!pressed) return;
-      await answer(pressed.question, { channel, thread: thread ?? null }, b.user.id, log, (reply) => post(message(reply)), context.teamId, pressed.guidance ? { guidance: pressed.guidance, group: pressed.group ?? null } : undefined);
-    } catch (err) {
-      await apologise(log, err, (text) => post({ text }));
-    }
+    if (!pressed) return;
+    await ask(pressed.question, { channel, thread: thread ?? null }, b.user.id, context.teamId, { reply: (reply) => post(message(reply)), apology: (text) => post({ text }) }, log, pressed.guidance ? { guidance: pressed.guidance, group: pressed.group ?? null } : undefined);
   });
 
   app.action(new RegExp(`^${ACTION_FEEDBACK}_`), async ({ ack, body, action, respond, context }) => {
