@@ -49,4 +49,45 @@ describe('the local web chat in Chromium', () => {
     expect(await next.innerText()).toMatch(/secondary codes/);
     await page.screenshot({ path: path.join(SHOTS, 'webchat-follow-up.png'), fullPage: true });
   }, 90_000);
+
+  for (const width of [1280, 380]) {
+    it(`lays out at ${width} px: header above the transcript, compact buttons, whole words`, async () => {
+      const page = await browser.newPage({ viewport: { width, height: 2200 } });
+      await page.goto(`${s.base}/`);
+      const box = page.getByRole('textbox').first();
+      await box.waitFor({ timeout: 20_000 });
+      await box.fill('check J12.4 Y53.9 C78.7 for perc RFA of liver mets');
+      await box.press('Enter');
+      const card = page.locator('.ac-adaptiveCard').filter({ hasText: 'confirmed' }).first();
+      await card.waitFor({ timeout: 20_000 });
+      mkdirSync(SHOTS, { recursive: true });
+      await page.screenshot({ path: path.join(SHOTS, `webchat-check-${width}.png`) });
+      // The header sits above the chat, never over it.
+      const header = (await page.locator('body > header').boundingBox())!;
+      const chat = (await page.locator('#webchat').boundingBox())!;
+      expect(header.y + header.height).toBeLessThanOrEqual(chat.y + 1);
+      // Four buttons (open, a suggestion, helpful, not helpful) take at most three rows, not four bars.
+      const buttons = await card.locator('.ac-actionSet .ac-pushButton').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().top));
+      expect(buttons.length).toBeGreaterThanOrEqual(3);
+      expect(new Set(buttons.map((t) => Math.round(t))).size).toBeLessThan(buttons.length);
+      // "confirmed" is never split across lines.
+      // (Run in the page, where the DOM is; written as a string since these tests compile without DOM types.)
+      const splits = await page.evaluate<number>(`(() => {
+        const el = [...document.querySelectorAll('.ac-adaptiveCard')].find((c) => c.textContent.includes('confirmed'));
+        let n = 0;
+        const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+        for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+          for (const m of t.textContent.matchAll(/confirmed/g)) {
+            const r = document.createRange();
+            r.setStart(t, m.index);
+            r.setEnd(t, m.index + m[0].length);
+            if (new Set([...r.getClientRects()].map((x) => Math.round(x.top))).size > 1) n++;
+          }
+        }
+        return n;
+      })()`);
+      expect(splits).toBe(0);
+      await page.close();
+    }, 90_000);
+  }
 });

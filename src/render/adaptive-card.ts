@@ -96,13 +96,18 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
     body.push({ type: 'Container', style: 'warning', items: [textBlock(cut(n, limits.text))] });
   }
   if (reply.check) {
-    body.push({
-      type: 'FactSet',
-      facts: reply.check.slice(0, limits.codes).map((c) => ({
-        title: escapeCardText(`${c.code} ${c.verdict.replace(/_/g, ' ')}`),
-        value: escapeCardText(cut(c.note, limits.text)),
-      })),
-    });
+    // The code in a column that never wraps; the verdict starts the text beside it, so a narrow
+    // window breaks between words, never inside "confirmed".
+    reply.check.slice(0, limits.codes).forEach((c, i) =>
+      body.push({
+        type: 'ColumnSet',
+        spacing: i === 0 ? 'Medium' : 'Small',
+        columns: [
+          { type: 'Column', width: '72px', items: [{ type: 'TextBlock', text: escapeCardText(c.code), wrap: false, weight: 'Bolder', fontType: 'Monospace' }] },
+          { type: 'Column', width: 'stretch', items: [textBlock(`${c.verdict.replace(/_/g, ' ')}: ${cut(c.note, limits.text)}`)] },
+        ],
+      }),
+    );
   }
   body.push(...blockElements(reply.blocks, limits));
   const actions: CardElement[] = [];

@@ -48,15 +48,27 @@ export function webChatPage(info: { entries: number; hash: string; examples: str
   header h1 { font-size: 18px; margin: 0 0 4px; }
   header p { font-size: 13px; margin: 0; }
   #webchat { flex: 1; min-height: 0; }
+  /* Card buttons as a wrapping row of their own width, not six full-width bars. */
+  #webchat .ac-actionSet { flex-direction: row !important; flex-wrap: wrap; gap: 6px; align-items: flex-start !important; }
+  #webchat .ac-actionSet > div:not(.ac-pushButton) { display: none; }
+  #webchat .ac-actionSet > .ac-pushButton { flex: 0 1 auto !important; max-width: 100%; padding: 4px 10px !important; }
+  /* Words wrap whole: "confirmed", never "confir/med". */
+  #webchat .ac-textBlock, #webchat .ac-textBlock * { word-break: normal !important; overflow-wrap: break-word !important; hyphens: none; }
+  /* On a phone-width window the header keeps to its title and what is loaded. */
+  @media (max-width: 600px) {
+    header { padding: 6px 10px; }
+    header h1 { font-size: 16px; margin: 0; }
+    header .more { display: none; }
+  }
 </style>
 </head>
 <body>
 <header>
   <h1>codebot: local test chat</h1>
-  <p>This is a local test chat, not Teams or Slack. It uses the same bot endpoint and cards as Teams.
-  Knowledge loaded: <span id="knowledge">${info.entries} NICE interventional procedures guidance pages (knowledge ${escapeHtml(info.hash)})</span>;
-  ask <q>which guidance do you know?</q> to see them.
-  Try: ${info.examples.map((e) => `<q>${escapeHtml(e)}</q>`).join(', ')}.</p>
+  <p>This is a local test chat, not Teams or Slack.<span class="more"> It uses the same bot endpoint and cards as Teams.</span>
+  Knowledge loaded: <span id="knowledge">${info.entries} NICE interventional procedures guidance pages<span class="more"> (knowledge ${escapeHtml(info.hash)})</span></span>.<span class="more">
+  Ask <q>which guidance do you know?</q> to see them.
+  Try: ${info.examples.map((e) => `<q>${escapeHtml(e)}</q>`).join(', ')}.</span></p>
 </header>
 <main id="webchat" aria-label="Chat with codebot"></main>
 <script src="/webchat/webchat.js"></script>
