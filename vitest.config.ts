@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['tests/**/*.test.ts'],
+    globalSetup: ['tests/global-setup.ts'],
     // CLI tests start real processes; give them room on a 2-core machine.
     testTimeout: 30_000,
     pool: 'forks',
