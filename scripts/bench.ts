@@ -107,7 +107,7 @@ const rows: string[][] = [
   const n = 20_000;
   const t = performance.now();
   for (let i = 0; i < n; i++) {
-    sqlite.audit({ at: new Date().toISOString(), platform: 'bench', userHash: 'h', channel: `c${i % 50}`, question: questions[i % questions.length]!, intent: 'how_to_code', confidence: 0.9, guidance: ['IPG327'], codes: ['J12.4', 'Y53.9'], answered: true, latencyMs: 0.3, knowledgeHash: 'k' });
+    await sqlite.audit({ at: new Date().toISOString(), platform: 'bench', userHash: 'h', channel: `c${i % 50}`, question: questions[i % questions.length]!, intent: 'how_to_code', confidence: 0.9, guidance: ['IPG327'], codes: ['J12.4', 'Y53.9'], answered: true, latencyMs: 0.3, knowledgeHash: 'k' });
   }
   rows.push(['store: audit rows written per second (SQLite, WAL, one by one)', `${Math.round((n / (performance.now() - t)) * 1000)}`]);
   const turn = async (a: Assistant, k: number) => {
@@ -126,7 +126,7 @@ const rows: string[][] = [
   const mem = await turn(withMemory, 3000);
   const sql = await turn(withSqlite, 3000);
   rows.push(['store: cost per turn (handle with SQLite minus in memory, p50)', `${(median(sql) - median(mem)).toFixed(3)} ms (p50 ${median(sql).toFixed(3)} vs ${median(mem).toFixed(3)} ms)`]);
-  sqlite.close();
+  await sqlite.close();
   rmSync(dir, { recursive: true, force: true });
 }
 

@@ -85,7 +85,7 @@ describe('floods', () => {
 describe('store faults', () => {
   class FlakyStore extends MemoryStore {
     down = true;
-    override audit(row: AuditRow): number {
+    override async audit(row: AuditRow): Promise<number> {
       if (this.down) throw new Error('SQLITE_FULL: database or disk is full');
       return super.audit(row);
     }
@@ -102,7 +102,7 @@ describe('store faults', () => {
     store.down = false;
     await b.handle(msg('what is J12.7'));
     expect(b.auditBacklog()).toEqual({ queued: 0, lost: 0 });
-    expect(store.auditRows(new Date(0)).map((r) => r.question)).toEqual(['what is J12.4', 'what is Y53.9', 'look up C78.7', 'what is J12.7']);
+    expect((await store.auditRows(new Date(0))).map((r) => r.question)).toEqual(['what is J12.4', 'what is Y53.9', 'look up C78.7', 'what is J12.7']);
   });
 
   it('still answers when the SQLite store is gone altogether', async () => {
@@ -113,7 +113,7 @@ describe('store faults', () => {
     const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'codebot-gone-')), 'db.sqlite'));
     const errors: string[] = [];
     const b = Assistant.create({ store, onStoreError: (e) => errors.push(e.message), limits: null });
-    store.close();
+    await store.close();
     const reply = await b.handle({ text: 'how do I code percutaneous RFA of liver mets?', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
     expect(reply?.codes.map((c) => c.code)).toContain('J12.4');
     expect(b.auditBacklog().queued).toBe(1);
@@ -138,8 +138,8 @@ describe('store faults', () => {
     other.close();
     await b.handle(msg);
     expect(b.auditBacklog()).toEqual({ queued: 0, lost: 0 });
-    expect(store.auditRows(new Date(0))).toHaveLength(2);
-    store.close();
+    expect(await store.auditRows(new Date(0))).toHaveLength(2);
+    await store.close();
   });
 
   it('counts rows as lost when the queue overflows, and says so', async () => {

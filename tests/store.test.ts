@@ -64,12 +64,12 @@ describe('the SQLite store', () => {
     expect(a.schemaVersion).toBe(3);
     await a.conversations.set('slack:C1:t1', { guidance: 'IPG214', group: 2, codes: ['J08.3'], intent: 'how_to_code', question: 'q' });
     const salt = a.salt();
-    a.close();
+    await a.close();
     const b = new SqliteStore(file);
     expect(await b.conversations.get('slack:C1:t1')).toMatchObject({ guidance: 'IPG214', group: 2 });
     expect(b.salt()).toBe(salt);
     expect(b.integrityCheck()).toBe('ok');
-    b.close();
+    await b.close();
   });
 
   it('expires idle conversation state', async () => {
@@ -78,46 +78,46 @@ describe('the SQLite store', () => {
     await s.conversations.set('k', { guidance: 'IPG327', group: null, codes: [], intent: null, question: null });
     now += 2000;
     expect(await s.conversations.get('k')).toBeUndefined();
-    s.close();
+    await s.close();
   });
 
-  it('remembers answered events across a restart, and lets a failed one be retried', () => {
+  it('remembers answered events across a restart, and lets a failed one be retried', async () => {
     const file = dbFile();
     const a = new SqliteStore(file);
-    expect(a.events.claim('Ev1')).toBe(true);
-    expect(a.events.claim('Ev1')).toBe(false);
-    a.events.done('Ev1');
-    expect(a.events.claim('Ev2')).toBe(true);
-    a.events.release('Ev2');
-    a.close();
+    expect(await a.events.claim('Ev1')).toBe(true);
+    expect(await a.events.claim('Ev1')).toBe(false);
+    await a.events.done('Ev1');
+    expect(await a.events.claim('Ev2')).toBe(true);
+    await a.events.release('Ev2');
+    await a.close();
     const b = new SqliteStore(file);
-    expect(b.events.claim('Ev1')).toBe(false);
-    expect(b.events.claim('Ev2')).toBe(true);
-    b.close();
+    expect(await b.events.claim('Ev1')).toBe(false);
+    expect(await b.events.claim('Ev2')).toBe(true);
+    await b.close();
   });
 
-  it('links feedback to the conversation’s last answered turn', () => {
+  it('links feedback to the conversation’s last answered turn', async () => {
     const s = new SqliteStore(dbFile());
-    s.audit(row({ channel: 'c1' }));
-    const second = s.audit(row({ channel: 'c1', question: 'second' }));
-    s.audit(row({ channel: 'c2' }));
-    expect(s.feedback({ at: new Date().toISOString(), platform: 'test', channel: 'c1', userHash: 'h', helpful: true }).auditId).toBe(second);
-    expect(s.feedbackRows(new Date(0))[0]!.auditId).toBe(second);
-    s.close();
+    await s.audit(row({ channel: 'c1' }));
+    const second = await s.audit(row({ channel: 'c1', question: 'second' }));
+    await s.audit(row({ channel: 'c2' }));
+    expect((await s.feedback({ at: new Date().toISOString(), platform: 'test', channel: 'c1', userHash: 'h', helpful: true })).auditId).toBe(second);
+    expect((await s.feedbackRows(new Date(0)))[0]!.auditId).toBe(second);
+    await s.close();
   });
 
-  it('purges exactly the rows older than the cut-off', () => {
+  it('purges exactly the rows older than the cut-off', async () => {
     const s = new SqliteStore(dbFile());
     const old = new Date(Date.now() - 100 * 86400e3).toISOString();
     const edge = new Date(Date.now() - 89 * 86400e3).toISOString();
-    for (let i = 0; i < 7; i++) s.audit(row({ at: old }));
-    for (let i = 0; i < 5; i++) s.audit(row({ at: edge }));
-    s.feedback({ at: old, platform: 'test', channel: 'c', userHash: 'h', helpful: false });
-    const purged = s.purge(new Date(Date.now() - 90 * 86400e3));
+    for (let i = 0; i < 7; i++) await s.audit(row({ at: old }));
+    for (let i = 0; i < 5; i++) await s.audit(row({ at: edge }));
+    await s.feedback({ at: old, platform: 'test', channel: 'c', userHash: 'h', helpful: false });
+    const purged = await s.purge(new Date(Date.now() - 90 * 86400e3));
     expect(purged.audit).toBe(7);
     expect(purged.feedback).toBe(1);
-    expect(s.auditRows(new Date(0))).toHaveLength(5);
-    s.close();
+    expect(await s.auditRows(new Date(0))).toHaveLength(5);
+    await s.close();
   });
 
   it('loses no audit row when two processes write at once', async () => {
@@ -125,16 +125,16 @@ describe('the SQLite store', () => {
     new SqliteStore(file).close();
     const writer = `import { SqliteStore } from ${JSON.stringify(path.join(ROOT, 'dist', 'store', 'sqlite.js'))};
       const s = new SqliteStore(process.argv[1]);
-      for (let i = 0; i < 400; i++) s.audit({ at: new Date().toISOString(), platform: 'p' + process.argv[2], userHash: 'h', channel: 'c', question: 'q' + i, intent: 'x', confidence: 1, guidance: [], codes: [], answered: true, latencyMs: 0, knowledgeHash: 'k' });
-      s.close();`;
+      for (let i = 0; i < 400; i++) await s.audit({ at: new Date().toISOString(), platform: 'p' + process.argv[2], userHash: 'h', channel: 'c', question: 'q' + i, intent: 'x', confidence: 1, guidance: [], codes: [], answered: true, latencyMs: 0, knowledgeHash: 'k' });
+      await s.close();`;
     const run = (n: number) =>
       new Promise<number | null>((resolve) => spawn(process.execPath, ['--input-type=module', '-e', writer, file, String(n)], { stdio: 'inherit' }).on('exit', resolve));
     expect(await Promise.all([run(1), run(2)])).toEqual([0, 0]);
     const s = new SqliteStore(file);
-    const rows = s.auditRows(new Date(0));
+    const rows = await s.auditRows(new Date(0));
     expect(rows.filter((r) => r.platform === 'p1')).toHaveLength(400);
     expect(rows.filter((r) => r.platform === 'p2')).toHaveLength(400);
-    s.close();
+    await s.close();
   });
 
   it('survives a process killed with SIGKILL in the middle of writes', async () => {
@@ -142,7 +142,7 @@ describe('the SQLite store', () => {
     const writer = `import { SqliteStore } from ${JSON.stringify(path.join(ROOT, 'dist', 'store', 'sqlite.js'))};
       const s = new SqliteStore(process.argv[1]);
       process.stdout.write('ready\\n');
-      for (;;) s.audit({ at: new Date().toISOString(), platform: 'p', userHash: 'h', channel: 'c', question: 'q', intent: 'x', confidence: 1, guidance: [], codes: [], answered: true, latencyMs: 0, knowledgeHash: 'k' });`;
+      for (;;) await s.audit({ at: new Date().toISOString(), platform: 'p', userHash: 'h', channel: 'c', question: 'q', intent: 'x', confidence: 1, guidance: [], codes: [], answered: true, latencyMs: 0, knowledgeHash: 'k' });`;
     const child = spawn(process.execPath, ['--input-type=module', '-e', writer, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((r) => child.stdout!.once('data', () => r()));
     await new Promise((r) => setTimeout(r, 300));
@@ -150,8 +150,8 @@ describe('the SQLite store', () => {
     await new Promise((r) => child.on('exit', r));
     const s = new SqliteStore(file);
     expect(s.integrityCheck()).toBe('ok');
-    expect(s.auditRows(new Date(0)).length).toBeGreaterThan(0);
-    s.close();
+    expect((await s.auditRows(new Date(0))).length).toBeGreaterThan(0);
+    await s.close();
   });
 });
 
@@ -163,11 +163,11 @@ describe('the assistant with a SQLite store', () => {
     const reply = await must(a.handle({ text: 'pt 943 476 5919 had perc RFA of liver mets, how do I code it?', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'U-raw-id' }));
     expect(reply.codes.map((c) => c.code)).toContain('J12.4');
     expect(reply.notices).toContain(IDENTIFIER_REMINDER);
-    const [audit] = store.auditRows(new Date(0));
+    const [audit] = await store.auditRows(new Date(0));
     expect(audit).toMatchObject({ platform: 'test', intent: 'how_to_code', answered: true, guidance: ['IPG327'] });
     expect(audit!.question).toContain('[NHS number]');
     expect(audit!.userHash).toMatch(/^[0-9a-f]{32}$/);
-    store.close();
+    await store.close();
     const bytes = dbBytes(file);
     for (const raw of ['9434765919', '943 476 5919', 'U-raw-id']) expect(bytes).not.toContain(raw);
   });
@@ -182,10 +182,10 @@ describe('the report', () => {
     await ask('How do I code carpal tunnel release?', 'c2');
     await ask('how do I code a hip replacement');
     await ask('how do I code percutaneous RFA of liver mets?');
-    a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: true });
-    a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: false });
+    await a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: true });
+    await a.feedback({ platform: 'test', channel: 'c', user: 'u', helpful: false });
     await ask('thanks');
-    const r = buildReport(store, new Date(0));
+    const r = await buildReport(store, new Date(0));
     expect(r.turns).toBe(5);
     expect(r.answered).toBe(1);
     expect(r.notAnswered).toBe(4);
@@ -198,7 +198,7 @@ describe('the report', () => {
     expect(formatReport(r, 'text')).toMatch(/5 questions: 1 answered, 4 not answered/);
     expect(formatReport(r, 'csv').split('\n')[0]).toBe('section,key,count,detail');
     expect(JSON.parse(formatReport(r, 'json')).turns).toBe(5);
-    store.close();
+    await store.close();
   });
 
   it('reads --since as a period or a date', () => {
@@ -214,7 +214,7 @@ describe('the report', () => {
     const store = new SqliteStore(file);
     const a = Assistant.create({ store });
     await must(a.handle({ text: 'what is R10.4', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'u' }));
-    store.close();
+    await store.close();
     const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'report', '--db', file, '--format', 'json', '--since', '1d'], { encoding: 'utf8' });
     expect(JSON.parse(out)).toMatchObject({ turns: 1, notAnswered: 1, gaps: [{ wording: 'what is R10.4', count: 1 }] });
     expect(existsSync(file)).toBe(true);

@@ -163,9 +163,9 @@ export class Assistant {
   }
 
   /** Helpful / Not helpful from any surface, linked to the conversation's last answered turn. */
-  feedback(f: { platform: string; channel: string; user: string; helpful: boolean; ref?: string | null }): FeedbackLink | null {
+  async feedback(f: { platform: string; channel: string; user: string; helpful: boolean; ref?: string | null }): Promise<FeedbackLink | null> {
     try {
-      return this.store.feedback({
+      return await this.store.feedback({
         at: new Date().toISOString(),
         platform: f.platform,
         channel: f.channel,
@@ -207,12 +207,22 @@ export class Assistant {
     return { queued: this.pending.length, lost: this.lostRows };
   }
 
-  /** Write an audit row, first any that waited; keep it in a bounded queue if the store fails. */
-  private writeAudit(row: AuditRow): void {
+  /**
+   * Write an audit row, first any that waited; keep it in a bounded queue if the store fails.
+   * Writes are chained, so rows reach the store one at a time and in the order of the turns.
+   */
+  private writeAudit(row: AuditRow): Promise<void> {
     this.pending.push(row);
+    this.writing = this.writing.then(() => this.flushAudit());
+    return this.writing;
+  }
+
+  private writing: Promise<void> = Promise.resolve();
+
+  private async flushAudit(): Promise<void> {
     try {
       while (this.pending.length > 0) {
-        this.store.audit(this.pending[0]!);
+        await this.store.audit(this.pending[0]!);
         this.pending.shift();
       }
     } catch (err) {
@@ -263,7 +273,7 @@ export class Assistant {
     }
     // Its feedback buttons carry this, so a press is credited to this answer, not the latest one.
     reply.ref = randomBytes(9).toString('base64url');
-    this.writeAudit({
+    await this.writeAudit({
         ref: reply.ref,
         at: new Date().toISOString(),
         platform: msg.conversation.platform,

@@ -108,12 +108,12 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     res.json({ status: 'ok', uptimeSeconds: Math.round(process.uptime()) });
   });
 
-  app.get('/readyz', (_req, res) => {
+  app.get('/readyz', async (_req, res) => {
     const knowledge = { ok: assistant.kb.entries.length > 0, entries: assistant.kb.entries.length, hash: assistant.kb.hash };
     const classifier = { ok: assistant.nlu.classifier.intents.length > 0, intents: assistant.nlu.classifier.intents.length };
     let storeOk = false;
     try {
-      storeOk = assistant.store.ping();
+      storeOk = await assistant.store.ping();
     } catch {
       storeOk = false;
     }

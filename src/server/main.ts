@@ -31,27 +31,27 @@ export async function main(): Promise<void> {
   } catch (err) {
     fail(`cannot start: CODEBOT_DB ${config.store.file}: ${(err as Error).message}`);
   }
-  const retention = () => {
+  const retention = async () => {
     try {
       const before = new Date(Date.now() - config.store.retentionDays * 24 * 3600 * 1000);
-      log.info({ purged: store.purge(before), before: before.toISOString() }, 'retention: purged old rows');
+      log.info({ purged: await store.purge(before), before: before.toISOString() }, 'retention: purged old rows');
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'retention purge failed');
     }
   };
-  retention();
-  setInterval(retention, 24 * 3600 * 1000).unref();
+  await retention();
+  setInterval(() => void retention(), 24 * 3600 * 1000).unref();
   // Conversation state past its idle time and Slack event ids past 10 minutes leave the disk too.
-  const expire = () => {
+  const expire = async () => {
     try {
-      const n = store.expire();
+      const n = await store.expire();
       if (n.conversations + n.events > 0) log.debug({ expired: n }, 'expired conversation state and event ids removed');
     } catch (err) {
       log.error({ err: { message: (err as Error).message } }, 'expiring old conversation state failed');
     }
   };
-  expire();
-  setInterval(expire, 5 * 60 * 1000).unref();
+  await expire();
+  setInterval(() => void expire(), 5 * 60 * 1000).unref();
 
   let assistant: Assistant;
   try {
@@ -63,7 +63,7 @@ export async function main(): Promise<void> {
       onStoreError: (err, what) => log.error({ err: { message: err.message }, what }, 'store write failed; the answer still went out'),
     });
   } catch (err) {
-    store.close();
+    await store.close();
     if (err instanceof DataFileError || err instanceof PageError) fail(`cannot start: ${err.message}`);
     throw err;
   }
@@ -96,8 +96,9 @@ export async function main(): Promise<void> {
     server.close(() => {
       void (slack?.stop() ?? Promise.resolve())
         .catch(() => undefined)
+        .then(() => store.close())
+        .catch(() => undefined)
         .then(() => {
-          store.close();
           log.info('stopped');
           process.exit(0);
         });
@@ -108,8 +109,10 @@ export async function main(): Promise<void> {
     setTimeout(() => {
       log.warn({ inFlight: inFlight() }, 'shutdown timeout: closing the remaining connections');
       server.closeAllConnections();
-      store.close();
-      process.exit(0);
+      void store
+        .close()
+        .catch(() => undefined)
+        .then(() => process.exit(0));
     }, config.shutdownTimeoutMs).unref();
   };
   process.on('SIGTERM', () => stop('SIGTERM'));

@@ -12,7 +12,7 @@ class MemoryEvents implements EventDedupe {
     private readonly now: () => number,
   ) {}
 
-  claim(id: string): boolean {
+  async claim(id: string): Promise<boolean> {
     const e = this.events.get(id);
     if (e && this.now() - e.at <= this.ttlMs) return false;
     this.events.set(id, { done: false, at: this.now() });
@@ -20,11 +20,11 @@ class MemoryEvents implements EventDedupe {
     return true;
   }
 
-  done(id: string): void {
+  async done(id: string): Promise<void> {
     this.events.set(id, { done: true, at: this.now() });
   }
 
-  release(id: string): void {
+  async release(id: string): Promise<void> {
     this.events.delete(id);
   }
 
@@ -90,14 +90,14 @@ export class MemoryStore implements Store {
     this.events = new MemoryEvents(opts.eventTtlMs ?? 10 * 60 * 1000, now);
   }
 
-  audit(row: AuditRow): number {
+  async audit(row: AuditRow): Promise<number> {
     const id = this.audits.length + 1;
     this.audits.push({ ...row, id });
     if (this.audits.length > 100_000) this.audits.shift();
     return id;
   }
 
-  feedback(row: FeedbackInput): FeedbackLink {
+  async feedback(row: FeedbackInput): Promise<FeedbackLink> {
     const rev = [...this.audits].reverse();
     const last = (row.ref ? rev.find((a) => a.ref === row.ref && a.platform === row.platform) : undefined) ?? rev.find((a) => a.platform === row.platform && a.channel === row.channel);
     const link = { auditId: last?.id ?? null, intent: last?.intent ?? 'unknown', guidance: last?.guidance ?? [] };
@@ -106,11 +106,11 @@ export class MemoryStore implements Store {
     return link;
   }
 
-  expire(): Expired {
+  async expire(): Promise<Expired> {
     return { conversations: this.conversations.expire(), events: this.events.expire() };
   }
 
-  purge(before: Date): Purged {
+  async purge(before: Date): Promise<Purged> {
     const iso = before.toISOString();
     const a = this.audits.length;
     const f = this.feedbacks.length;
@@ -119,12 +119,12 @@ export class MemoryStore implements Store {
     return { audit: a - this.audits.length, feedback: f - this.feedbacks.length, conversations: 0, events: this.events.purge(before.getTime()) };
   }
 
-  auditRows(since: Date): Array<AuditRow & { id: number }> {
+  async auditRows(since: Date): Promise<Array<AuditRow & { id: number }>> {
     const iso = since.toISOString();
     return this.audits.filter((r) => r.at >= iso);
   }
 
-  feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }> {
+  async feedbackRows(since: Date): Promise<Array<FeedbackRow & { auditId: number | null }>> {
     const iso = since.toISOString();
     return this.feedbacks.filter((r) => r.at >= iso);
   }
@@ -135,9 +135,9 @@ export class MemoryStore implements Store {
     return this.saltValue;
   }
 
-  ping(): boolean {
+  async ping(): Promise<boolean> {
     return true;
   }
 
-  close(): void {}
+  async close(): Promise<void> {}
 }

@@ -46,9 +46,9 @@ export function parseSince(text: string, now: Date = new Date()): Date {
   return d;
 }
 
-export function buildReport(store: Store, since: Date, now: Date = new Date()): Report {
-  const rows = store.auditRows(since);
-  const feedback = store.feedbackRows(since);
+export async function buildReport(store: Store, since: Date, now: Date = new Date()): Promise<Report> {
+  const rows = await store.auditRows(since);
+  const feedback = await store.feedbackRows(since);
   const gaps = new Map<string, { wording: string; count: number; intents: Set<string> }>();
   const intents = new Map<string, number>();
   const hours = new Map<number, number>();

@@ -173,9 +173,9 @@ export class SqliteStore implements Store {
     const release = db.prepare('DELETE FROM events WHERE id = ?');
     this.events = {
       // One statement: set-if-absent (or expired), atomic across processes sharing the file.
-      claim: (id) => claim.run(id, now(), now() - eventTtl).changes === 1,
-      done: (id) => void done.run(now(), id),
-      release: (id) => void release.run(id),
+      claim: async (id) => claim.run(id, now(), now() - eventTtl).changes === 1,
+      done: async (id) => void done.run(now(), id),
+      release: async (id) => void release.run(id),
     };
 
     this.insertAudit = db.prepare(
@@ -232,11 +232,11 @@ export class SqliteStore implements Store {
   }
 
   /** Readiness for /readyz: one small write, which throws when the database cannot take one. */
-  ping(): boolean {
+  async ping(): Promise<boolean> {
     return this.probe.run(String(Date.now())).changes === 1;
   }
 
-  expire(): Expired {
+  async expire(): Promise<Expired> {
     return { conversations: this.expireStates(), events: this.expireEvents() };
   }
 
@@ -244,7 +244,7 @@ export class SqliteStore implements Store {
     return this.db.pragma('user_version', { simple: true }) as number;
   }
 
-  audit(row: AuditRow): number {
+  async audit(row: AuditRow): Promise<number> {
     const r = this.insertAudit.run({
       ...row,
       guidance: JSON.stringify(row.guidance),
@@ -255,7 +255,7 @@ export class SqliteStore implements Store {
     return Number(r.lastInsertRowid);
   }
 
-  feedback(row: FeedbackInput): FeedbackLink {
+  async feedback(row: FeedbackInput): Promise<FeedbackLink> {
     type Found = { id: number; intent: string; guidance: string } | undefined;
     const last = ((row.ref ? this.byRef.get(row.ref, row.platform) : undefined) as Found) ?? (this.lastAudit.get(row.platform, row.channel) as Found);
     const link = { auditId: last?.id ?? null, intent: last?.intent ?? 'unknown', guidance: last ? (JSON.parse(last.guidance) as string[]) : [] };
@@ -264,7 +264,7 @@ export class SqliteStore implements Store {
     return link;
   }
 
-  purge(before: Date): Purged {
+  async purge(before: Date): Promise<Purged> {
     const iso = before.toISOString();
     const ms = before.getTime();
     return this.db.transaction(() => ({
@@ -275,7 +275,7 @@ export class SqliteStore implements Store {
     }))();
   }
 
-  auditRows(since: Date): Array<AuditRow & { id: number }> {
+  async auditRows(since: Date): Promise<Array<AuditRow & { id: number }>> {
     const rows = this.db.prepare('SELECT * FROM audit WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       id: Number(r.id),
@@ -295,7 +295,7 @@ export class SqliteStore implements Store {
     }));
   }
 
-  feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }> {
+  async feedbackRows(since: Date): Promise<Array<FeedbackRow & { auditId: number | null }>> {
     const rows = this.db.prepare('SELECT * FROM feedback WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>;
     return rows.map((r) => ({
       at: String(r.at),
@@ -313,7 +313,7 @@ export class SqliteStore implements Store {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
 
-  close(): void {
+  async close(): Promise<void> {
     if (this.db.open) this.db.close();
   }
 }

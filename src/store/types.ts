@@ -1,5 +1,6 @@
 // The one store interface the assistant and the platforms use: conversation state, platform
 // retry de-duplication, the audit log and feedback. In memory for unit tests, SQLite otherwise.
+// Asynchronous throughout, so a store across the network can stand behind it.
 
 import type { ConversationStore } from '../shared/conversation.js';
 
@@ -59,9 +60,9 @@ export interface Purged {
 
 /** Claim an event id while answering it; remember it once answered; release it if answering failed. */
 export interface EventDedupe {
-  claim(id: string): boolean;
-  done(id: string): void;
-  release(id: string): void;
+  claim(id: string): Promise<boolean>;
+  done(id: string): Promise<void>;
+  release(id: string): Promise<void>;
 }
 
 export interface Store {
@@ -69,21 +70,21 @@ export interface Store {
   readonly conversations: ConversationStore;
   readonly events: EventDedupe;
   /** Writes one audit row; returns its id. */
-  audit(row: AuditRow): number;
+  audit(row: AuditRow): Promise<number>;
   /**
    * Records feedback, linked to the conversation's latest audit row, with that row's intent and
    * guidance; returns that answer (auditId null when there is none).
    */
-  feedback(row: FeedbackInput): FeedbackLink;
+  feedback(row: FeedbackInput): Promise<FeedbackLink>;
   /** Deletes what is older than `before`. */
-  purge(before: Date): Purged;
+  purge(before: Date): Promise<Purged>;
   /** Deletes conversation state past its idle time and event ids past theirs. */
-  expire(): Expired;
-  auditRows(since: Date): Array<AuditRow & { id: number }>;
+  expire(): Promise<Expired>;
+  auditRows(since: Date): Promise<Array<AuditRow & { id: number }>>;
   /** Salt for hashing user ids (kept with the data, so hashes compare across restarts). */
   salt(): string;
   /** True when the store takes a write now (what /readyz reports). */
-  ping(): boolean;
-  feedbackRows(since: Date): Array<FeedbackRow & { auditId: number | null }>;
-  close(): void;
+  ping(): Promise<boolean>;
+  feedbackRows(since: Date): Promise<Array<FeedbackRow & { auditId: number | null }>>;
+  close(): Promise<void>;
 }

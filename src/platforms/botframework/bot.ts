@@ -82,7 +82,7 @@ export class CodebotBot extends TeamsActivityHandler {
   private async press(context: TurnContext, button: Button, log: Logger): Promise<void> {
     if (button.codebot === 'ask') return this.ask(context, button.question, log, button.guidance ? { guidance: button.guidance, group: button.group ?? null } : undefined);
     const a = context.activity;
-    const link = this.assistant.feedback({
+    const link = await this.assistant.feedback({
       platform: a.channelId ?? 'botframework',
       channel: a.conversation?.id ?? 'unknown',
       user: a.from?.aadObjectId ?? a.from?.id ?? 'unknown',

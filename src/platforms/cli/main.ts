@@ -104,7 +104,7 @@ function runImport(files: string[], knowledge: string, id: string | undefined, t
   return 0;
 }
 
-function runReport(sinceText: string, format: string, db: string): number {
+async function runReport(sinceText: string, format: string, db: string): Promise<number> {
   if (!['text', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be text, json or csv (got "${format}")`);
   let since: Date;
   try {
@@ -118,9 +118,9 @@ function runReport(sinceText: string, format: string, db: string): number {
   }
   const store = new SqliteStore(db);
   try {
-    process.stdout.write(`${formatReport(buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
+    process.stdout.write(`${formatReport(await buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
   } finally {
-    store.close();
+    await store.close();
   }
   return 0;
 }
@@ -166,7 +166,7 @@ export async function main(argv: string[]): Promise<number> {
       case 'import':
         return runImport(rest, knowledge, values.id, values.title);
       case 'report':
-        return runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? './data/codebot.db');
+        return await runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? './data/codebot.db');
       default:
         throw new UsageError(`unknown command "${command}"`);
     }

@@ -75,7 +75,8 @@ function guard(cfg: SlackConfig, seen: Assistant['store']['events'], log: Logger
     rlog.warn({ status, reason: why }, 'Slack request refused');
     res.status(status).json({ error: why });
   };
-  return (req: Request, res: Response, next: NextFunction) => {
+  // (Express 5 passes a rejected promise to the error handler, as a thrown error.)
+  return async (req: Request, res: Response, next: NextFunction) => {
     const rlog = (res.locals.log as Logger | undefined) ?? log;
     const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const ts = Number(req.get('x-slack-request-timestamp'));
@@ -88,11 +89,11 @@ function guard(cfg: SlackConfig, seen: Assistant['store']['events'], log: Logger
       return refuse(res, 401, 'signature mismatch', rlog);
     }
     // A signature covers the timestamp and the body: the same one twice is a replay.
-    if (!seen.claim(`sig:${signature}`)) {
+    if (!(await seen.claim(`sig:${signature}`))) {
       rlog.info({ status: 200 }, 'replayed Slack request ignored');
       return void res.status(200).end();
     }
-    seen.done(`sig:${signature}`);
+    await seen.done(`sig:${signature}`);
     let body: unknown;
     try {
       if (req.is('application/json')) body = JSON.parse(raw.toString('utf8'));
@@ -163,15 +164,15 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
   app.use(async ({ body, next, context }) => {
     const id = (body as { event_id?: string }).event_id;
     if (!id) return next();
-    if (!seen.claim(id)) {
+    if (!(await seen.claim(id))) {
       l.info({ req: context.requestId || undefined, event: id, retry: context.retryNum ?? null }, 'duplicate event ignored');
       return;
     }
     try {
       await next();
-      seen.done(id);
+      await seen.done(id);
     } catch (err) {
-      seen.release(id);
+      await seen.release(id).catch(() => undefined);
       throw err;
     }
   });
@@ -245,7 +246,7 @@ export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger)
     try {
       // What the answer was about comes from its audit row, never from the button's value.
       const ref = parseSlackFeedback('value' in action && typeof action.value === 'string' ? action.value : '');
-      const link = assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful, ref });
+      const link = await assistant.feedback({ platform: 'slack', channel: b.channel?.id ?? 'unknown', user: b.user.id, helpful, ref });
       log.info({ feedback: helpful ? 'helpful' : 'not_helpful', intent: link?.intent, guidance: link?.guidance }, 'feedback recorded');
       await respond({ response_type: 'ephemeral', replace_original: false, text: 'Thanks for the feedback.' });
     } catch (err) {
