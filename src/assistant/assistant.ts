@@ -21,7 +21,7 @@ import type { Reply } from './reply.js';
 import { EMPTY_STATE, type ConversationState } from '../shared/conversation.js';
 import { MemoryStore } from '../store/memory.js';
 import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
-import type { AuditRow, FeedbackLink, Store } from '../store/types.js';
+import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
@@ -126,6 +126,19 @@ const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|aft
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
+/** What the core offers now, for /readyz: each part says whether it is ready. */
+export interface Readiness {
+  knowledge: { ok: boolean; entries: number; hash: string };
+  classifier: { ok: boolean; intents: number };
+  store: { ok: boolean; kind: Store['kind']; queued: number; lost: number };
+}
+
+/**
+ * What a surface may use of the core: answer, credit feedback, look up, examples, what is loaded,
+ * and de-duplication of its own platform's events. Never the store, the knowledge or the classifier.
+ */
+export type Core = Pick<Assistant, 'handle' | 'feedback' | 'lookup' | 'examples' | 'loaded' | 'events'>;
+
 export class Assistant {
   readonly kb: Knowledge;
   readonly nlu: Nlu;
@@ -147,6 +160,31 @@ export class Assistant {
     this.queueSize = opts.auditQueueSize ?? 1000;
     this.threshold = opts.threshold ?? DEFAULT_THRESHOLD;
     this.maxLength = opts.maxQuestionLength ?? 2000;
+  }
+
+  /** Platform event ids (Slack retries), kept in the store so other instances and restarts see them. */
+  get events(): EventDedupe {
+    return this.store.events;
+  }
+
+  /** How much knowledge is loaded, and its hash. */
+  loaded(): { entries: number; hash: string } {
+    return { entries: this.kb.entries.length, hash: this.kb.hash };
+  }
+
+  async readiness(): Promise<Readiness> {
+    let storeOk = false;
+    try {
+      storeOk = await this.store.ping();
+    } catch {
+      storeOk = false;
+    }
+    return {
+      knowledge: { ok: this.kb.entries.length > 0, entries: this.kb.entries.length, hash: this.kb.hash },
+      classifier: { ok: this.nlu.classifier.intents.length > 0, intents: this.nlu.classifier.intents.length },
+      // Answers go out while the store is down; audit rows wait in a bounded queue, or are counted lost.
+      store: { ok: storeOk, kind: this.store.kind, ...this.auditBacklog() },
+    };
   }
 
   static create(opts: AssistantOptions = {}): Assistant {

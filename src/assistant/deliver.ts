@@ -2,7 +2,7 @@
 // and an apology carrying the same reference. Surfaces only say how to send (an Outlet).
 
 import { randomUUID } from 'node:crypto';
-import type { Assistant } from './assistant.js';
+import type { Core } from './assistant.js';
 import type { InboundMessage } from './message.js';
 import type { Reply } from './reply.js';
 
@@ -31,7 +31,7 @@ export async function apologise(log: TurnLog, err: unknown, send: (text: string)
 }
 
 /** Answer `msg` and deliver it; "answered" is logged once the surface has taken the reply. */
-export async function deliver(assistant: Assistant, msg: InboundMessage, outlet: Outlet, log: TurnLog): Promise<void> {
+export async function deliver(assistant: Pick<Core, 'handle'>, msg: InboundMessage, outlet: Outlet, log: TurnLog): Promise<void> {
   const started = performance.now();
   try {
     const reply = await assistant.handle(msg);

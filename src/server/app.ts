@@ -109,16 +109,7 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
   });
 
   app.get('/readyz', async (_req, res) => {
-    const knowledge = { ok: assistant.kb.entries.length > 0, entries: assistant.kb.entries.length, hash: assistant.kb.hash };
-    const classifier = { ok: assistant.nlu.classifier.intents.length > 0, intents: assistant.nlu.classifier.intents.length };
-    let storeOk = false;
-    try {
-      storeOk = await assistant.store.ping();
-    } catch {
-      storeOk = false;
-    }
-    // Answers go out while the store is down; audit rows wait in a bounded queue, or are counted lost.
-    const store = { ok: storeOk, kind: assistant.store.kind, ...assistant.auditBacklog() };
+    const { knowledge, classifier, store } = await assistant.readiness();
     const directLine = botFramework?.directLine();
     const ready = knowledge.ok && classifier.ok && store.ok;
     res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier, store, ...(directLine ? { directLine } : {}) } });
@@ -175,7 +166,7 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
       res.setHeader('cache-control', 'no-cache');
       res.type('js').send(WEBCHAT_START_SCRIPT);
     });
-    const page = webChatPage({ entries: assistant.kb.entries.length, hash: assistant.kb.hash, examples: assistant.examples().slice(0, 3) });
+    const page = webChatPage({ ...assistant.loaded(), examples: assistant.examples().slice(0, 3) });
     app.get('/', (_req, res) => {
       res.type('html').send(page);
     });

@@ -79,9 +79,9 @@ export async function main(): Promise<void> {
     const base = `http://${host}:${port}`;
     const lines = surfaces.map((s) => `codebot: ${s.enabled ? 'on ' : 'off'} ${s.name}${s.enabled ? ` at ${base}${s.path}` : ''}: ${s.note}`);
     lines.push(`codebot: store: SQLite at ${config.store.file} (audit kept ${config.store.retentionDays} days)`);
-    lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.kb.entries.length} guidance entries; /healthz, /readyz)`);
+    lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.loaded().entries} guidance entries; /healthz, /readyz)`);
     process.stdout.write(`${lines.join('\n')}\n`);
-    log.info({ port, host: config.host, env: config.env, knowledge: assistant.kb.hash, startupMs: Math.round(performance.now() - t0) }, 'listening');
+    log.info({ port, host: config.host, env: config.env, knowledge: assistant.loaded().hash, startupMs: Math.round(performance.now() - t0) }, 'listening');
     if (slack?.mode === 'socket') {
       slack.start().catch((err: Error) => log.error({ err: { message: err.message } }, 'Slack Socket Mode could not connect'));
     }

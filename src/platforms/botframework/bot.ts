@@ -12,7 +12,7 @@ import {
   type MessagingExtensionResponse,
 } from 'botbuilder';
 import { z } from 'zod';
-import type { Assistant } from '../../assistant/assistant.js';
+import type { Core } from '../../assistant/assistant.js';
 import { deliver } from '../../assistant/deliver.js';
 import type { InboundMessage } from '../../assistant/message.js';
 import type { Logger } from '../../log.js';
@@ -33,7 +33,7 @@ export function welcome(examples: string[]): string {
 
 export class CodebotBot extends TeamsActivityHandler {
   constructor(
-    private readonly assistant: Assistant,
+    private readonly assistant: Core,
     private readonly log: Logger,
   ) {
     super();

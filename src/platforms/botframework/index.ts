@@ -3,7 +3,7 @@
 
 import type { Activity } from 'botbuilder';
 import express, { type Express } from 'express';
-import type { Assistant } from '../../assistant/assistant.js';
+import type { Core } from '../../assistant/assistant.js';
 import { isLoopbackHost, type Config } from '../../config.js';
 import type { Logger } from '../../log.js';
 import { CodebotAdapter } from './adapter.js';
@@ -29,7 +29,7 @@ function loopbackUrl(url: unknown): boolean {
 }
 
 /** Mount POST /api/messages; returns what else the surface can offer the server. */
-export function mountBotFramework(app: Express, config: Config, assistant: Assistant, log: Logger): BotFrameworkSurface {
+export function mountBotFramework(app: Express, config: Config, assistant: Core, log: Logger): BotFrameworkSurface {
   const l = log.child({ surface: 'botframework' });
   const adapter = new CodebotAdapter(config.botFramework, l);
   const bot = new CodebotBot(assistant, l);

@@ -75,7 +75,7 @@ async function chat(knowledge: string, json: boolean): Promise<number> {
   const conversation = { platform: 'cli', channel: 'chat', thread: String(process.pid) };
   const interactive = process.stdin.isTTY === true;
   if (interactive) {
-    process.stdout.write(`codebot: ${assistant.kb.entries.length} NICE guidance pages loaded. Ask a coding question ("help" for ideas, "exit" to leave).\n`);
+    process.stdout.write(`codebot: ${assistant.loaded().entries} NICE guidance pages loaded. Ask a coding question ("help" for ideas, "exit" to leave).\n`);
   }
   const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, prompt: 'you> ', terminal: interactive });
   if (interactive) rl.prompt();

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { App, ExpressReceiver, LogLevel, verifySlackRequest, type Logger as BoltLogger } from '@slack/bolt';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import type { Assistant } from '../../assistant/assistant.js';
+import type { Core } from '../../assistant/assistant.js';
 import { apologise, deliver, type Outlet } from '../../assistant/deliver.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { Config } from '../../config.js';
@@ -70,7 +70,7 @@ const Interactive = z.object({
  * would trip over (a signed `null`, a button press with no channel) into a 400 instead of a 500.
  * Bolt still verifies the signature itself afterwards, from the raw body kept here.
  */
-function guard(cfg: SlackConfig, seen: Assistant['store']['events'], log: Logger) {
+function guard(cfg: SlackConfig, seen: Core['events'], log: Logger) {
   const refuse = (res: Response, status: number, why: string, rlog: Logger) => {
     rlog.warn({ status, reason: why }, 'Slack request refused');
     res.status(status).json({ error: why });
@@ -115,10 +115,10 @@ function guard(cfg: SlackConfig, seen: Assistant['store']['events'], log: Logger
   };
 }
 
-export function createSlack(cfg: SlackConfig, assistant: Assistant, log: Logger): SlackSurface {
+export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger): SlackSurface {
   const l = log.child({ surface: 'slack' });
   // Event ids live in the store, so a retry reaching another instance or arriving after a restart is not answered twice.
-  const seen = assistant.store.events;
+  const seen = assistant.events;
   // Slack answering 429 (after Retry-After) or 5xx: a few quick retries, not the client's default half hour.
   const clientOptions = {
     ...(cfg.apiUrl ? { slackApiUrl: cfg.apiUrl } : {}),
