@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import compression from 'compression';
 import express, { type Express, type NextFunction, type Request, type Response } from 'express';
 import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
 import type { Assistant } from '../assistant/assistant.js';
 import { isLoopbackHost, type Config } from '../config.js';
 import type { Logger } from '../log.js';
@@ -29,35 +30,56 @@ export interface App {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+function pathOf(req: Request): string {
+  return (req.originalUrl ?? req.url ?? '').split('?')[0]!;
+}
+
+/** Web Chat's polling and health probes: logged at debug. */
+function routine(method: string, url: string, status: number): boolean {
+  const where = url.split('?')[0]!;
+  return method === 'GET' && status < 400 && (/^\/directline\/conversations\/[^/]+\/activities$/.test(where) || where === '/healthz' || where === '/readyz');
+}
+
 export function createApp(config: Config, assistant: Assistant, log: Logger): App {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', false);
   let inFlight = 0;
 
-  // A request id on every request and every log line about it; the caller's id when it sends a sane one.
+  // A request id on every request and every log line about it (the caller's id when it sends a sane
+  // one), and one "request" line as each ends: pino-http.
+  app.use(
+    pinoHttp({
+      logger: log,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', id);
+        // Surfaces that only see the request (Bolt) read the id from here.
+        req.headers['x-request-id'] = id;
+        return id;
+      },
+      // Every line about a request carries its id as `req`, and nothing else of it.
+      quietReqLogger: true,
+      quietResLogger: true,
+      customAttributeKeys: { reqId: 'req', req: 'request', res: 'response', responseTime: 'ms' },
+      // Web Chat polls every half second and probes check health: those lines are debug, the rest info.
+      customLogLevel: (req, res) => (routine(req.method ?? '', (req as Request).originalUrl ?? req.url ?? '', res.statusCode) ? 'debug' : 'info'),
+      customSuccessMessage: () => 'request',
+      customErrorMessage: () => 'request',
+      // The full path (a mounted router, Direct Line, has rewritten req.url by now), without the query.
+      customSuccessObject: (req, res, val: { ms?: number }) => ({ method: req.method, path: pathOf(req as Request), status: res.statusCode, ms: val.ms }),
+      customErrorObject: (req, res, _err, val: { ms?: number }) => ({ method: req.method, path: pathOf(req as Request), status: res.statusCode, ms: val.ms }),
+    }),
+  );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const given = req.get('x-request-id');
-    const id = given && REQUEST_ID.test(given) ? given : randomUUID();
-    res.locals.log = log.child({ req: id });
-    res.setHeader('x-request-id', id);
-    // Surfaces that only see the request (Bolt) read the id from here.
-    req.headers['x-request-id'] = id;
-    const started = performance.now();
+    res.locals.log = req.log;
     inFlight++;
     let done = false;
     const finish = () => {
       if (done) return;
       done = true;
       inFlight--;
-      // Web Chat polls every half second and probes check health: those lines are debug, the rest info.
-      // The full path: a mounted router (Direct Line) has rewritten req.path by now.
-      const where = req.originalUrl.split('?')[0]!;
-      const routine = req.method === 'GET' && res.statusCode < 400 && (/^\/directline\/conversations\/[^/]+\/activities$/.test(where) || where === '/healthz' || where === '/readyz');
-      (res.locals.log as Logger)[routine ? 'debug' : 'info'](
-        { method: req.method, path: where, status: res.statusCode, ms: Math.round((performance.now() - started) * 10) / 10 },
-        'request',
-      );
     };
     res.on('finish', finish);
     res.on('close', finish);
