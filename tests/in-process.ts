@@ -4,7 +4,9 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { Assistant } from '../src/assistant/assistant.js';
+import { Assistant, DEFAULT_INTENTS, DEFAULT_KNOWLEDGE } from '../src/assistant/assistant.js';
+import { Knowledge } from '../src/knowledge/kb.js';
+import { Nlu } from '../src/nlu/understand.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { REDACT, type Logger } from '../src/log.js';
 import { createApp } from '../src/server/app.js';
@@ -15,25 +17,58 @@ export interface InProcess {
   config: Config;
   assistant: Assistant;
   logs: Array<Record<string, unknown>>;
+  /** As the out-of-process server's: waits until `count` log lines match (never a fixed time). */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, count?: number, timeoutMs?: number): Promise<Array<Record<string, unknown>>>;
+  /** The surfaces as the server describes them at start-up. */
+  surfaces: Array<{ name: string; enabled: boolean; note: string }>;
   close(): Promise<void>;
+}
+
+// Knowledge and the trained classifier are read-only once built: one per test file, not per server.
+let loaded: { kb: Knowledge; nlu: Nlu } | undefined;
+function core(): { kb: Knowledge; nlu: Nlu } {
+  if (!loaded) {
+    const kb = Knowledge.load(DEFAULT_KNOWLEDGE);
+    loaded = { kb, nlu: Nlu.fromDir(DEFAULT_INTENTS, kb.vocabulary()).useAbbreviations(kb.abbreviations) };
+  }
+  return loaded;
 }
 
 export async function serveInProcess(env: Record<string, string> = {}, opts: { store?: Store } = {}): Promise<InProcess> {
   // Not process.env: the test's own settings only, and no .env file.
   const config = loadConfig({ LOG_LEVEL: 'info', ...env }, '/nonexistent/.env');
   const logs: Array<Record<string, unknown>> = [];
+  const waiting = new Set<() => void>();
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {
       for (const line of chunk.toString().split('\n')) if (line.startsWith('{')) logs.push(JSON.parse(line) as Record<string, unknown>);
+      for (const w of [...waiting]) w();
       done();
     },
   });
+  const waitForLog: InProcess['waitForLog'] = (match, count = 1, timeoutMs = 10_000) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const found = logs.filter(match);
+        if (found.length < count) return;
+        waiting.delete(check);
+        clearTimeout(timer);
+        resolve(found);
+      };
+      const timer = setTimeout(() => {
+        waiting.delete(check);
+        reject(new Error(`waited ${timeoutMs} ms for ${count} log line(s)`));
+      }, timeoutMs);
+      waiting.add(check);
+      check();
+    });
   const log: Logger = pino({ level: config.logLevel, redact: { paths: REDACT, censor: '[redacted]' } }, sink);
-  const assistant = Assistant.create({
+  const { kb, nlu } = core();
+  const assistant = new Assistant(kb, nlu, {
     ...(opts.store ? { store: opts.store } : {}),
     limits: { perUser: config.rate.perUser, perWorkspace: config.rate.perWorkspace, windowMs: 60_000 },
   });
-  const { app } = createApp(config, assistant, log);
+  const { app, surfaces } = createApp(config, assistant, log);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, config.host, () => resolve(s));
   });
@@ -44,6 +79,8 @@ export async function serveInProcess(env: Record<string, string> = {}, opts: { s
     config,
     assistant,
     logs,
+    waitForLog,
+    surfaces,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

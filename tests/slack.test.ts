@@ -2,28 +2,30 @@
 // and a fake Slack Web API on 127.0.0.1 (SLACK_API_URL) recording what the bot posts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
-import { logLines, startServer, type Running } from './server-helpers.js';
+import { serveInProcess, type InProcess } from './in-process.js';
+import { startServer } from './server-helpers.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = 'application/x-www-form-urlencoded';
 const blocksText = (c: { body: Record<string, unknown> }) => JSON.stringify(c.body.blocks ?? []);
 
+// In process (the real app, every middleware): the restart test below is the one that starts `npm start`'s process.
 describe('Slack', () => {
-  let s: Running;
+  let s: InProcess;
   let slack: FakeSlack;
   const send = (body: string, type: string, opts?: Parameters<typeof signed>[2]) => fetch(`${s.base}/slack/events`, signed(body, type, opts));
 
   beforeAll(async () => {
     slack = await new FakeSlack().start();
-    s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
+    s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
   });
   afterAll(async () => {
-    await s.stop();
+    await s.close();
     await slack.stop();
   });
 
   it('says at start-up that Slack is on, in HTTP mode, at the fake Web API', () => {
-    expect(s.stdout()).toMatch(/on  Slack at http:\/\/127\.0\.0\.1:\d+\/slack\/events: HTTP mode, signed requests only; Web API at http:\/\/127\.0\.0\.1/);
+    expect(s.surfaces.find((x) => x.name === 'Slack')).toMatchObject({ enabled: true, note: expect.stringMatching(/^HTTP mode, signed requests only; Web API at http:\/\/127\.0\.0\.1/) });
   });
 
   it('answers url_verification', async () => {
@@ -79,7 +81,7 @@ describe('Slack', () => {
     await slack.waitFor(from, 1);
     // A retry is dropped as a duplicate event or, signed in the same second, as a replayed request.
     const dropped = (l: Record<string, unknown>) => (l.msg === 'duplicate event ignored' && l.event === 'EvRetry1') || l.msg === 'replayed Slack request ignored';
-    const before = logLines(s.stdout(), dropped).length;
+    const before = s.logs.filter(dropped).length;
     await send(body, JSON_TYPE, { retry: 1 });
     await send(body, JSON_TYPE, { retry: 2 });
     await s.waitForLog(dropped, before + 2);
@@ -151,7 +153,7 @@ describe('Slack', () => {
   it('refuses a bad signature and a stale timestamp with 401, posting nothing', async () => {
     const from = slack.calls.length;
     const refused = (l: Record<string, unknown>) => l.msg === 'Slack request refused';
-    const before = logLines(s.stdout(), refused).length;
+    const before = s.logs.filter(refused).length;
     const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000900', text: '<@UBOT> what is J12.4' });
     expect((await send(body, JSON_TYPE, { secret: 'wrong-secret' })).status).toBe(401);
     expect((await send(body, JSON_TYPE, { ts: Math.floor(Date.now() / 1000) - 3600 })).status).toBe(401);
@@ -192,7 +194,7 @@ describe('Slack retries across a restart', () => {
 describe('Slack Web API faults', () => {
   it('retries a post that Slack rate-limits (429, Retry-After) or fails with a 5xx, and posts it once', async () => {
     const slack = await new FakeSlack().start();
-    const s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
+    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
     slack.failNext(1, 429);
     await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000010.000100', text: '<@UBOT> what is J12.4' }), JSON_TYPE));
     const [first] = await slack.waitFor(0, 1, 15_000);
@@ -205,7 +207,7 @@ describe('Slack Web API faults', () => {
     await s.waitForLog((l) => l.msg === 'answered', 2);
     expect(slack.failed).toBe(3);
     expect(slack.posts(0).filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
-    await s.stop();
+    await s.close();
     await slack.stop();
   }, 30_000);
 });
@@ -213,7 +215,7 @@ describe('Slack Web API faults', () => {
 describe('Slack floods', () => {
   it('acknowledges every /code in a flood, answers up to the limit, asks to slow down once and drops the rest', async () => {
     const slack = await new FakeSlack().start();
-    const s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, CODEBOT_RATE_PER_USER: '5' });
+    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, CODEBOT_RATE_PER_USER: '5' });
     const statuses = await Promise.all(
       Array.from({ length: 30 }, (_, i) =>
         fetch(`${s.base}/slack/events`, signed(formBody({ command: '/code', text: 'J12.4', user_id: 'UFLOOD', channel_id: 'C1', team_id: 'T1', response_url: `${slack.base}/response/flood${i}`, trigger_id: 't', token: 'x' }), FORM)).then((r) => r.status),
@@ -225,7 +227,7 @@ describe('Slack floods', () => {
     const responses = slack.posts(0).filter((c) => c.method.startsWith('/response/flood'));
     expect(responses).toHaveLength(6);
     expect(responses.filter((c) => JSON.stringify(c.body).includes('Slow down, please'))).toHaveLength(1);
-    await s.stop();
+    await s.close();
     await slack.stop();
   }, 30_000);
 });
@@ -233,7 +235,7 @@ describe('Slack floods', () => {
 describe('Slack handler errors', () => {
   it('apologises with a reference that the log line carries too, and keeps serving', async () => {
     const slack = await new FakeSlack().start();
-    const s = await startServer({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
+    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
     slack.failNext(1, 200); // Slack answers ok:false: posting the answer throws inside the handler.
     await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000100', text: '<@UBOT> what is J12.4' }), JSON_TYPE));
     const [apology] = await slack.waitFor(0, 1);
@@ -243,7 +245,7 @@ describe('Slack handler errors', () => {
     await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
     const posts = await slack.waitFor(0, 2);
     expect(blocksText(posts[1]!)).toContain('Y53.9');
-    await s.stop();
+    await s.close();
     await slack.stop();
   }, 30_000);
 });

@@ -6,22 +6,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillManifest, PLACEHOLDER_ID, readManifest, validateManifest } from '../src/platforms/botframework/teams-manifest.js';
 import { FakeConnector, mention, teamsActivity } from './fake-connector.js';
 import { ROOT } from './helpers.js';
-import { startServer, type Running } from './server-helpers.js';
+import { serveInProcess, type InProcess } from './in-process.js';
 
 const cardOf = (p: { body: Record<string, unknown> }) => JSON.stringify((p.body.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content ?? null);
 
+// In process: the real app and every middleware (server.test.ts starts `npm start`'s process).
 describe('Teams', () => {
-  let s: Running;
+  let s: InProcess;
   let connector: FakeConnector;
   const post = (activity: Record<string, unknown>) =>
     fetch(`${s.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(activity) });
 
   beforeAll(async () => {
     connector = await new FakeConnector().start();
-    s = await startServer();
+    s = await serveInProcess();
   });
   afterAll(async () => {
-    await s.stop();
+    await s.close();
     await connector.stop();
   });
 
@@ -154,7 +155,7 @@ describe('the Teams app manifest', () => {
 describe('Bot Connector faults', () => {
   it('retries a reply the Bot Connector refuses with a 5xx, and delivers it once', async () => {
     const connector = await new FakeConnector().start();
-    const s = await startServer();
+    const s = await serveInProcess();
     connector.failNext(2, 503);
     const res = await fetch(`${s.base}/api/messages`, {
       method: 'POST',
@@ -167,7 +168,7 @@ describe('Bot Connector faults', () => {
     expect(connector.failed).toBe(2);
     expect(posts).toHaveLength(1);
     expect(cardOf(posts[0]!)).toContain('Percutaneous radiofrequency ablation of lesion of liver');
-    await s.stop();
+    await s.close();
     await connector.stop();
   }, 30_000);
 });
@@ -175,7 +176,7 @@ describe('Bot Connector faults', () => {
 describe('Teams invoke floods', () => {
   it('answers every search invoke in a burst', async () => {
     const connector = await new FakeConnector().start();
-    const s = await startServer();
+    const s = await serveInProcess();
     const results = await Promise.all(
       Array.from({ length: 40 }, (_, i) =>
         fetch(`${s.base}/api/messages`, {
@@ -186,7 +187,7 @@ describe('Teams invoke floods', () => {
       ),
     );
     expect(results.every((r) => r.status === 200 && (r.body.composeExtension?.attachments.length ?? 0) > 0)).toBe(true);
-    await s.stop();
+    await s.close();
     await connector.stop();
   }, 30_000);
 });
