@@ -80,7 +80,7 @@ export async function serveInProcess(env: Record<string, string> = {}, opts: { s
     assistant,
     logs,
     waitForLog,
-    surfaces,
+    surfaces: surfaces.map((x) => ({ name: x.name, ...x.describe() })),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

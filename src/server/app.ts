@@ -9,21 +9,14 @@ import { pinoHttp } from 'pino-http';
 import type { Assistant } from '../assistant/assistant.js';
 import { isLoopbackHost, type Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { mountBotFramework } from '../platforms/botframework/index.js';
-import { createSlack, type SlackSurface } from '../platforms/slack/index.js';
-import { findWebChatBundle, WEBCHAT_START_SCRIPT, webChatPage } from '../platforms/webchat/page.js';
-
-export interface Surface {
-  name: string;
-  path: string;
-  enabled: boolean;
-  note: string;
-}
+import { botFrameworkSurface } from '../platforms/botframework/index.js';
+import { slackSurface } from '../platforms/slack/index.js';
+import type { Surface } from '../platforms/surface.js';
+import { webChatSurface } from '../platforms/webchat/index.js';
 
 export interface App {
   app: Express;
   surfaces: Surface[];
-  slack: SlackSurface | undefined;
   /** Requests being served now, for a graceful stop. */
   inFlight(): number;
 }
@@ -132,70 +125,15 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
 
   app.get('/readyz', async (_req, res) => {
     const { knowledge, classifier, store } = await assistant.readiness();
-    const directLine = botFramework?.directLine();
+    const directLine = botFramework.directLine();
     const ready = knowledge.ok && classifier.ok && store.ok;
     res.status(ready ? 200 : 503).json({ ready, checks: { knowledge, classifier, store, ...(directLine ? { directLine } : {}) } });
   });
 
-  const botFramework = config.botFramework.enabled ? mountBotFramework(app, config, assistant, log) : undefined;
-
-  const surfaces: Surface[] = [
-    {
-      name: 'Bot Framework (Teams, Web Chat)',
-      path: '/api/messages',
-      enabled: config.botFramework.enabled,
-      note: !config.botFramework.enabled
-        ? config.botFramework.reason
-        : config.botFramework.local
-          ? 'LOCAL MODE: no MicrosoftAppId, so requests are not authenticated (loopback only, replies only to loopback addresses); set MicrosoftAppId and MicrosoftAppPassword for Teams'
-          : `authenticated as app ${config.botFramework.appId}`,
-    },
-  ];
-  let slack: SlackSurface | undefined;
-  if (config.slack.enabled) {
-    slack = createSlack(config.slack, assistant, log);
-    if (slack.router) app.use(slack.router);
-    surfaces.push({
-      name: 'Slack',
-      path: '/slack/events',
-      enabled: true,
-      note:
-        config.slack.mode === 'socket'
-          ? 'Socket Mode (SLACK_APP_TOKEN set): no public URL needed; the events path is not used'
-          : `HTTP mode, signed requests only${config.slack.apiUrl ? `; Web API at ${config.slack.apiUrl}` : ''}`,
-    });
-  } else surfaces.push({ name: 'Slack', path: '/slack/events', enabled: false, note: config.slack.reason });
-
-  const bundle = findWebChatBundle();
-  const webchat = config.webchat.enabled && 'file' in bundle && botFramework !== undefined;
-  surfaces.push({
-    name: 'Local web chat',
-    path: '/',
-    enabled: webchat,
-    note: !config.webchat.enabled
-      ? config.webchat.reason
-      : 'missing' in bundle
-        ? bundle.missing
-        : `a local test chat through the Bot Framework endpoint${config.webchat.reason ? ` (${config.webchat.reason})` : ''}`,
-  });
-  if (webchat && 'file' in bundle) {
-    botFramework.mountDirectLine(app, '/directline');
-    // Cacheable for a day, revalidated by ETag after; compressed on the way out.
-    app.get('/webchat/webchat.js', (_req, res) => {
-      res.sendFile(bundle.file, { maxAge: '1d', etag: true, lastModified: true });
-    });
-    app.get('/webchat/start.js', (_req, res) => {
-      res.setHeader('cache-control', 'no-cache');
-      res.type('js').send(WEBCHAT_START_SCRIPT);
-    });
-    const page = webChatPage({ ...assistant.loaded(), examples: assistant.examples().slice(0, 3) });
-    app.get('/', (_req, res) => {
-      res.type('html').send(page);
-    });
-    app.get('/favicon.ico', (_req, res) => {
-      res.status(204).end();
-    });
-  }
+  // Every surface mounts here in the same way; none of them knows about the others.
+  const botFramework = botFrameworkSurface(config, assistant, log);
+  const surfaces: Surface[] = [botFramework, slackSurface(config, assistant, log), webChatSurface(config, assistant, botFramework)];
+  for (const surface of surfaces) surface.mount(app);
 
   app.use((req, res) => {
     res.status(404).json({ error: `no such endpoint: ${req.method} ${req.path}` });
@@ -215,5 +153,5 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
     if (!res.headersSent) res.status(500).json({ error: `internal error, reference ${ref}` });
   });
 
-  return { app, surfaces, slack, inFlight: () => inFlight };
+  return { app, surfaces, inFlight: () => inFlight };
 }

@@ -68,7 +68,7 @@ export async function main(): Promise<void> {
     throw err;
   }
 
-  const { app, surfaces, slack, inFlight } = createApp(config, assistant, log);
+  const { app, surfaces, inFlight } = createApp(config, assistant, log);
   const server = app.listen(config.port, config.host);
   server.on('error', (err: NodeJS.ErrnoException) => {
     fail(err.code === 'EADDRINUSE' ? `port ${config.port} on ${config.host} is in use (set PORT)` : `cannot listen: ${err.message}`);
@@ -77,14 +77,15 @@ export async function main(): Promise<void> {
     const { port } = server.address() as AddressInfo;
     const host = config.host.includes(':') ? `[${config.host}]` : config.host;
     const base = `http://${host}:${port}`;
-    const lines = surfaces.map((s) => `codebot: ${s.enabled ? 'on ' : 'off'} ${s.name}${s.enabled ? ` at ${base}${s.path}` : ''}: ${s.note}`);
+    const lines = surfaces.map((s) => {
+      const { enabled, note } = s.describe();
+      return `codebot: ${enabled ? 'on ' : 'off'} ${s.name}${enabled ? ` at ${base}${s.path}` : ''}: ${note}`;
+    });
     lines.push(`codebot: store: SQLite at ${config.store.file} (audit kept ${config.store.retentionDays} days)`);
     lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.loaded().entries} guidance entries; /healthz, /readyz)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     log.info({ port, host: config.host, env: config.env, knowledge: assistant.loaded().hash, startupMs: Math.round(performance.now() - t0) }, 'listening');
-    if (slack?.mode === 'socket') {
-      slack.start().catch((err: Error) => log.error({ err: { message: err.message } }, 'Slack Socket Mode could not connect'));
-    }
+    for (const s of surfaces) void s.start();
   });
 
   let stopping = false;
@@ -94,8 +95,7 @@ export async function main(): Promise<void> {
     log.info({ signal, inFlight: inFlight() }, 'stopping: no new connections, finishing requests');
     // Keep-alive connections with nothing in flight go now; busy ones finish, up to the timeout.
     server.close(() => {
-      void (slack?.stop() ?? Promise.resolve())
-        .catch(() => undefined)
+      void Promise.allSettled(surfaces.map((s) => s.stop()))
         .then(() => store.close())
         .catch(() => undefined)
         .then(() => {

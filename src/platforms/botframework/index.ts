@@ -5,12 +5,13 @@ import type { Activity } from 'botbuilder';
 import express, { type Express } from 'express';
 import type { Core } from '../../assistant/assistant.js';
 import { isLoopbackHost, type Config } from '../../config.js';
+import type { Surface } from '../surface.js';
 import type { Logger } from '../../log.js';
 import { CodebotAdapter } from './adapter.js';
 import { CodebotBot } from './bot.js';
 import { DirectLineConversations, directLineRouter } from './directline.js';
 
-export interface BotFrameworkSurface {
+export interface BotFrameworkSurface extends Surface {
   /** Mount the local Direct Line endpoint (for the web chat) under a path. */
   mountDirectLine(app: Express, path: string): void;
   /** What the Direct Line store holds now, for /readyz. */
@@ -28,13 +29,39 @@ function loopbackUrl(url: unknown): boolean {
   }
 }
 
-/** Mount POST /api/messages; returns what else the surface can offer the server. */
-export function mountBotFramework(app: Express, config: Config, assistant: Core, log: Logger): BotFrameworkSurface {
+/** Teams and the local web chat's endpoint, POST /api/messages, and the Direct Line the web chat uses. */
+export function botFrameworkSurface(config: Config, assistant: Core, log: Logger): BotFrameworkSurface {
   const l = log.child({ surface: 'botframework' });
-  const adapter = new CodebotAdapter(config.botFramework, l);
+  const enabled = config.botFramework.enabled;
+  const adapter = enabled ? new CodebotAdapter(config.botFramework, l) : undefined;
   const bot = new CodebotBot(assistant, l);
   let conversations: DirectLineConversations | null = null;
+  return {
+    name: 'Bot Framework (Teams, Web Chat)',
+    path: '/api/messages',
+    describe: () => ({
+      enabled,
+      note: !enabled
+        ? config.botFramework.reason
+        : config.botFramework.local
+          ? 'LOCAL MODE: no MicrosoftAppId, so requests are not authenticated (loopback only, replies only to loopback addresses); set MicrosoftAppId and MicrosoftAppPassword for Teams'
+          : `authenticated as app ${config.botFramework.appId}`,
+    }),
+    mount: (app) => {
+      if (adapter) mountMessages(app, config, adapter, bot, l);
+    },
+    start: async () => undefined,
+    stop: async () => undefined,
+    mountDirectLine(target, path) {
+      if (!adapter) return;
+      conversations = new DirectLineConversations({ maxBytes: config.directLine.maxBytes, createPerMinute: config.directLine.createPerMinute });
+      target.use(path, directLineRouter({ adapter, bot, log: l.child({ surface: 'directline' }), conversations }));
+    },
+    directLine: () => (conversations ? { conversations: conversations.size, bytes: conversations.bytes, maxBytes: conversations.limits.maxBytes } : null),
+  };
+}
 
+function mountMessages(app: Express, config: Config, adapter: CodebotAdapter, bot: CodebotBot, l: Logger): void {
   app.post('/api/messages', express.json({ limit: '256kb' }), async (req, res, next) => {
     try {
       const rlog = (res.locals.log as Logger | undefined) ?? l;
@@ -58,12 +85,4 @@ export function mountBotFramework(app: Express, config: Config, assistant: Core,
       next(err);
     }
   });
-
-  return {
-    mountDirectLine(target, path) {
-      conversations = new DirectLineConversations({ maxBytes: config.directLine.maxBytes, createPerMinute: config.directLine.createPerMinute });
-      target.use(path, directLineRouter({ adapter, bot, log: log.child({ surface: 'directline' }), conversations }));
-    },
-    directLine: () => (conversations ? { conversations: conversations.size, bytes: conversations.bytes, maxBytes: conversations.limits.maxBytes } : null),
-  };
 }

@@ -11,6 +11,7 @@ import { apologise, deliver, type Outlet } from '../../assistant/deliver.js';
 import type { Reply } from '../../assistant/reply.js';
 import type { Config } from '../../config.js';
 import type { Logger } from '../../log.js';
+import type { Surface } from '../surface.js';
 import { ACTION_ASK, ACTION_FEEDBACK, renderBlocks } from '../../render/block-kit.js';
 import { parseSlackAsk, parseSlackFeedback } from '../../render/buttons.js';
 
@@ -267,5 +268,32 @@ export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger): Sla
     stop: async () => {
       if (cfg.mode === 'socket') await app.stop();
     },
+  };
+}
+
+/** Slack as the server sees it: off (and why), HTTP mode (a router to mount) or Socket Mode (connects once listening). */
+export function slackSurface(config: Config, assistant: Core, log: Logger): Surface {
+  const cfg = config.slack;
+  const slack = cfg.enabled ? createSlack(cfg, assistant, log) : undefined;
+  return {
+    name: 'Slack',
+    path: '/slack/events',
+    describe: () =>
+      !cfg.enabled
+        ? { enabled: false, note: cfg.reason }
+        : {
+            enabled: true,
+            note:
+              cfg.mode === 'socket'
+                ? 'Socket Mode (SLACK_APP_TOKEN set): no public URL needed; the events path is not used'
+                : `HTTP mode, signed requests only${cfg.apiUrl ? `; Web API at ${cfg.apiUrl}` : ''}`,
+          },
+    mount: (app) => {
+      if (slack?.router) app.use(slack.router);
+    },
+    start: async () => {
+      await slack?.start().catch((err: Error) => log.error({ err: { message: err.message } }, 'Slack Socket Mode could not connect'));
+    },
+    stop: async () => slack?.stop(),
   };
 }
