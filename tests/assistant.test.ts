@@ -2,10 +2,10 @@ import type { Reply as ReplyT } from '../src/assistant/reply.js';
 import { describe, expect, it } from 'vitest';
 import { ReplySchema, type Reply } from '../src/assistant/reply.js';
 import { EMPTY_STATE, type ConversationState } from '../src/shared/conversation.js';
-import { MemoryConversationStore } from '../src/store/memory.js';
+import { MemoryConversationStore, MemoryStore } from '../src/store/memory.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { assistant } from './helpers.js';
-import { Assistant } from '../src/assistant/assistant.js';
+import { Assistant, TURN_STEPS } from '../src/assistant/assistant.js';
 import { deliver } from '../src/assistant/deliver.js';
 import { plainText } from '../src/render/plain-text.js';
 
@@ -353,5 +353,22 @@ describe('a turn as every surface runs it (deliver)', () => {
     for (let i = 0; i < 4; i++) await deliver(limited, msg('what is J12.4', 'flooder'), { reply: async (r) => void sent.push(r), apology: async () => undefined }, log);
     expect(sent.map((r) => r.title)).toEqual([expect.stringMatching(/J12\.4/), 'Slow down, please']);
     expect(lines.filter((l) => l.msg === 'flood: message dropped after a slow-down reply')).toHaveLength(2);
+  });
+});
+
+describe('the turn, step by step', () => {
+  it('runs limit, redact, load state, respond, save state and audit, in that order', () => {
+    expect(TURN_STEPS.map((s) => s.name)).toEqual(['limit', 'redact', 'load state', 'respond', 'save state', 'audit']);
+  });
+
+  it('ends the turn at the limit: a slow-down or a dropped message leaves no state and no audit row', async () => {
+    const store = new MemoryStore();
+    const limited = Assistant.create({ store, limits: { perUser: 1, perWorkspace: 100, windowMs: 60_000 } });
+    const msg = { text: 'what is J12.4', conversation: { platform: 'test', channel: 'c-steps', thread: null }, user: 'u-steps' };
+    const replies = [];
+    for (let i = 0; i < 3; i++) replies.push(await limited.handle(msg));
+    expect(replies.map((r) => r?.title ?? null)).toEqual([expect.stringMatching(/J12\.4/), 'Slow down, please', null]);
+    expect(await store.auditRows(new Date(0))).toHaveLength(1);
+    expect(replies[1]!.ref).toBeNull();
   });
 });

@@ -126,6 +126,32 @@ const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|aft
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
+/** One turn as it goes through the steps of Assistant.handle. */
+export interface TurnInProgress {
+  readonly msg: InboundMessage;
+  readonly started: number;
+  /** The conversation's key in the state store. */
+  readonly key: string;
+  /** The question after redaction of patient identifiers: what is stored and logged. */
+  question: string;
+  state: ConversationState;
+  next: ConversationState;
+  reply: Reply | undefined;
+  /** Set by a step that ends the turn (a flood's slow-down, or a dropped message). */
+  settled: boolean;
+}
+
+/** The turn, step by step, in order: limit -> redact -> load state -> understand and answer -> save state -> audit (the surface delivers and logs, deliver.ts). */
+export const TURN_STEPS: ReadonlyArray<{ name: string; run(a: Assistant, t: TurnInProgress): void | Promise<void> }> = [
+  { name: 'limit', run: (a, t) => a.limit(t) },
+  // Patient identifiers go before anything else sees the text: nothing stores or logs them.
+  { name: 'redact', run: (_a, t) => void (t.question = redact(t.msg.text).text) },
+  { name: 'load state', run: (a, t) => a.loadState(t) },
+  { name: 'respond', run: (a, t) => a.respond(t) },
+  { name: 'save state', run: (a, t) => a.saveState(t) },
+  { name: 'audit', run: (a, t) => a.audit(t) },
+];
+
 /** What the core offers now, for /readyz: each part says whether it is ready. */
 export interface Readiness {
   knowledge: { ok: boolean; entries: number; hash: string };
@@ -275,58 +301,82 @@ export class Assistant {
 
   /**
    * Answer one message in its conversation, and remember what follow-ups need. Null when a flood
-   * is being dropped: the sender was already asked to slow down.
+   * is being dropped: the sender was already asked to slow down. The turn runs the steps below in
+   * order; a step that settles the turn (a flood, a slow-down) ends it.
    */
   async handle(msg: InboundMessage): Promise<Reply | null> {
-    const started = performance.now();
-    const key = conversationKey(msg.conversation);
-    if (this.limiter) {
-      const verdict = this.limiter.check(`${msg.conversation.platform}:${msg.user}`, `${msg.conversation.platform}:${msg.workspace ?? msg.conversation.channel}`);
-      if (verdict === 'drop') return null;
-      if (verdict === 'warn') {
-        const d = new ReplyDraft(this.kb, 'help', 0);
-        d.title = 'Slow down, please';
-        d.text('You have asked a lot of questions in the last minute. Please wait a moment and ask again: I will not answer more until then.');
-        return d.finish();
-      }
+    const turn: TurnInProgress = { msg, started: performance.now(), key: conversationKey(msg.conversation), state: EMPTY_STATE, next: EMPTY_STATE, reply: undefined, question: '', settled: false };
+    for (const step of TURN_STEPS) {
+      await step.run(this, turn);
+      if (turn.settled) break;
     }
-    // Patient identifiers go before anything else sees the text: nothing stores or logs them.
-    const clean = redact(msg.text);
-    let state = EMPTY_STATE;
+    return turn.reply ?? null;
+  }
+
+  /** Step: the per-user and per-workspace limits; a flood gets one slow-down, then nothing. */
+  limit(t: TurnInProgress): void {
+    if (!this.limiter) return;
+    const verdict = this.limiter.check(`${t.msg.conversation.platform}:${t.msg.user}`, `${t.msg.conversation.platform}:${t.msg.workspace ?? t.msg.conversation.channel}`);
+    if (verdict === 'ok') return;
+    t.settled = true;
+    if (verdict === 'warn') {
+      const d = new ReplyDraft(this.kb, 'help', 0);
+      d.title = 'Slow down, please';
+      d.text('You have asked a lot of questions in the last minute. Please wait a moment and ask again: I will not answer more until then.');
+      t.reply = d.finish();
+    }
+  }
+
+  /** Step: the conversation's state (a store that fails leaves the turn without it), and an old button's guidance. */
+  async loadState(t: TurnInProgress): Promise<void> {
     try {
-      state = (await this.store.conversations.get(key)) ?? EMPTY_STATE;
+      t.state = (await this.store.conversations.get(t.key)) ?? EMPTY_STATE;
     } catch (err) {
       this.onStoreError(err as Error, 'conversation state');
     }
     // A button from an earlier answer asks about that answer's guidance.
-    const about = msg.context?.guidance;
-    if (about && this.kb.get(about) && about !== state.guidance) {
-      state = { ...state, guidance: about, group: msg.context?.group ?? null, codes: [] };
+    const about = t.msg.context?.guidance;
+    if (about && this.kb.get(about) && about !== t.state.guidance) {
+      t.state = { ...t.state, guidance: about, group: t.msg.context?.group ?? null, codes: [] };
     }
-    const { reply, next } = this.answer(msg.text, state);
+  }
+
+  /** Step: understand and answer (pure; redacts identifiers itself too), and give the reply its reference. */
+  respond(t: TurnInProgress): void {
+    const { reply, next } = this.answer(t.msg.text, t.state);
+    // Its feedback buttons carry this, so a press is credited to this answer, not the latest one.
+    reply.ref = randomBytes(9).toString('base64url');
+    t.reply = reply;
+    t.next = next;
+  }
+
+  /** Step: remember what follow-ups need. */
+  async saveState(t: TurnInProgress): Promise<void> {
     try {
-      await this.store.conversations.set(key, next);
+      await this.store.conversations.set(t.key, t.next);
     } catch (err) {
       this.onStoreError(err as Error, 'conversation state');
     }
-    // Its feedback buttons carry this, so a press is credited to this answer, not the latest one.
-    reply.ref = randomBytes(9).toString('base64url');
+  }
+
+  /** Step: one audit row, the question as redacted. */
+  async audit(t: TurnInProgress): Promise<void> {
+    const reply = t.reply!;
     await this.writeAudit({
-        ref: reply.ref,
-        at: new Date().toISOString(),
-        platform: msg.conversation.platform,
-        userHash: this.hashUser(msg.conversation.platform, msg.user),
-        channel: msg.conversation.channel,
-        question: clean.text.slice(0, this.maxLength),
-        intent: reply.intent,
-        confidence: reply.confidence,
-        guidance: reply.guidance,
-        codes: reply.codes.map((c) => c.code),
-        answered: reply.answered,
-        latencyMs: Math.round((performance.now() - started) * 1000) / 1000,
-        knowledgeHash: this.kb.hash,
-      });
-    return reply;
+      ref: reply.ref,
+      at: new Date().toISOString(),
+      platform: t.msg.conversation.platform,
+      userHash: this.hashUser(t.msg.conversation.platform, t.msg.user),
+      channel: t.msg.conversation.channel,
+      question: t.question.slice(0, this.maxLength),
+      intent: reply.intent,
+      confidence: reply.confidence,
+      guidance: reply.guidance,
+      codes: reply.codes.map((c) => c.code),
+      answered: reply.answered,
+      latencyMs: Math.round((performance.now() - t.started) * 1000) / 1000,
+      knowledgeHash: this.kb.hash,
+    });
   }
 
   /**
