@@ -66,7 +66,7 @@ export interface EventDedupe {
 }
 
 export interface Store {
-  readonly kind: 'memory' | 'sqlite';
+  readonly kind: 'memory' | 'sqlite' | 'postgres';
   readonly conversations: ConversationStore;
   readonly events: EventDedupe;
   /** Writes one audit row; returns its id. */

@@ -1,0 +1,141 @@
+// One store contract, three implementations: the same cases against memory, SQLite and a real
+// PostgreSQL server (started here, stopped at the end; never a mock).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { EMPTY_STATE } from '../src/shared/conversation.js';
+import { MemoryStore } from '../src/store/memory.js';
+import { PgStore } from '../src/store/postgres.js';
+import { SqliteStore } from '../src/store/sqlite.js';
+import type { AuditRow, Store } from '../src/store/types.js';
+import { startPostgres, type PgServer } from './postgres-server.js';
+
+interface Clock {
+  t: number;
+}
+type Open = (clock: Clock) => Promise<Store>;
+
+let pgServer: PgServer;
+let dbs = 0;
+const dirs: string[] = [];
+beforeAll(async () => {
+  pgServer = await startPostgres();
+}, 60_000);
+afterAll(() => {
+  pgServer?.stop();
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+});
+
+const TTL = { stateTtlMs: 1000, eventTtlMs: 500 };
+const kinds: Array<[string, Open]> = [
+  ['memory', async (clock) => new MemoryStore({ ...TTL, now: () => clock.t })],
+  [
+    'SQLite',
+    async (clock) => {
+      const dir = mkdtempSync(path.join(tmpdir(), 'codebot-contract-'));
+      dirs.push(dir);
+      return new SqliteStore(path.join(dir, 'db.sqlite'), { ...TTL, now: () => clock.t });
+    },
+  ],
+  ['PostgreSQL', async (clock) => PgStore.open(await pgServer.database(`contract_${++dbs}`), { ...TTL, now: () => clock.t })],
+];
+
+const row = (over: Partial<AuditRow> = {}): AuditRow => ({
+  at: new Date().toISOString(),
+  platform: 'test',
+  userHash: 'h',
+  channel: 'c',
+  question: 'q',
+  intent: 'how_to_code',
+  confidence: 0.9,
+  guidance: ['IPG327'],
+  codes: ['J12.4'],
+  answered: true,
+  latencyMs: 1,
+  knowledgeHash: 'k',
+  ref: null,
+  ...over,
+});
+
+describe.each(kinds)('the %s store', (_name, open) => {
+  it('keeps conversation state, and forgets it once idle past its time', async () => {
+    const clock = { t: 1_000_000 };
+    const s = await open(clock);
+    const state = { ...EMPTY_STATE, guidance: 'IPG327', group: 0, codes: ['J12.4'], intent: 'how_to_code', question: 'q' };
+    await s.conversations.set('k1', state);
+    expect(await s.conversations.get('k1')).toEqual(state);
+    expect(await s.conversations.get('nobody')).toBeUndefined();
+    clock.t += 1500;
+    expect(await s.conversations.get('k1')).toBeUndefined();
+    await s.close();
+  });
+
+  it('claims an event id once, releases it for a retry, and lets it go once expired', async () => {
+    const clock = { t: 1_000_000 };
+    const s = await open(clock);
+    expect(await s.events.claim('Ev1')).toBe(true);
+    expect(await s.events.claim('Ev1')).toBe(false);
+    await s.events.done('Ev1');
+    expect(await s.events.claim('Ev1')).toBe(false);
+    expect(await s.events.claim('Ev2')).toBe(true);
+    await s.events.release('Ev2');
+    expect(await s.events.claim('Ev2')).toBe(true);
+    clock.t += 600;
+    expect(await s.events.claim('Ev1')).toBe(true);
+    await s.close();
+  });
+
+  it('credits feedback to the pressed answer by its reference, else to the channel’s last answer', async () => {
+    const s = await open({ t: Date.now() });
+    const first = await s.audit(row({ ref: 'ref-first', intent: 'code_lookup', guidance: ['IPG1'] }));
+    const second = await s.audit(row({ ref: 'ref-second' }));
+    expect(second).toBeGreaterThan(first);
+    expect(await s.feedback({ at: new Date().toISOString(), platform: 'test', channel: 'c', userHash: 'h', helpful: true, ref: 'ref-first' })).toEqual({ auditId: first, intent: 'code_lookup', guidance: ['IPG1'] });
+    expect((await s.feedback({ at: new Date().toISOString(), platform: 'test', channel: 'c', userHash: 'h', helpful: false })).auditId).toBe(second);
+    expect((await s.feedback({ at: new Date().toISOString(), platform: 'test', channel: 'elsewhere', userHash: 'h', helpful: false })).auditId).toBeNull();
+    const rows = await s.auditRows(new Date(0));
+    expect(rows.map((r) => r.ref)).toEqual(['ref-first', 'ref-second']);
+    expect(rows[0]).toMatchObject({ intent: 'code_lookup', guidance: ['IPG1'], codes: ['J12.4'], answered: true, confidence: 0.9 });
+    expect((await s.feedbackRows(new Date(0))).map((f) => [f.auditId, f.helpful])).toEqual([
+      [first, true],
+      [second, false],
+      [null, false],
+    ]);
+    await s.close();
+  });
+
+  it('purges what is older than the retention, and nothing newer', async () => {
+    const s = await open({ t: Date.now() });
+    const old = new Date(Date.now() - 100 * 86400e3).toISOString();
+    for (let i = 0; i < 3; i++) await s.audit(row({ at: old }));
+    await s.audit(row());
+    await s.feedback({ at: old, platform: 'test', channel: 'c', userHash: 'h', helpful: true });
+    const purged = await s.purge(new Date(Date.now() - 90 * 86400e3));
+    expect(purged).toMatchObject({ audit: 3, feedback: 1 });
+    expect(await s.auditRows(new Date(0))).toHaveLength(1);
+    await s.close();
+  });
+
+  it('takes a write when asked if it is ready, and keeps one salt', async () => {
+    const s = await open({ t: Date.now() });
+    expect(await s.ping()).toBe(true);
+    expect(s.salt()).toMatch(/^[0-9a-f]{32}$/);
+    expect(s.salt()).toBe(s.salt());
+    await s.close();
+  });
+});
+
+describe('two instances on one PostgreSQL database', () => {
+  it('migrate together without racing, share the salt, and answer a retry once between them', async () => {
+    const url = await pgServer.database('two_instances');
+    const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
+    expect(a.salt()).toBe(b.salt());
+    const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).events.claim('EvShared')));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+    await a.conversations.set('thread', { ...EMPTY_STATE, guidance: 'IPG327' });
+    expect((await b.conversations.get('thread'))?.guidance).toBe('IPG327');
+    await a.close();
+    await b.close();
+  });
+});
