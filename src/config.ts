@@ -35,6 +35,7 @@ export const EnvSchema = z.object({
   CODEBOT_MAX_QUESTION_LENGTH: positive(100_000).default(2000),
   CODEBOT_SHUTDOWN_TIMEOUT_MS: positive(120_000).default(10_000),
   CODEBOT_DB: z.string().trim().min(1).default('./data/codebot.db'),
+  DATABASE_URL: z.string().trim().regex(/^postgres(?:ql)?:\/\//i, 'must be a postgres:// URL').optional(),
   CODEBOT_RETENTION_DAYS: positive(3650).default(90),
   CODEBOT_STATE_TTL_HOURS: positive(24 * 365).default(24),
   CODEBOT_RATE_PER_USER: positive(1_000_000).default(20),
@@ -46,7 +47,7 @@ export const EnvSchema = z.object({
 export type Env = z.infer<typeof EnvSchema>;
 
 /** Variables whose values must never reach a log line or an error message. */
-export const SECRET_VARIABLES = ['MicrosoftAppPassword', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN'] as const;
+export const SECRET_VARIABLES = ['MicrosoftAppPassword', 'SLACK_SIGNING_SECRET', 'SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'DATABASE_URL'] as const;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -165,7 +166,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, dotenv = pat
     shutdownTimeoutMs: env.CODEBOT_SHUTDOWN_TIMEOUT_MS,
     rate: { perUser: env.CODEBOT_RATE_PER_USER, perWorkspace: env.CODEBOT_RATE_PER_WORKSPACE },
     directLine: { maxBytes: env.CODEBOT_DIRECTLINE_MAX_MB * 1024 * 1024, createPerMinute: env.CODEBOT_DIRECTLINE_PER_MINUTE },
-    store: { file: env.CODEBOT_DB, retentionDays: env.CODEBOT_RETENTION_DAYS, stateTtlMs: env.CODEBOT_STATE_TTL_HOURS * 3600 * 1000 },
+    // DATABASE_URL (a platform's usual name for PostgreSQL) when CODEBOT_DB is not set.
+    store: { file: source.CODEBOT_DB === undefined && env.DATABASE_URL ? env.DATABASE_URL : env.CODEBOT_DB, retentionDays: env.CODEBOT_RETENTION_DAYS, stateTtlMs: env.CODEBOT_STATE_TTL_HOURS * 3600 * 1000 },
     botFramework: {
       enabled: bfOn,
       reason: bfOn ? '' : `off: no MicrosoftAppId, and local mode (unauthenticated) only listens on a loopback address, not ${env.HOST}`,

@@ -9,7 +9,9 @@ import { MemoryStore } from '../src/store/memory.js';
 import { PgStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow, Store } from '../src/store/types.js';
+import { eventBody, FakeSlack, signed, SIGNING_SECRET } from './fake-slack.js';
 import { startPostgres, type PgServer } from './postgres-server.js';
+import { startServer } from './server-helpers.js';
 
 interface Clock {
   t: number;
@@ -138,4 +140,32 @@ describe('two instances on one PostgreSQL database', () => {
     await a.close();
     await b.close();
   });
+});
+
+describe('two servers (npm start) on one PostgreSQL database', () => {
+  it('say which store they use without its password, are ready, and answer a Slack retry delivered to the other once', async () => {
+    const url = (await pgServer.database('two_servers')).replace('postgres@', 'postgres:not-a-real-password@');
+    const slack = await new FakeSlack().start();
+    const env = { CODEBOT_DB: url, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` };
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      for (const s of [a, b]) {
+        expect(s.stdout()).toMatch(/codebot: store: PostgreSQL at 127\.0\.0\.1:\d+\/two_servers/);
+        expect(s.stdout() + s.stderr()).not.toContain('not-a-real-password');
+        const ready = (await (await fetch(`${s.base}/readyz`)).json()) as { checks: { store: { ok: boolean; kind: string } } };
+        expect(ready.checks.store).toMatchObject({ ok: true, kind: 'postgres' });
+      }
+      const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000040.000100', text: '<@UBOT> what is J12.4' }, 'EvTwoServers');
+      await fetch(`${a.base}/slack/events`, signed(body, 'application/json'));
+      await slack.waitFor(0, 1);
+      // Slack retries on a slow answer, here to the other instance, in a later second (a new signature).
+      await new Promise((r) => setTimeout(r, 1100));
+      await fetch(`${b.base}/slack/events`, signed(body, 'application/json', { retry: 1 }));
+      await b.waitForLog((l) => l.msg === 'duplicate event ignored' && l.event === 'EvTwoServers');
+      expect(slack.posts(0)).toHaveLength(1);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await slack.stop();
+    }
+  }, 60_000);
 });

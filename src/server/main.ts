@@ -6,7 +6,8 @@ import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataFileError } from '../shared/file-error.js';
 import { PageError } from '../knowledge/parse.js';
 import { createLogger } from '../log.js';
-import { SqliteStore } from '../store/sqlite.js';
+import { describeTarget, openStore } from '../store/open.js';
+import type { Store } from '../store/types.js';
 import { createApp } from './app.js';
 
 function fail(message: string): never {
@@ -25,11 +26,12 @@ export async function main(): Promise<void> {
   }
   const log = createLogger(config.logLevel);
 
-  let store: SqliteStore;
+  let store: Store;
   try {
-    store = new SqliteStore(config.store.file, { stateTtlMs: config.store.stateTtlMs });
+    store = await openStore(config.store.file, { stateTtlMs: config.store.stateTtlMs });
   } catch (err) {
-    fail(`cannot start: CODEBOT_DB ${config.store.file}: ${(err as Error).message}`);
+    // (A PostgreSQL URL is shown without its password.)
+    fail(`cannot start: CODEBOT_DB ${describeTarget(config.store.file)}: ${(err as Error).message}`);
   }
   const retention = async () => {
     try {
@@ -81,7 +83,7 @@ export async function main(): Promise<void> {
       const { enabled, note } = s.describe();
       return `codebot: ${enabled ? 'on ' : 'off'} ${s.name}${enabled ? ` at ${base}${s.path}` : ''}: ${note}`;
     });
-    lines.push(`codebot: store: SQLite at ${config.store.file} (audit kept ${config.store.retentionDays} days)`);
+    lines.push(`codebot: store: ${describeTarget(config.store.file)} (audit kept ${config.store.retentionDays} days)`);
     lines.push(`codebot: ready at ${base} in ${Math.round(performance.now() - t0)} ms (${assistant.loaded().entries} guidance entries; /healthz, /readyz)`);
     process.stdout.write(`${lines.join('\n')}\n`);
     log.info({ port, host: config.host, env: config.env, knowledge: assistant.loaded().hash, startupMs: Math.round(performance.now() - t0) }, 'listening');

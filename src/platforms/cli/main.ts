@@ -13,7 +13,7 @@ import { PageError } from '../../knowledge/parse.js';
 import { importPages } from '../../knowledge/store.js';
 import { buildReport, formatReport, parseSince } from '../../store/report.js';
 import { plainText } from '../../render/plain-text.js';
-import { SqliteStore } from '../../store/sqlite.js';
+import { isPostgresUrl, openStore } from '../../store/open.js';
 
 const USAGE = `codebot: answers clinical coding questions from NICE interventional procedures guidance
 
@@ -112,11 +112,11 @@ async function runReport(sinceText: string, format: string, db: string): Promise
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  if (!existsSync(db)) {
+  if (!isPostgresUrl(db) && !existsSync(db)) {
     process.stderr.write(`codebot: no database at ${db} (set --db or CODEBOT_DB; the server creates it on first start)\n`);
     return 1;
   }
-  const store = new SqliteStore(db);
+  const store = await openStore(db);
   try {
     process.stdout.write(`${formatReport(await buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
   } finally {
