@@ -129,12 +129,20 @@ describe.each(kinds)('the %s store', (_name, open) => {
 });
 
 describe('two instances on one PostgreSQL database', () => {
-  it('migrate together without racing, share the salt, and answer a retry once between them', async () => {
+  it('migrate together without racing, share the salt, claim a retry once, and limit a flooder across both', async () => {
     const url = await pgServer.database('two_instances');
     const [a, b] = await Promise.all([PgStore.open(url), PgStore.open(url)]);
     expect(a.salt()).toBe(b.salt());
     const claims = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).events.claim('EvShared')));
     expect(claims.filter(Boolean)).toHaveLength(1);
+    // A flooder sending to both at once gets the per-user rate in all, one slow-down, then nothing;
+    // another user is still answered.
+    const limits = { perUser: 3, perWorkspace: 100, windowMs: 60_000 };
+    const now = Date.now();
+    const verdicts = await Promise.all(Array.from({ length: 10 }, (_, i) => (i % 2 ? a : b).limiter.check('flooder', 'T1', limits, now)));
+    expect(verdicts.filter((v) => v === 'ok')).toHaveLength(3);
+    expect(verdicts.filter((v) => v === 'warn')).toHaveLength(1);
+    expect(await b.limiter.check('someone-else', 'T1', limits, now)).toBe('ok');
     await a.conversations.set('thread', { ...EMPTY_STATE, guidance: 'IPG327' });
     expect((await b.conversations.get('thread'))?.guidance).toBe('IPG327');
     await a.close();

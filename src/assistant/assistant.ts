@@ -22,7 +22,7 @@ import { EMPTY_STATE, type ConversationState } from '../shared/conversation.js';
 import { MemoryStore } from '../store/memory.js';
 import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
 import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
-import { DEFAULT_LIMITS, RateLimiter, type RateLimits } from './limits.js';
+import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
 
@@ -171,6 +171,7 @@ export class Assistant {
   readonly store: Store;
   private readonly onStoreError: (err: Error, what: string) => void;
   private readonly limiter: RateLimiter | null;
+  private readonly limits: RateLimits;
   private readonly pending: AuditRow[] = [];
   private readonly queueSize: number;
   private lostRows = 0;
@@ -182,7 +183,8 @@ export class Assistant {
     this.nlu = nlu;
     this.store = opts.store ?? new MemoryStore();
     this.onStoreError = opts.onStoreError ?? (() => undefined);
-    this.limiter = opts.limits === null ? null : new RateLimiter(opts.limits ?? DEFAULT_LIMITS);
+    this.limits = opts.limits ?? DEFAULT_LIMITS;
+    this.limiter = opts.limits === null ? null : new RateLimiter(this.limits);
     this.queueSize = opts.auditQueueSize ?? 1000;
     this.threshold = opts.threshold ?? DEFAULT_THRESHOLD;
     this.maxLength = opts.maxQuestionLength ?? 2000;
@@ -313,10 +315,21 @@ export class Assistant {
     return turn.reply ?? null;
   }
 
-  /** Step: the per-user and per-workspace limits; a flood gets one slow-down, then nothing. */
-  limit(t: TurnInProgress): void {
+  /**
+   * Step: the per-user and per-workspace limits; a flood gets one slow-down, then nothing. Counted
+   * in the store when it shares limits across instances; by this instance if that store fails.
+   */
+  async limit(t: TurnInProgress): Promise<void> {
     if (!this.limiter) return;
-    const verdict = this.limiter.check(`${t.msg.conversation.platform}:${t.msg.user}`, `${t.msg.conversation.platform}:${t.msg.workspace ?? t.msg.conversation.channel}`);
+    const user = `${t.msg.conversation.platform}:${t.msg.user}`;
+    const workspace = `${t.msg.conversation.platform}:${t.msg.workspace ?? t.msg.conversation.channel}`;
+    let verdict: Verdict;
+    try {
+      verdict = this.store.limiter ? await this.store.limiter.check(user, workspace, this.limits, Date.now()) : this.limiter.check(user, workspace);
+    } catch (err) {
+      this.onStoreError(err as Error, 'rate limits');
+      verdict = this.limiter.check(user, workspace);
+    }
     if (verdict === 'ok') return;
     t.settled = true;
     if (verdict === 'warn') {

@@ -3,17 +3,11 @@
 // Only messages that are answered count: a dropped message costs nobody else anything, so one
 // flooding user cannot use up the workspace's allowance for everyone else.
 
-export interface RateLimits {
-  /** Questions a user may ask per window. */
-  perUser: number;
-  /** Questions a workspace or tenant may ask per window. */
-  perWorkspace: number;
-  windowMs: number;
-}
+import type { RateLimits, Verdict } from '../shared/limits.js';
+
+export type { RateLimits, Verdict } from '../shared/limits.js';
 
 export const DEFAULT_LIMITS: RateLimits = { perUser: 20, perWorkspace: 600, windowMs: 60_000 };
-
-export type Verdict = 'ok' | 'warn' | 'drop';
 
 /** Answered messages inside the sliding window; at most `limit` of them are ever kept. */
 class Window {

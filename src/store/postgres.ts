@@ -5,7 +5,8 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ConversationState, ConversationStore } from '../shared/conversation.js';
-import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
+import type { RateLimits, Verdict } from '../shared/limits.js';
+import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, SharedLimiter, Store } from './types.js';
 
 export interface PgOptions {
   /** Conversation state expires after this much idle time. */
@@ -36,6 +37,10 @@ const MIGRATIONS: string[] = [
      channel TEXT NOT NULL, user_hash TEXT NOT NULL, helpful BOOLEAN NOT NULL, intent TEXT NOT NULL, guidance JSONB NOT NULL);
    CREATE INDEX feedback_at ON feedback (at);
    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);`,
+  // Rate limits shared by every instance: answered turns per user and per workspace, and who was told to slow down.
+  `CREATE TABLE rate_hits (key TEXT NOT NULL, at BIGINT NOT NULL);
+   CREATE INDEX rate_hits_key_at ON rate_hits (key, at);
+   CREATE TABLE rate_warned (key TEXT PRIMARY KEY, until BIGINT NOT NULL);`,
 ];
 
 /** Any number that is ours: the advisory lock taken while migrating. */
@@ -45,6 +50,7 @@ export class PgStore implements Store {
   readonly kind = 'postgres' as const;
   readonly conversations: ConversationStore;
   readonly events: EventDedupe;
+  readonly limiter: SharedLimiter = { check: (user, workspace, limits, now) => this.checkLimits(user, workspace, limits, now) };
 
   private constructor(
     private readonly pool: pg.Pool,
@@ -121,6 +127,41 @@ export class PgStore implements Store {
     return this.saltValue;
   }
 
+  /**
+   * The same sliding-minute rule as the in-process limiter, counted across instances: under
+   * transaction-scoped advisory locks (the user's, then the workspace's), so two instances cannot
+   * both let the limit's last turn through.
+   */
+  private async checkLimits(user: string, workspace: string, limits: RateLimits, now: number): Promise<Verdict> {
+    const u = `u:${user}`;
+    const w = `w:${workspace}`;
+    const since = now - limits.windowMs;
+    const client = await this.pool.connect();
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [u]);
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [w]);
+      const count = async (key: string) => Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM rate_hits WHERE key = $1 AND at > $2', [key, since])).rows[0]!.n);
+      let verdict: Verdict = 'ok';
+      if ((await count(u)) >= limits.perUser || (await count(w)) >= limits.perWorkspace) {
+        // One "slow down" per user per window, then silence; nothing is counted for a dropped message.
+        const warned = (await client.query<{ until: string }>('SELECT until FROM rate_warned WHERE key = $1', [u])).rows[0];
+        if (warned && Number(warned.until) > now) verdict = 'drop';
+        else {
+          await client.query('INSERT INTO rate_warned (key, until) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET until = EXCLUDED.until', [u, now + limits.windowMs]);
+          verdict = 'warn';
+        }
+      } else await client.query('INSERT INTO rate_hits (key, at) VALUES ($1, $3), ($2, $3)', [u, w, now]);
+      await client.query('COMMIT');
+      return verdict;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
   async ping(): Promise<boolean> {
     const r = await this.pool.query("INSERT INTO meta (key, value) VALUES ('probe', $1) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value", [String(Date.now())]);
     return r.rowCount === 1;
@@ -151,6 +192,9 @@ export class PgStore implements Store {
     const t = this.now();
     const conversations = (await this.pool.query('DELETE FROM conversations WHERE updated_at < $1', [t - this.stateTtl])).rowCount ?? 0;
     const events = (await this.pool.query('DELETE FROM events WHERE at < $1', [t - this.eventTtl])).rowCount ?? 0;
+    // Counted turns older than an hour are past any window.
+    await this.pool.query('DELETE FROM rate_hits WHERE at < $1', [t - 3600_000]);
+    await this.pool.query('DELETE FROM rate_warned WHERE until < $1', [t]);
     return { conversations, events };
   }
 

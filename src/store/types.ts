@@ -3,6 +3,7 @@
 // Asynchronous throughout, so a store across the network can stand behind it.
 
 import type { ConversationStore } from '../shared/conversation.js';
+import type { RateLimits, Verdict } from '../shared/limits.js';
 
 export interface AuditRow {
   at: string;
@@ -65,8 +66,15 @@ export interface EventDedupe {
   release(id: string): Promise<void>;
 }
 
+/** Rate limits counted in the store, so every instance sees every instance's turns. */
+export interface SharedLimiter {
+  check(user: string, workspace: string, limits: RateLimits, now: number): Promise<Verdict>;
+}
+
 export interface Store {
   readonly kind: 'memory' | 'sqlite' | 'postgres';
+  /** Present when the store shares rate limits across instances (PostgreSQL); else each instance counts its own. */
+  readonly limiter?: SharedLimiter;
   readonly conversations: ConversationStore;
   readonly events: EventDedupe;
   /** Writes one audit row; returns its id. */
