@@ -12,6 +12,9 @@ export interface PgServer {
   url: string;
   /** A fresh database on the server, for one test's isolation. */
   database(name: string): Promise<string>;
+  /** Stop the server, keeping its data (to start it again: a database going away and coming back). */
+  pause(): void;
+  resume(): void;
   stop(): void;
 }
 
@@ -48,7 +51,8 @@ export async function startPostgres(): Promise<PgServer> {
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const port = await freePort();
-  run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const { default: pg } = await import('pg');
   return {
@@ -60,6 +64,8 @@ export async function startPostgres(): Promise<PgServer> {
       await c.end();
       return `postgres://postgres@127.0.0.1:${port}/${name}`;
     },
+    pause: () => void run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']),
+    resume: () => void start(),
     stop: () => {
       try {
         run('pg_ctl', ['-D', data, '-m', 'immediate', 'stop']);

@@ -177,3 +177,31 @@ describe('two servers (npm start) on one PostgreSQL database', () => {
     }
   }, 60_000);
 });
+
+describe('PostgreSQL going away and coming back', () => {
+  it('keeps answering, says so in /readyz, queues the audit rows and writes them once it is back', async () => {
+    const url = await pgServer.database('faults');
+    const s = await startServer({ CODEBOT_DB: url });
+    const ask = async (text: string) => {
+      const { directLineAsk } = await import('./server-helpers.js');
+      return directLineAsk(s.base, text);
+    };
+    try {
+      expect((await ask('what is J12.4')).length).toBeGreaterThan(0);
+      pgServer.pause();
+      expect(JSON.stringify(await ask('what is Y53.9'))).toContain('Y53.9');
+      const down = await fetch(`${s.base}/readyz`);
+      expect(down.status).toBe(503);
+      expect(((await down.json()) as { checks: { store: { ok: boolean; queued: number } } }).checks.store).toMatchObject({ ok: false, queued: 1 });
+      pgServer.resume();
+      expect(JSON.stringify(await ask('what is C78.7'))).toContain('C78.7');
+      const up = (await (await fetch(`${s.base}/readyz`)).json()) as { ready: boolean; checks: { store: { queued: number; lost: number } } };
+      expect(up).toMatchObject({ ready: true, checks: { store: { queued: 0, lost: 0 } } });
+      const reader = await PgStore.open(url);
+      expect((await reader.auditRows(new Date(0))).map((r) => r.question)).toEqual(['what is J12.4', 'what is Y53.9', 'what is C78.7']);
+      await reader.close();
+    } finally {
+      await s.stop();
+    }
+  }, 60_000);
+});
