@@ -9,9 +9,11 @@ import autocannon from 'autocannon';
 import { Assistant } from '../src/assistant/assistant.js';
 import { parseJsonl } from '../src/eval/score.js';
 import { MemoryStore } from '../src/store/memory.js';
+import { PgStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.js';
 import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } from '../tests/fake-slack.js';
+import { startPostgres } from '../tests/postgres-server.js';
 import { START_FLAGS, startServer } from '../tests/server-helpers.js';
 import { makeSyntheticKnowledge } from './synthetic.js';
 
@@ -128,6 +130,28 @@ const rows: string[][] = [
   rows.push(['store: cost per turn (handle with SQLite minus in memory, p50)', `${(median(sql) - median(mem)).toFixed(3)} ms (p50 ${median(sql).toFixed(3)} vs ${median(mem).toFixed(3)} ms)`]);
   await sqlite.close();
   rmSync(dir, { recursive: true, force: true });
+
+  // The same on PostgreSQL: a throwaway server of Debian's binaries on 127.0.0.1 (as the tests start it).
+  const pgServer = await startPostgres();
+  try {
+    const pgStore = await PgStore.open(await pgServer.database('bench'));
+    const tp = performance.now();
+    for (let i = 0; i < 5000; i++) {
+      await pgStore.audit({ at: new Date().toISOString(), platform: 'bench', userHash: 'h', channel: `c${i % 50}`, question: questions[i % questions.length]!, intent: 'how_to_code', confidence: 0.9, guidance: ['IPG327'], codes: ['J12.4', 'Y53.9'], answered: true, latencyMs: 0.3, knowledgeHash: 'k' });
+    }
+    rows.push(['store: audit rows written per second (PostgreSQL 127.0.0.1, one by one, fsync off)', `${Math.round((5000 / (performance.now() - tp)) * 1000)}`]);
+    const withPg = Assistant.create({ store: pgStore, limits: null });
+    await turn(withPg, 200);
+    const pgTurns = await turn(withPg, 3000);
+    rows.push(['store: cost per turn (handle with PostgreSQL minus in memory, p50)', `${(median(pgTurns) - median(mem)).toFixed(3)} ms (p50 ${median(pgTurns).toFixed(3)} vs ${median(mem).toFixed(3)} ms)`]);
+    const shared = Assistant.create({ store: pgStore });
+    const tl = performance.now();
+    for (let i = 0; i < 2000; i++) await shared.handle({ text: 'what is J12.4', conversation: { platform: 'bench', channel: `c${i % 20}`, thread: null }, user: `u${i % 200}` });
+    rows.push(['store: turns per second with shared rate limits on PostgreSQL (one instance, one at a time)', `${Math.round((2000 / (performance.now() - tl)) * 1000)}`]);
+    await pgStore.close();
+  } finally {
+    pgServer.stop();
+  }
 }
 
 // The server as `npm start` runs it: process start to ready, and resident memory once ready.
