@@ -9,7 +9,7 @@ import { MemoryStore } from '../src/store/memory.js';
 import { PgStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow, Store } from '../src/store/types.js';
-import { eventBody, FakeSlack, signed, SIGNING_SECRET } from './fake-slack.js';
+import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
 import { startPostgres, type PgServer } from './postgres-server.js';
 import { startServer } from './server-helpers.js';
 
@@ -151,7 +151,7 @@ describe('two instances on one PostgreSQL database', () => {
 });
 
 describe('two servers (npm start) on one PostgreSQL database', () => {
-  it('say which store they use without its password, are ready, and answer a Slack retry delivered to the other once', async () => {
+  it('say which store they use without its password, are ready, answer a Slack retry delivered to the other once, continue a thread and credit feedback across instances', async () => {
     const url = (await pgServer.database('two_servers')).replace('postgres@', 'postgres:not-a-real-password@');
     const slack = await new FakeSlack().start();
     const env = { CODEBOT_DB: url, SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` };
@@ -171,6 +171,30 @@ describe('two servers (npm start) on one PostgreSQL database', () => {
       await fetch(`${b.base}/slack/events`, signed(body, 'application/json', { retry: 1 }));
       await b.waitForLog((l) => l.msg === 'duplicate event ignored' && l.event === 'EvTwoServers');
       expect(slack.posts(0)).toHaveLength(1);
+
+      // A thread started on A continues on B.
+      await fetch(`${a.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C2', ts: '1700000041.000100', text: '<@UBOT> microwave ablation of HCC codes' }, 'EvThread1'), 'application/json'));
+      const [first] = (await slack.waitFor(0, 2)).slice(1);
+      await fetch(`${b.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C2', ts: '1700000041.000200', thread_ts: '1700000041.000100', text: '<@UBOT> and if it was done laparoscopically?' }, 'EvThread2'), 'application/json'));
+      const followUp = (await slack.waitFor(0, 3))[2]!;
+      expect(followUp.body.thread_ts).toBe('1700000041.000100');
+      expect(JSON.stringify(followUp.body.blocks)).toContain('J08.3');
+
+      // Feedback pressed on B for A's answer is credited to A's answer, by the reference on its button.
+      const buttons = (first!.body.blocks as Array<{ type: string; elements?: Array<{ action_id?: string; value?: string }> }>).flatMap((x) => x.elements ?? []);
+      const helpful = buttons.find((e) => e.action_id?.startsWith('codebot_feedback_yes'))!;
+      const press = {
+        type: 'block_actions', user: { id: 'U1' }, team: { id: 'T1' }, api_app_id: 'A1', channel: { id: 'C2' },
+        container: { type: 'message', message_ts: '1700000042.000001', channel_id: 'C2' }, message: { ts: '1700000042.000001', thread_ts: '1700000041.000100', type: 'message' },
+        response_url: `${slack.base}/response/fb2`, trigger_id: 't', actions: [{ type: 'button', action_id: helpful.action_id, block_id: 'b', value: helpful.value, action_ts: '1' }],
+      };
+      await fetch(`${b.base}/slack/events`, signed(formBody({ payload: JSON.stringify(press) }), 'application/x-www-form-urlencoded'));
+      await b.waitForLog((l) => l.msg === 'feedback recorded');
+      const reader = await PgStore.open(url);
+      const audits = await reader.auditRows(new Date(0));
+      const answeredOnA = audits.find((r) => r.channel === 'C2' && r.question === 'microwave ablation of HCC codes')!;
+      expect((await reader.feedbackRows(new Date(0))).map((f) => f.auditId)).toEqual([answeredOnA.id]);
+      await reader.close();
     } finally {
       await Promise.all([a.stop(), b.stop()]);
       await slack.stop();
