@@ -11,7 +11,8 @@ import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow, Store } from '../src/store/types.js';
 import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
 import { startPostgres, type PgServer } from './postgres-server.js';
-import { startServer } from './server-helpers.js';
+import { FakeConnector, mention, teamsActivity } from './fake-connector.js';
+import { startServer, type Running } from './server-helpers.js';
 
 interface Clock {
   t: number;
@@ -226,6 +227,37 @@ describe('PostgreSQL going away and coming back', () => {
       await reader.close();
     } finally {
       await s.stop();
+    }
+  }, 60_000);
+});
+
+describe('one of two servers killed (kill -9) under load', () => {
+  it('leaves an audit row for every turn it acknowledged, and the other keeps answering', async () => {
+    const url = await pgServer.database('killed');
+    const connector = await new FakeConnector().start();
+    // (Limits out of the way: a slowed-down turn is acknowledged too, but is no answer to audit.)
+    const env = { CODEBOT_DB: url, CODEBOT_RATE_PER_USER: '100000', CODEBOT_RATE_PER_WORKSPACE: '100000' };
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    try {
+      // The Bot Framework endpoint answers 200 once the turn is over, audit row included.
+      const send = (s: Running, i: number) =>
+        fetch(`${s.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsActivity(connector.url, mention(`what is J12.4 (turn ${i})`))) })
+          .then((r) => (r.status === 200 ? `what is J12.4 (turn ${i})` : null))
+          .catch(() => null);
+      const toA = Array.from({ length: 40 }, (_, i) => send(a, i));
+      await a.waitForLog((l) => l.msg === 'answered', 5);
+      a.proc.kill('SIGKILL');
+      const acknowledged = (await Promise.all(toA)).filter((q): q is string => q !== null);
+      expect(acknowledged.length).toBeGreaterThanOrEqual(5);
+      const afterwards = (await Promise.all(Array.from({ length: 5 }, (_, i) => send(b, 100 + i)))).filter((q) => q !== null);
+      expect(afterwards).toHaveLength(5);
+      const reader = await PgStore.open(url);
+      const written = new Set((await reader.auditRows(new Date(0))).map((r) => r.question));
+      await reader.close();
+      expect(acknowledged.filter((q) => !written.has(q))).toEqual([]);
+    } finally {
+      await b.stop();
+      await connector.stop();
     }
   }, 60_000);
 });
