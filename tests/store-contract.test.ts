@@ -261,3 +261,25 @@ describe('one of two servers killed (kill -9) under load', () => {
     }
   }, 60_000);
 });
+
+describe('a user flooding two servers on one PostgreSQL', () => {
+  it('is answered at the per-user rate in all, told once to slow down, and another user is still answered', async () => {
+    const url = await pgServer.database('flooded');
+    const connector = await new FakeConnector().start();
+    const env = { CODEBOT_DB: url, CODEBOT_RATE_PER_USER: '3', CODEBOT_RATE_PER_WORKSPACE: '1000' };
+    const [a, b] = await Promise.all([startServer(env), startServer(env)]);
+    const ask = (s: Running, user: string, text: string) =>
+      fetch(`${s.base}/api/messages`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(teamsActivity(connector.url, { ...mention(text), from: { id: `29:${user}`, aadObjectId: user } })) });
+    try {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => ask(i % 2 ? a : b, 'flooder', 'what is J12.4')));
+      await ask(a, 'colleague', 'what is Y53.9');
+      const cards = connector.posts.map((p) => JSON.stringify(p.body));
+      expect(cards.filter((c) => c.includes('Percutaneous radiofrequency ablation of lesion of liver'))).toHaveLength(3);
+      expect(cards.filter((c) => c.includes('Slow down, please'))).toHaveLength(1);
+      expect(cards.filter((c) => c.includes('Unspecified approach to organ under image control'))).toHaveLength(1);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+      await connector.stop();
+    }
+  }, 60_000);
+});
