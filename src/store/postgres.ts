@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import type { ConversationState, ConversationStore } from '../shared/conversation.js';
 import type { RateLimits, Verdict } from '../shared/limits.js';
+import { auditFromRow, feedbackFromRow } from './rows.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, SharedLimiter, Store } from './types.js';
 
 export interface PgOptions {
@@ -220,36 +221,12 @@ export class PgStore implements Store {
 
   async auditRows(since: Date): Promise<Array<AuditRow & { id: number }>> {
     const { rows } = await this.pool.query<Record<string, unknown>>('SELECT * FROM audit WHERE at >= $1 ORDER BY id', [since.toISOString()]);
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: String(r.at),
-      platform: String(r.platform),
-      userHash: String(r.user_hash),
-      channel: String(r.channel),
-      question: String(r.question),
-      intent: String(r.intent),
-      confidence: Number(r.confidence),
-      guidance: r.guidance as string[],
-      codes: r.codes as string[],
-      answered: r.answered === true,
-      latencyMs: Number(r.latency_ms),
-      knowledgeHash: String(r.knowledge_hash),
-      ref: r.ref === null || r.ref === undefined ? null : String(r.ref),
-    }));
+    return rows.map(auditFromRow);
   }
 
   async feedbackRows(since: Date): Promise<Array<FeedbackRow & { auditId: number | null }>> {
     const { rows } = await this.pool.query<Record<string, unknown>>('SELECT * FROM feedback WHERE at >= $1 ORDER BY id', [since.toISOString()]);
-    return rows.map((r) => ({
-      at: String(r.at),
-      auditId: r.audit_id === null ? null : Number(r.audit_id),
-      platform: String(r.platform),
-      channel: String(r.channel),
-      userHash: String(r.user_hash),
-      helpful: r.helpful === true,
-      intent: String(r.intent),
-      guidance: r.guidance as string[],
-    }));
+    return rows.map(feedbackFromRow);
   }
 
   async close(): Promise<void> {

@@ -5,6 +5,7 @@ import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs'
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ConversationState, ConversationStore } from '../shared/conversation.js';
+import { auditFromRow, feedbackFromRow } from './rows.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
 /** Each migration runs once, in order, inside a transaction; `user_version` records how far. */
@@ -276,38 +277,13 @@ export class SqliteStore implements Store {
   }
 
   async auditRows(since: Date): Promise<Array<AuditRow & { id: number }>> {
-    const rows = this.db.prepare('SELECT * FROM audit WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      id: Number(r.id),
-      at: String(r.at),
-      platform: String(r.platform),
-      userHash: String(r.user_hash),
-      channel: String(r.channel),
-      question: String(r.question),
-      intent: String(r.intent),
-      confidence: Number(r.confidence),
-      guidance: JSON.parse(String(r.guidance)) as string[],
-      codes: JSON.parse(String(r.codes)) as string[],
-      answered: r.answered === 1,
-      latencyMs: Number(r.latency_ms),
-      knowledgeHash: String(r.knowledge_hash),
-      ref: r.ref === null || r.ref === undefined ? null : String(r.ref),
-    }));
+    return (this.db.prepare('SELECT * FROM audit WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>).map(auditFromRow);
   }
 
   async feedbackRows(since: Date): Promise<Array<FeedbackRow & { auditId: number | null }>> {
-    const rows = this.db.prepare('SELECT * FROM feedback WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>;
-    return rows.map((r) => ({
-      at: String(r.at),
-      auditId: r.audit_id === null ? null : Number(r.audit_id),
-      platform: String(r.platform),
-      channel: String(r.channel),
-      userHash: String(r.user_hash),
-      helpful: r.helpful === 1,
-      intent: String(r.intent),
-      guidance: JSON.parse(String(r.guidance)) as string[],
-    }));
+    return (this.db.prepare('SELECT * FROM feedback WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>).map(feedbackFromRow);
   }
+
 
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
