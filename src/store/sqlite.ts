@@ -284,7 +284,6 @@ export class SqliteStore implements Store {
     return (this.db.prepare('SELECT * FROM feedback WHERE at >= ? ORDER BY id').all(since.toISOString()) as Array<Record<string, unknown>>).map(feedbackFromRow);
   }
 
-
   integrityCheck(): string {
     return this.db.pragma('integrity_check', { simple: true }) as string;
   }
