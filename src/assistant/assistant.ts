@@ -20,7 +20,7 @@ import { conversationKey, type InboundMessage } from './message.js';
 import type { Reply } from './reply.js';
 import { EMPTY_STATE, type ConversationState } from '../shared/conversation.js';
 import { MemoryStore } from '../store/memory.js';
-import { IDENTIFIER_REMINDER, redact } from '../store/redact.js';
+import { IDENTIFIER_REMINDER, redact, type Redacted } from '../store/redact.js';
 import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
@@ -132,8 +132,8 @@ export interface TurnInProgress {
   readonly started: number;
   /** The conversation's key in the state store. */
   readonly key: string;
-  /** The question after redaction of patient identifiers: what is stored and logged. */
-  question: string;
+  /** The question after redaction of patient identifiers: what is answered, stored and logged. */
+  redacted: Redacted;
   state: ConversationState;
   next: ConversationState;
   reply: Reply | undefined;
@@ -145,7 +145,7 @@ export interface TurnInProgress {
 export const TURN_STEPS: ReadonlyArray<{ name: string; run(a: Assistant, t: TurnInProgress): void | Promise<void> }> = [
   { name: 'limit', run: (a, t) => a.limit(t) },
   // Patient identifiers go before anything else sees the text: nothing stores or logs them.
-  { name: 'redact', run: (_a, t) => void (t.question = redact(t.msg.text).text) },
+  { name: 'redact', run: (_a, t) => void (t.redacted = redact(t.msg.text)) },
   { name: 'load state', run: (a, t) => a.loadState(t) },
   { name: 'respond', run: (a, t) => a.respond(t) },
   { name: 'save state', run: (a, t) => a.saveState(t) },
@@ -307,7 +307,7 @@ export class Assistant {
    * order; a step that settles the turn (a flood, a slow-down) ends it.
    */
   async handle(msg: InboundMessage): Promise<Reply | null> {
-    const turn: TurnInProgress = { msg, started: performance.now(), key: conversationKey(msg.conversation), state: EMPTY_STATE, next: EMPTY_STATE, reply: undefined, question: '', settled: false };
+    const turn: TurnInProgress = { msg, started: performance.now(), key: conversationKey(msg.conversation), state: EMPTY_STATE, next: EMPTY_STATE, reply: undefined, redacted: { text: '', found: [] }, settled: false };
     for (const step of TURN_STEPS) {
       await step.run(this, turn);
       if (turn.settled) break;
@@ -354,9 +354,9 @@ export class Assistant {
     }
   }
 
-  /** Step: understand and answer (pure; redacts identifiers itself too), and give the reply its reference. */
+  /** Step: understand and answer the redacted question, and give the reply its reference. */
   respond(t: TurnInProgress): void {
-    const { reply, next } = this.answer(t.msg.text, t.state);
+    const { reply, next } = this.answerRedacted(t.redacted, t.state);
     // Its feedback buttons carry this, so a press is credited to this answer, not the latest one.
     reply.ref = randomBytes(9).toString('base64url');
     t.reply = reply;
@@ -381,7 +381,7 @@ export class Assistant {
       platform: t.msg.conversation.platform,
       userHash: this.hashUser(t.msg.conversation.platform, t.msg.user),
       channel: t.msg.conversation.channel,
-      question: t.question.slice(0, this.maxLength),
+      question: t.redacted.text.slice(0, this.maxLength),
       intent: reply.intent,
       confidence: reply.confidence,
       guidance: reply.guidance,
@@ -397,7 +397,10 @@ export class Assistant {
    * taken out here too, so no way into the core can read or echo one.
    */
   answer(raw: string, state: ConversationState = EMPTY_STATE): { reply: Reply; next: ConversationState } {
-    const redacted = redact(raw);
+    return this.answerRedacted(redact(raw), state);
+  }
+
+  private answerRedacted(redacted: Redacted, state: ConversationState): { reply: Reply; next: ConversationState } {
     const question = redacted.text;
     const opts = { identifiers: redacted.found.length > 0 };
     if (question.length > this.maxLength) {

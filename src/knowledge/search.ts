@@ -371,13 +371,13 @@ export class GuidanceIndex {
     // What a guidance's description merely mentions (other treatments, other organs) does not count.
     const about = (k: string) => weight(row, k) >= RULES;
     const has = (k: string) => weight(row, k) || undefined;
+    const met = (m: (typeof q.mustHave)[number]) => m.anyOf.some((all) => all.every(about));
     for (const ci of candidates) {
       row++;
       const d = this.docs[ci]!;
       // What the question names that the guidance is not about. The procedure and at least one
       // organ or condition must be there; a qualifier missing ("colorectal" liver metastases for
       // liver metastases in general) makes a partial match, said as such.
-      const met = (m: (typeof q.mustHave)[number]) => m.anyOf.some((all) => all.every(about));
       // (Most candidates meet everything: nothing is allocated for them.)
       const unmet = q.mustHave.every(met) ? NONE : q.mustHave.filter((m) => !met(m));
       const unmetKeys: string[] = [];

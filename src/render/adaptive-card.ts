@@ -51,20 +51,23 @@ const ROOMY: Limits = { codes: 30, rules: 6, quote: 600, text: 1500 };
 const TIGHT: Limits = { codes: 12, rules: 3, quote: 240, text: 600 };
 const MINIMAL: Limits = { codes: 5, rules: 1, quote: 120, text: 300 };
 
-/** One row per code: the code in a column that never wraps, then its title, role and guidance. */
-function facts(codes: ReplyCode[], limit: number): CardElement[] {
-  const out: CardElement[] = codes.slice(0, limit).map((c, i) => ({
+/** A code in a column that never wraps, and text beside it that wraps between words. */
+function codeRow(code: string, text: string, spacing: string): CardElement {
+  return {
     type: 'ColumnSet',
-    spacing: i === 0 ? 'Small' : 'None',
+    spacing,
     columns: [
-      { type: 'Column', width: '72px', items: [{ type: 'TextBlock', text: escapeCardText(c.code), wrap: false, weight: 'Bolder', fontType: 'Monospace' }] },
-      {
-        type: 'Column',
-        width: 'stretch',
-        items: [textBlock(`${c.title ?? '(no title in the guidance text)'} · ${c.role}${c.guidance ? ` · ${c.guidance}` : ''}`)],
-      },
+      { type: 'Column', width: '72px', items: [{ type: 'TextBlock', text: escapeCardText(code), wrap: false, weight: 'Bolder', fontType: 'Monospace' }] },
+      { type: 'Column', width: 'stretch', items: [textBlock(text)] },
     ],
-  }));
+  };
+}
+
+/** One row per code: the code, then its title, role and guidance. */
+function facts(codes: ReplyCode[], limit: number): CardElement[] {
+  const out: CardElement[] = codes
+    .slice(0, limit)
+    .map((c, i) => codeRow(c.code, `${c.title ?? '(no title in the guidance text)'} · ${c.role}${c.guidance ? ` · ${c.guidance}` : ''}`, i === 0 ? 'Small' : 'None'));
   if (codes.length > limit) out.push(textBlock(`...and ${codes.length - limit} more`, { isSubtle: true, spacing: 'None' }));
   return out;
 }
@@ -96,18 +99,9 @@ function build(reply: Reply, limits: Limits): AdaptiveCard {
     body.push({ type: 'Container', style: 'warning', items: [textBlock(cut(n, limits.text))] });
   }
   if (reply.check) {
-    // The code in a column that never wraps; the verdict starts the text beside it, so a narrow
-    // window breaks between words, never inside "confirmed".
-    reply.check.slice(0, limits.codes).forEach((c, i) =>
-      body.push({
-        type: 'ColumnSet',
-        spacing: i === 0 ? 'Medium' : 'Small',
-        columns: [
-          { type: 'Column', width: '72px', items: [{ type: 'TextBlock', text: escapeCardText(c.code), wrap: false, weight: 'Bolder', fontType: 'Monospace' }] },
-          { type: 'Column', width: 'stretch', items: [textBlock(`${c.verdict.replace(/_/g, ' ')}: ${cut(c.note, limits.text)}`)] },
-        ],
-      }),
-    );
+    // The verdict starts the text beside the code, so a narrow window breaks between words, never
+    // inside "confirmed".
+    reply.check.slice(0, limits.codes).forEach((c, i) => body.push(codeRow(c.code, `${c.verdict.replace(/_/g, ' ')}: ${cut(c.note, limits.text)}`, i === 0 ? 'Medium' : 'Small')));
   }
   body.push(...blockElements(reply.blocks, limits));
   const actions: CardElement[] = [];

@@ -23,14 +23,20 @@ export interface App {
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
+/** The full path (a mounted router, Direct Line, has rewritten req.url by now), without the query. */
 function pathOf(req: Request): string {
   return (req.originalUrl ?? req.url ?? '').split('?')[0]!;
 }
 
 /** Web Chat's polling and health probes: logged at debug. */
-function routine(method: string, url: string, status: number): boolean {
-  const where = url.split('?')[0]!;
-  return method === 'GET' && status < 400 && (/^\/directline\/conversations\/[^/]+\/activities$/.test(where) || where === '/healthz' || where === '/readyz');
+function routine(req: Request, status: number): boolean {
+  const where = pathOf(req);
+  return req.method === 'GET' && status < 400 && (/^\/directline\/conversations\/[^/]+\/activities$/.test(where) || where === '/healthz' || where === '/readyz');
+}
+
+/** The one "request" line as a request ends (no headers, no body). */
+function requestLine(req: Request, status: number, ms: number | undefined): Record<string, unknown> {
+  return { method: req.method, path: pathOf(req), status, ms };
 }
 
 export function createApp(config: Config, assistant: Assistant, log: Logger): App {
@@ -57,12 +63,11 @@ export function createApp(config: Config, assistant: Assistant, log: Logger): Ap
       quietResLogger: true,
       customAttributeKeys: { reqId: 'req', req: 'request', res: 'response', responseTime: 'ms' },
       // Web Chat polls every half second and probes check health: those lines are debug, the rest info.
-      customLogLevel: (req, res) => (routine(req.method ?? '', (req as Request).originalUrl ?? req.url ?? '', res.statusCode) ? 'debug' : 'info'),
+      customLogLevel: (req, res) => (routine(req as Request, res.statusCode) ? 'debug' : 'info'),
       customSuccessMessage: () => 'request',
       customErrorMessage: () => 'request',
-      // The full path (a mounted router, Direct Line, has rewritten req.url by now), without the query.
-      customSuccessObject: (req, res, val: { ms?: number }) => ({ method: req.method, path: pathOf(req as Request), status: res.statusCode, ms: val.ms }),
-      customErrorObject: (req, res, _err, val: { ms?: number }) => ({ method: req.method, path: pathOf(req as Request), status: res.statusCode, ms: val.ms }),
+      customSuccessObject: (req, res, val: { ms?: number }) => requestLine(req as Request, res.statusCode, val.ms),
+      customErrorObject: (req, res, _err, val: { ms?: number }) => requestLine(req as Request, res.statusCode, val.ms),
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
