@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,4 +21,23 @@ export function knowledgeCopy(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'codebot-kb-'));
   cpSync(KNOWLEDGE, dir, { recursive: true });
   return dir;
+}
+
+type Json = Record<string, unknown>;
+
+/**
+ * A recorded platform payload from tests/fixtures/<platform>/<name>.json, with the fields a test
+ * changes merged in (objects merge key by key; anything else replaces).
+ */
+export function recorded(platform: 'slack' | 'teams', name: string, changes: Json = {}): Json {
+  return merge(JSON.parse(readFileSync(path.join(ROOT, 'tests', 'fixtures', platform, `${name}.json`), 'utf8')) as Json, changes);
+}
+
+function merge(base: Json, changes: Json): Json {
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(changes)) {
+    const b = out[k];
+    out[k] = v && typeof v === 'object' && !Array.isArray(v) && b && typeof b === 'object' && !Array.isArray(b) ? merge(b as Json, v as Json) : v;
+  }
+  return out;
 }

@@ -34,7 +34,16 @@ function core(): { kb: Knowledge; nlu: Nlu } {
   return loaded;
 }
 
-export async function serveInProcess(env: Record<string, string> = {}, opts: { store?: Store } = {}): Promise<InProcess> {
+/** The assistant as the server builds it, with the test's settings and a captured log: for tests that drive a surface's SDK directly. */
+export interface TestCore {
+  config: Config;
+  assistant: Assistant;
+  log: Logger;
+  logs: Array<Record<string, unknown>>;
+  waitForLog: InProcess['waitForLog'];
+}
+
+export function testCore(env: Record<string, string> = {}, opts: { store?: Store } = {}): TestCore {
   // Not process.env: the test's own settings only, and no .env file.
   const config = loadConfig({ LOG_LEVEL: 'info', ...env }, '/nonexistent/.env');
   const logs: Array<Record<string, unknown>> = [];
@@ -68,6 +77,11 @@ export async function serveInProcess(env: Record<string, string> = {}, opts: { s
     ...(opts.store ? { store: opts.store } : {}),
     limits: { perUser: config.rate.perUser, perWorkspace: config.rate.perWorkspace, windowMs: 60_000 },
   });
+  return { config, assistant, log, logs, waitForLog };
+}
+
+export async function serveInProcess(env: Record<string, string> = {}, opts: { store?: Store } = {}): Promise<InProcess> {
+  const { config, assistant, log, logs, waitForLog } = testCore(env, opts);
   const { app, surfaces } = createApp(config, assistant, log);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, config.host, () => resolve(s));

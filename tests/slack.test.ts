@@ -1,16 +1,25 @@
-// Slack end to end, offline: the real Bolt app in the real server, signed Slack-shaped requests,
-// and a fake Slack Web API on 127.0.0.1 (SLACK_API_URL) recording what the bot posts.
+// Slack, offline: the listeners through Bolt's processEvent with recorded payloads, the HTTP route
+// with signed requests, and a fake Slack Web API on 127.0.0.1 (SLACK_API_URL) recording what the
+// bot posts. One test starts `npm start`'s process (a retry after a restart).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
-import { serveInProcess, type InProcess } from './in-process.js';
+import { serveInProcess, testCore, type InProcess, type TestCore } from './in-process.js';
+import { slackPayload, TestReceiver } from './slack-bolt.js';
+import { createSlack } from '../src/platforms/slack/index.js';
 import { startServer } from './server-helpers.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = 'application/x-www-form-urlencoded';
+/** The Slack settings a test core was given (on: the tests always set a token and a secret). */
+function slackConfig(core: TestCore) {
+  if (!core.config.slack.enabled) throw new Error(`Slack is off: ${core.config.slack.reason}`);
+  return core.config.slack;
+}
 const blocksText = (c: { body: Record<string, unknown> }) => JSON.stringify(c.body.blocks ?? []);
 
-// In process (the real app, every middleware): the restart test below is the one that starts `npm start`'s process.
-describe('Slack', () => {
+// Over HTTP, in process (the real app, every middleware): the route, Bolt's receiver and the
+// guard in front of it. What the listeners do is tested through Bolt below.
+describe('Slack over HTTP', () => {
   let s: InProcess;
   let slack: FakeSlack;
   const send = (body: string, type: string, opts?: Parameters<typeof signed>[2]) => fetch(`${s.base}/slack/events`, signed(body, type, opts));
@@ -33,48 +42,16 @@ describe('Slack', () => {
     expect(await res.json()).toEqual({ challenge: 'chal-123' });
   });
 
-  it('answers a mention in a thread under the question, with the codes and the citation in blocks', async () => {
+  it('answers a signed mention in a thread under the question', async () => {
     const from = slack.calls.length;
-    const res = await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000100', text: '<@UBOT> how do I code percutaneous RFA of liver mets?' }), JSON_TYPE);
+    const res = await send(JSON.stringify(slackPayload('app_mention', { event_id: 'EvHttp1' })), JSON_TYPE);
     expect(res.status).toBe(200);
     const [post] = await slack.waitFor(from, 1);
-    expect(post!.method).toBe('chat.postMessage');
     expect(post!.body).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
-    const blocks = blocksText(post!);
-    for (const c of ['J12.4', 'Y53.9', 'C78.7', 'IPG327', 'https://www.nice.org.uk/guidance/ipg327']) expect(blocks).toContain(c);
-    expect(String(post!.body.text)).toMatch(/J12\.4/);
-    expect((post!.body.blocks as unknown[]).length).toBeLessThanOrEqual(50);
+    expect(blocksText(post!)).toContain('J12.4');
   });
 
-  it('threads under the parent when the mention is itself a reply, and follows up in context', async () => {
-    const from = slack.calls.length;
-    await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000300', text: '<@UBOT> microwave ablation of HCC codes' }), JSON_TYPE);
-    await slack.waitFor(from, 1);
-    await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000400', thread_ts: '1700000000.000300', text: '<@UBOT> and if it was done laparoscopically?' }), JSON_TYPE);
-    const posts = await slack.waitFor(from, 2);
-    expect(posts[1]!.body.thread_ts).toBe('1700000000.000300');
-    expect(blocksText(posts[1]!)).toContain('J08.3');
-    expect(blocksText(posts[1]!)).not.toContain('J03.2');
-  });
-
-  it('answers a direct message in the DM, and ignores edits, bots and its own messages', async () => {
-    const from = slack.calls.length;
-    await send(eventBody({ type: 'message', channel_type: 'im', user: 'U1', channel: 'D1', ts: '1700000000.000500', text: 'what is Y53.9?' }), JSON_TYPE);
-    await send(eventBody({ type: 'message', channel_type: 'im', subtype: 'message_changed', channel: 'D1', ts: '1700000000.000501', message: { text: 'what is J12.4' } }), JSON_TYPE);
-    await send(eventBody({ type: 'message', channel_type: 'im', bot_id: 'BOTHER', user: 'U9', channel: 'D1', ts: '1700000000.000502', text: 'what is J12.4' }), JSON_TYPE);
-    await send(eventBody({ type: 'message', channel_type: 'im', user: 'UBOT', channel: 'D1', ts: '1700000000.000503', text: 'what is J12.4' }), JSON_TYPE);
-    // Each ignored one is logged with why; then nothing more can come of them.
-    const ignored = await s.waitForLog((l) => l.msg === 'direct message not answered' && l.channel === 'D1', 3);
-    expect(ignored.map((l) => l.reason)).toEqual(expect.arrayContaining(['subtype message_changed', 'from a bot', 'from codebot']));
-    await slack.waitFor(from, 1);
-    const posts = slack.posts(from);
-    expect(posts).toHaveLength(1);
-    expect(posts[0]!.body.channel).toBe('D1');
-    expect(posts[0]!.body.thread_ts).toBeUndefined();
-    expect(blocksText(posts[0]!)).toContain('Unspecified approach to organ under image control');
-  });
-
-  it('does not answer a retry twice, but answers a retry of a delivery it never processed', async () => {
+  it('does not answer a retry twice, even when it comes signed in the same second', async () => {
     const from = slack.calls.length;
     const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000600', text: '<@UBOT> what is J12.7' }, 'EvRetry1');
     await send(body, JSON_TYPE);
@@ -86,68 +63,6 @@ describe('Slack', () => {
     await send(body, JSON_TYPE, { retry: 2 });
     await s.waitForLog(dropped, before + 2);
     expect(slack.posts(from)).toHaveLength(1);
-    // First delivery lost on the way: its retry is the first this server sees.
-    await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000700', text: '<@UBOT> what is J12.8' }, 'EvLost1'), JSON_TYPE, { retry: 1 });
-    const posts = await slack.waitFor(from, 2);
-    expect(blocksText(posts[1]!)).toContain('J12.8');
-  });
-
-  it('escapes everything from the user so nothing pings or links', async () => {
-    const from = slack.calls.length;
-    await send(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000000.000800', text: '<@UBOT> which codes are there for <!channel> <https://evil.example|click> *liver* ablation' }), JSON_TYPE);
-    const [post] = await slack.waitFor(from, 1);
-    const all = JSON.stringify(post!.body);
-    expect(all).not.toContain('<!channel>');
-    expect(all).not.toContain('<https://evil.example');
-    expect(all).not.toMatch(/[^&]<@U/);
-  });
-
-  it('answers /code ephemerally through response_url, /code share in the channel, and /code help with usage', async () => {
-    const from = slack.calls.length;
-    const command = (text: string, n: number) =>
-      send(formBody({ command: '/code', text, user_id: 'U1', channel_id: 'C1', team_id: 'T1', response_url: `${slack.base}/response/${n}`, trigger_id: 't', token: 'x' }), FORM);
-    const res = await command('J12.4', 1);
-    expect(res.status).toBe(200);
-    await command('share how do I code percutaneous RFA of liver mets?', 2);
-    await command('', 3);
-    const calls = await slack.waitFor(from, 3);
-    const byUrl = (n: number) => calls.find((c) => c.method === `/response/${n}`)!;
-    expect(byUrl(1).body).toMatchObject({ response_type: 'ephemeral' });
-    expect(blocksText(byUrl(1))).toContain('Percutaneous radiofrequency ablation of lesion of liver');
-    expect(byUrl(2).body).toMatchObject({ response_type: 'in_channel' });
-    expect(blocksText(byUrl(2))).toContain('IPG327');
-    expect(String(byUrl(3).body.text)).toMatch(/\/code share/);
-  });
-
-  it('follows up from a button in the thread, and thanks ephemerally for feedback', async () => {
-    const from = slack.calls.length;
-    const action = (action_id: string, value: string) =>
-      send(
-        formBody({
-          payload: JSON.stringify({
-            type: 'block_actions',
-            user: { id: 'U1' },
-            team: { id: 'T1' },
-            api_app_id: 'A1',
-            channel: { id: 'C1' },
-            container: { type: 'message', message_ts: '1700000001.000001', channel_id: 'C1' },
-            message: { ts: '1700000001.000001', thread_ts: '1700000000.000100', type: 'message' },
-            response_url: `${slack.base}/response/fb`,
-            trigger_id: 't',
-            actions: [{ type: 'button', action_id, block_id: 'b', value, action_ts: '1' }],
-          }),
-        }),
-        FORM,
-      );
-    await action('codebot_ask_100', 'Why do I need a Y53 code?');
-    await action('codebot_feedback_yes_0', JSON.stringify({ intent: 'how_to_code', guidance: ['IPG327'] }));
-    const calls = await slack.waitFor(from, 2);
-    const followUp = calls.find((c) => c.method === 'chat.postMessage')!;
-    expect(followUp.body).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
-    expect(blocksText(followUp)).toMatch(/secondary codes/);
-    const thanks = calls.find((c) => c.method === '/response/fb')!;
-    expect(thanks.body).toMatchObject({ response_type: 'ephemeral', text: 'Thanks for the feedback.' });
-    await s.waitForLog((l) => l.msg === 'feedback recorded' && l.feedback === 'helpful');
   });
 
   it('refuses a bad signature and a stale timestamp with 401, posting nothing', async () => {
@@ -161,6 +76,166 @@ describe('Slack', () => {
     await s.waitForLog(refused, before + 2);
     expect(slack.posts(from)).toHaveLength(0);
   });
+});
+
+// The listeners, driven through Bolt's processEvent with recorded payloads (tests/fixtures/slack).
+// `send` resolves once Bolt has run every listener: what was posted by then is all there is.
+describe('Slack listeners, through Bolt', () => {
+  let core: TestCore;
+  let slack: FakeSlack;
+  let bolt: TestReceiver;
+  const env = (more: Record<string, string> = {}) => ({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, ...more });
+  const mention = (ts: string, text: string, more: Record<string, unknown> = {}) =>
+    slackPayload('app_mention', { event_id: `Ev${ts.replace('.', '')}`, event: { ts, event_ts: ts, text: `<@UBOT> ${text}`, blocks: [], ...more } });
+  const command = (text: string, responseUrl: string, more: Record<string, unknown> = {}) => slackPayload('slash_command', { text, response_url: responseUrl, ...more });
+  const button = (action_id: string, value: string) => {
+    const pressed = (slackPayload('block_actions').actions as Array<Record<string, unknown>>)[0]!;
+    return slackPayload('block_actions', { response_url: `${slack.base}/response/fb`, actions: [{ ...pressed, action_id, value }] });
+  };
+
+  beforeAll(async () => {
+    slack = await new FakeSlack().start();
+    core = testCore(env());
+    bolt = new TestReceiver();
+    createSlack(slackConfig(core), core.assistant, core.log, { receiver: bolt });
+  });
+  afterAll(async () => {
+    await slack.stop();
+  });
+
+  it('answers a mention in a thread under the question, with the codes and the citation in blocks', async () => {
+    const from = slack.calls.length;
+    const { acks } = await bolt.send(slackPayload('app_mention'));
+    expect(acks).toBe(1);
+    const [post, ...more] = slack.posts(from);
+    expect(more).toHaveLength(0);
+    expect(post!.method).toBe('chat.postMessage');
+    expect(post!.body).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
+    const blocks = blocksText(post!);
+    for (const c of ['J12.4', 'Y53.9', 'C78.7', 'IPG327', 'https://www.nice.org.uk/guidance/ipg327']) expect(blocks).toContain(c);
+    expect(String(post!.body.text)).toMatch(/J12\.4/);
+    expect((post!.body.blocks as unknown[]).length).toBeLessThanOrEqual(50);
+  });
+
+  it('threads under the parent when the mention is itself a reply, and follows up in context', async () => {
+    const from = slack.calls.length;
+    await bolt.send(mention('1700000000.000300', 'microwave ablation of HCC codes'));
+    await bolt.send(mention('1700000000.000400', 'and if it was done laparoscopically?', { thread_ts: '1700000000.000300' }));
+    const posts = slack.posts(from);
+    expect(posts).toHaveLength(2);
+    expect(posts[1]!.body.thread_ts).toBe('1700000000.000300');
+    expect(blocksText(posts[1]!)).toContain('J08.3');
+    expect(blocksText(posts[1]!)).not.toContain('J03.2');
+  });
+
+  it('answers a direct message in the DM, and ignores edits, bots and its own messages', async () => {
+    const from = slack.calls.length;
+    await bolt.send(slackPayload('message_im'));
+    await bolt.send(slackPayload('message_changed'));
+    await bolt.send(slackPayload('message_im', { event_id: 'EvBot1', event: { bot_id: 'BOTHER', user: 'U9', ts: '1700000000.000502', text: 'what is J12.4' } }));
+    await bolt.send(slackPayload('message_im', { event_id: 'EvSelf1', event: { user: 'UBOT', ts: '1700000000.000503', text: 'what is J12.4' } }));
+    const ignored = core.logs.filter((l) => l.msg === 'direct message not answered' && l.channel === 'D1');
+    expect(ignored.map((l) => l.reason)).toEqual(['subtype message_changed', 'from a bot', 'from codebot']);
+    const posts = slack.posts(from);
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.body.channel).toBe('D1');
+    expect(posts[0]!.body.thread_ts).toBeUndefined();
+    expect(blocksText(posts[0]!)).toContain('Unspecified approach to organ under image control');
+  });
+
+  it('answers an event once however often Slack retries it, and answers a retry of a delivery it never saw', async () => {
+    const from = slack.calls.length;
+    const event = mention('1700000000.000610', 'what is J12.7');
+    await bolt.send(event);
+    await bolt.send(event, { retryNum: 1 });
+    await bolt.send(event, { retryNum: 2 });
+    expect(core.logs.filter((l) => l.msg === 'duplicate event ignored' && l.event === event.event_id).map((l) => l.retry)).toEqual([1, 2]);
+    expect(slack.posts(from)).toHaveLength(1);
+    // First delivery lost on the way: its retry is the first this instance sees.
+    await bolt.send(mention('1700000000.000700', 'what is J12.8'), { retryNum: 1 });
+    const posts = slack.posts(from);
+    expect(posts).toHaveLength(2);
+    expect(blocksText(posts[1]!)).toContain('J12.8');
+  });
+
+  it('escapes everything from the user so nothing pings or links', async () => {
+    const from = slack.calls.length;
+    await bolt.send(mention('1700000000.000800', 'which codes are there for <!channel> <https://evil.example|click> *liver* ablation'));
+    const [post] = slack.posts(from);
+    const all = JSON.stringify(post!.body);
+    expect(all).not.toContain('<!channel>');
+    expect(all).not.toContain('<https://evil.example');
+    expect(all).not.toMatch(/[^&]<@U/);
+  });
+
+  it('acknowledges /code at once, then answers ephemerally through response_url; share posts in the channel; help gives usage', async () => {
+    const from = slack.calls.length;
+    expect((await bolt.send(command('J12.4', `${slack.base}/response/1`))).acks).toBe(1);
+    await bolt.send(command('share how do I code percutaneous RFA of liver mets?', `${slack.base}/response/2`));
+    await bolt.send(command('', `${slack.base}/response/3`));
+    const calls = slack.posts(from);
+    expect(calls).toHaveLength(3);
+    const byUrl = (n: number) => calls.find((c) => c.method === `/response/${n}`)!;
+    expect(byUrl(1).body).toMatchObject({ response_type: 'ephemeral' });
+    expect(blocksText(byUrl(1))).toContain('Percutaneous radiofrequency ablation of lesion of liver');
+    expect(byUrl(2).body).toMatchObject({ response_type: 'in_channel' });
+    expect(blocksText(byUrl(2))).toContain('IPG327');
+    expect(String(byUrl(3).body.text)).toMatch(/\/code share/);
+  });
+
+  it('follows up from a button in the thread, and thanks ephemerally for feedback', async () => {
+    const from = slack.calls.length;
+    await bolt.send(button('codebot_ask_100', 'Why do I need a Y53 code?'));
+    await bolt.send(button('codebot_feedback_yes_0', JSON.stringify({ intent: 'how_to_code', guidance: ['IPG327'] })));
+    const calls = slack.posts(from);
+    expect(calls).toHaveLength(2);
+    const followUp = calls.find((c) => c.method === 'chat.postMessage')!;
+    expect(followUp.body).toMatchObject({ channel: 'C1', thread_ts: '1700000000.000100' });
+    expect(blocksText(followUp)).toMatch(/secondary codes/);
+    const thanks = calls.find((c) => c.method === '/response/fb')!;
+    expect(thanks.body).toMatchObject({ response_type: 'ephemeral', text: 'Thanks for the feedback.' });
+    expect(core.logs.filter((l) => l.msg === 'feedback recorded').at(-1)).toMatchObject({ feedback: 'helpful' });
+  });
+
+  it('retries a post that Slack rate-limits (429, Retry-After) or fails with a 5xx, and posts it once', async () => {
+    const from = slack.calls.length;
+    const failedBefore = slack.failed;
+    slack.failNext(1, 429);
+    await bolt.send(mention('1700000010.000100', 'what is J12.4'));
+    slack.failNext(2, 503);
+    await bolt.send(mention('1700000010.000200', 'what is Y53.9'));
+    expect(slack.failed - failedBefore).toBe(3);
+    const posts = slack.posts(from);
+    expect(posts.map((c) => c.method)).toEqual(['chat.postMessage', 'chat.postMessage']);
+    expect(blocksText(posts[1]!)).toContain('Y53.9');
+  }, 30_000);
+
+  it('apologises with a reference that the log line carries too, and keeps answering', async () => {
+    const from = slack.calls.length;
+    slack.failNext(1, 200); // Slack answers ok:false: posting the answer throws inside the handler.
+    await bolt.send(mention('1700000030.000100', 'what is J12.4'));
+    const [apology] = slack.posts(from);
+    const ref = /reference ([0-9a-f]{8})/.exec(String(apology!.body.text))?.[1];
+    expect(ref).toBeDefined();
+    expect(core.logs.filter((l) => l.msg === 'turn failed' && l.ref === ref)).toHaveLength(1);
+    await bolt.send(mention('1700000030.000200', 'what is Y53.9'));
+    const posts = slack.posts(from);
+    expect(posts).toHaveLength(2);
+    expect(blocksText(posts[1]!)).toContain('Y53.9');
+  });
+
+  it('acknowledges every /code in a flood, answers up to the limit, asks to slow down once and drops the rest', async () => {
+    const flood = testCore(env({ CODEBOT_RATE_PER_USER: '5' }));
+    const receiver = new TestReceiver();
+    createSlack(slackConfig(flood), flood.assistant, flood.log, { receiver });
+    const from = slack.calls.length;
+    const results = await Promise.all(Array.from({ length: 30 }, (_, i) => receiver.send(command('J12.4', `${slack.base}/response/flood${i}`, { user_id: 'UFLOOD' }))));
+    expect(results.every((r) => r.acks === 1)).toBe(true);
+    const responses = slack.posts(from).filter((c) => c.method.startsWith('/response/flood'));
+    expect(responses).toHaveLength(6);
+    expect(responses.filter((c) => JSON.stringify(c.body).includes('Slow down, please'))).toHaveLength(1);
+    expect(flood.logs.filter((l) => l.msg === 'flood: message dropped after a slow-down reply')).toHaveLength(24);
+  }, 30_000);
 });
 
 describe('Slack settings', () => {
@@ -191,61 +266,3 @@ describe('Slack retries across a restart', () => {
   });
 });
 
-describe('Slack Web API faults', () => {
-  it('retries a post that Slack rate-limits (429, Retry-After) or fails with a 5xx, and posts it once', async () => {
-    const slack = await new FakeSlack().start();
-    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
-    slack.failNext(1, 429);
-    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000010.000100', text: '<@UBOT> what is J12.4' }), JSON_TYPE));
-    const [first] = await slack.waitFor(0, 1, 15_000);
-    expect(first!.method).toBe('chat.postMessage');
-    slack.failNext(2, 503);
-    const from = slack.calls.length;
-    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000010.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
-    await slack.waitFor(from, 1, 15_000);
-    // Logged once Slack took it: no retry of that post can follow.
-    await s.waitForLog((l) => l.msg === 'answered', 2);
-    expect(slack.failed).toBe(3);
-    expect(slack.posts(0).filter((c) => c.method === 'chat.postMessage')).toHaveLength(2);
-    await s.close();
-    await slack.stop();
-  }, 30_000);
-});
-
-describe('Slack floods', () => {
-  it('acknowledges every /code in a flood, answers up to the limit, asks to slow down once and drops the rest', async () => {
-    const slack = await new FakeSlack().start();
-    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, CODEBOT_RATE_PER_USER: '5' });
-    const statuses = await Promise.all(
-      Array.from({ length: 30 }, (_, i) =>
-        fetch(`${s.base}/slack/events`, signed(formBody({ command: '/code', text: 'J12.4', user_id: 'UFLOOD', channel_id: 'C1', team_id: 'T1', response_url: `${slack.base}/response/flood${i}`, trigger_id: 't', token: 'x' }), FORM)).then((r) => r.status),
-      ),
-    );
-    expect(statuses.every((st) => st === 200)).toBe(true);
-    // Every one of the 30 decided: answered (delivered) or dropped.
-    await s.waitForLog((l) => l.msg === 'answered' || l.msg === 'flood: message dropped after a slow-down reply', 30);
-    const responses = slack.posts(0).filter((c) => c.method.startsWith('/response/flood'));
-    expect(responses).toHaveLength(6);
-    expect(responses.filter((c) => JSON.stringify(c.body).includes('Slow down, please'))).toHaveLength(1);
-    await s.close();
-    await slack.stop();
-  }, 30_000);
-});
-
-describe('Slack handler errors', () => {
-  it('apologises with a reference that the log line carries too, and keeps serving', async () => {
-    const slack = await new FakeSlack().start();
-    const s = await serveInProcess({ SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` });
-    slack.failNext(1, 200); // Slack answers ok:false: posting the answer throws inside the handler.
-    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000100', text: '<@UBOT> what is J12.4' }), JSON_TYPE));
-    const [apology] = await slack.waitFor(0, 1);
-    const ref = /reference ([0-9a-f]{8})/.exec(String(apology!.body.text))?.[1];
-    expect(ref).toBeDefined();
-    await s.waitForLog((l) => l.msg === 'turn failed' && l.ref === ref);
-    await fetch(`${s.base}/slack/events`, signed(eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000030.000200', text: '<@UBOT> what is Y53.9' }), JSON_TYPE));
-    const posts = await slack.waitFor(0, 2);
-    expect(blocksText(posts[1]!)).toContain('Y53.9');
-    await s.close();
-    await slack.stop();
-  }, 30_000);
-});

@@ -1,17 +1,20 @@
-// Teams end to end, offline: Teams-shaped activities into the real server (CloudAdapter), replies
-// recorded by a fake Bot Connector on 127.0.0.1.
+// Teams, offline: the handler through botbuilder's TestAdapter with recorded activities, and the
+// real server's route (CloudAdapter) with replies recorded by a fake Bot Connector on 127.0.0.1.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fillManifest, PLACEHOLDER_ID, readManifest, validateManifest } from '../src/platforms/botframework/teams-manifest.js';
 import { FakeConnector, mention, teamsActivity } from './fake-connector.js';
 import { ROOT } from './helpers.js';
-import { serveInProcess, type InProcess } from './in-process.js';
+import type { Activity } from 'botbuilder';
+import { serveInProcess, testCore, type InProcess, type TestCore } from './in-process.js';
+import { teamsPayload, TeamsUnderTest } from './teams-bot.js';
 
 const cardOf = (p: { body: Record<string, unknown> }) => JSON.stringify((p.body.attachments as Array<{ content: unknown }> | undefined)?.[0]?.content ?? null);
 
-// In process: the real app and every middleware (server.test.ts starts `npm start`'s process).
-describe('Teams', () => {
+// Over HTTP, in process (the real app, every middleware): the route, CloudAdapter and replies
+// posted to a fake Bot Connector. What the handler does is tested through TestAdapter below.
+describe('Teams over HTTP', () => {
   let s: InProcess;
   let connector: FakeConnector;
   const post = (activity: Record<string, unknown>) =>
@@ -26,92 +29,124 @@ describe('Teams', () => {
     await connector.stop();
   });
 
-  it('answers an @mention in a channel as a reply in the same thread, with the mention stripped', async () => {
+  it('posts the answer to an @mention to the channel service as a reply in the same thread', async () => {
     const before = connector.posts.length;
-    const activity = teamsActivity(connector.url, mention('how do I code percutaneous RFA of liver mets?'));
-    const res = await post(activity);
+    const activity = teamsPayload('channel_mention', { serviceUrl: connector.url });
+    const res = await post(activity as Record<string, unknown>);
     expect(res.status).toBe(200);
-    const [reply] = (await connector.waitFor(before + 1)).slice(before);
-    expect(reply!.path).toBe(`/v3/conversations/19:general@thread.tacv2;messageid=1700000000000/activities/${String(activity.id)}`);
-    expect(reply!.body.replyToId).toBe(activity.id);
-    expect((reply!.body.conversation as { id: string }).id).toBe('19:general@thread.tacv2;messageid=1700000000000');
-    const card = cardOf(reply!);
+    // The request ends with the turn: the posts are all there are.
+    const replies = connector.posts.slice(before);
+    expect(replies).toHaveLength(1);
+    expect(replies[0]!.path).toBe(`/v3/conversations/19:general@thread.tacv2;messageid=1763633702413/activities/1763633702413`);
+    expect(replies[0]!.body.replyToId).toBe('1763633702413');
+    expect(cardOf(replies[0]!)).toContain('J12.4');
+  });
+
+  it('answers a search invoke in the HTTP response', async () => {
+    const res = await post(teamsPayload('compose_extension_query', { serviceUrl: connector.url }) as Record<string, unknown>);
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { composeExtension: { type: string; attachments: unknown[] } };
+    expect(body.composeExtension.type).toBe('result');
+    expect(body.composeExtension.attachments.length).toBeGreaterThan(0);
+  });
+});
+
+// The handler, driven through botbuilder's TestAdapter with recorded Teams activities.
+describe('Teams handler, through TestAdapter', () => {
+  let core: TestCore;
+  let teams: TeamsUnderTest;
+  const cardOfActivity = (a: Partial<Activity> | undefined) => JSON.stringify(a?.attachments?.[0]?.content ?? null);
+  const invokeBody = (sent: Partial<Activity>[]) => {
+    const r = sent.find((a) => a.type === 'invokeResponse');
+    return (r?.value as { status: number; body: unknown } | undefined) ?? null;
+  };
+
+  beforeAll(() => {
+    core = testCore();
+    teams = new TeamsUnderTest(core);
+  });
+
+  it('answers an @mention in a channel as a reply in the same thread, with the mention stripped', async () => {
+    const [reply, ...more] = await teams.send(teamsPayload('channel_mention'));
+    expect(more).toHaveLength(0);
+    expect(reply!.replyToId).toBe('1763633702413');
+    expect(reply!.conversation?.id).toBe('19:general@thread.tacv2;messageid=1763633702413');
+    const card = cardOfActivity(reply);
     for (const c of ['J12.4', 'Y53.9', 'C78.7', 'Source: NICE IPG327', '"version":"1.5"']) expect(card).toContain(c);
     expect(card).not.toContain('<at>');
-    expect(reply!.body.summary).toMatch(/IPG327/);
+    expect(reply!.summary).toMatch(/IPG327/);
+    expect(core.logs.filter((l) => l.msg === 'answered').at(-1)).toMatchObject({ channel: 'msteams', conversation: '19:general@thread.tacv2;messageid=1763633702413' });
   });
 
   it('carries context through the reply chain', async () => {
-    const conv = { id: '19:general@thread.tacv2;messageid=1700000000999', conversationType: 'channel', tenantId: 'tenant-1', isGroup: true };
-    const before = connector.posts.length;
-    await post(teamsActivity(connector.url, { ...mention('microwave ablation of HCC codes'), conversation: conv }));
-    await post(teamsActivity(connector.url, { ...mention('and laparoscopic?'), conversation: conv }));
-    const replies = (await connector.waitFor(before + 2)).slice(before);
-    expect(cardOf(replies[1]!)).toContain('J08.3');
-    expect(cardOf(replies[1]!)).not.toContain('J03.2');
+    const conversation = { id: '19:general@thread.tacv2;messageid=1763633709999' };
+    const ask = (id: string, text: string) =>
+      teams.send(teamsPayload('channel_mention', { id, conversation, text: `<at>codebot</at> ${text}`, attachments: [] }));
+    await ask('1763633709999', 'microwave ablation of HCC codes');
+    const [reply] = await ask('1763633710001', 'and laparoscopic?');
+    expect(cardOfActivity(reply)).toContain('J08.3');
+    expect(cardOfActivity(reply)).not.toContain('J03.2');
   });
 
   it('answers in a 1:1 chat and runs menu commands', async () => {
-    const personal = { id: 'a:1personal-chat', conversationType: 'personal', tenantId: 'tenant-1' };
-    const before = connector.posts.length;
-    await post(teamsActivity(connector.url, { text: 'code Y53.9', conversation: personal }));
-    await post(teamsActivity(connector.url, { text: 'summary IPG327', conversation: personal }));
-    await post(teamsActivity(connector.url, { text: 'help', conversation: personal }));
-    const replies = (await connector.waitFor(before + 3)).slice(before);
-    expect(replies[0]!.path).toMatch(/^\/v3\/conversations\/a:1personal-chat\/activities\//);
-    expect(cardOf(replies[0]!)).toContain('Unspecified approach to organ under image control');
-    expect(cardOf(replies[1]!)).toContain('Interventional Procedures Guidance no. 92');
-    expect(cardOf(replies[2]!)).toContain('What I can do');
+    const [code] = await teams.send(teamsPayload('personal_message'));
+    const [summary] = await teams.send(teamsPayload('personal_message', { id: '1763633800021', text: 'summary IPG327' }));
+    const [help] = await teams.send(teamsPayload('personal_message', { id: '1763633800022', text: 'help' }));
+    expect(code!.conversation?.id).toBe('a:1personal-chat');
+    expect(cardOfActivity(code)).toContain('Unspecified approach to organ under image control');
+    expect(cardOfActivity(summary)).toContain('Interventional Procedures Guidance no. 92');
+    expect(cardOfActivity(help)).toContain('What I can do');
   });
 
   it('posts one welcome when codebot is added to a team, and none when someone else joins', async () => {
-    const before = connector.posts.length;
-    const added = { type: 'conversationUpdate', text: undefined, channelData: { eventType: 'teamMemberAdded', tenant: { id: 'tenant-1' }, team: { id: '19:team@thread.tacv2' } } };
-    await post(teamsActivity(connector.url, { ...added, membersAdded: [{ id: '28:codebot-bot-id' }] }));
-    await post(teamsActivity(connector.url, { ...added, membersAdded: [{ id: '29:new-colleague' }] }));
-    // The Bot Framework endpoint answers the request once the turn is over: nothing more can follow.
-    const posts = connector.posts.slice(before);
-    expect(posts).toHaveLength(1);
-    expect(String(posts[0]!.body.text)).toMatch(/^Hello, I'm codebot/);
+    const welcome = await teams.send(teamsPayload('members_added'));
+    const other = await teams.send(teamsPayload('members_added', { id: 'f:added-2', membersAdded: [{ id: '29:new-colleague' }] }));
+    expect(welcome).toHaveLength(1);
+    expect(String(welcome[0]!.text)).toMatch(/^Hello, I'm codebot/);
+    expect(other).toHaveLength(0);
   });
 
-  it('presses card buttons: a follow-up question and feedback', async () => {
-    const before = connector.posts.length;
-    await post(teamsActivity(connector.url, { text: undefined, value: { codebot: 'ask', question: 'why do I need a Y53 code?' } }));
-    await post(teamsActivity(connector.url, { text: undefined, value: { codebot: 'feedback', helpful: false, intent: '943 476 5919', guidance: ['SW1A 1AA'] } }));
-    const replies = (await connector.waitFor(before + 2)).slice(before);
-    expect(cardOf(replies[0]!)).toMatch(/secondary codes/);
-    expect(replies[1]!.body.text).toBe('Thanks for the feedback.');
-    const logged = await s.waitForLog((l) => l.msg === 'feedback recorded' && l.feedback === 'not_helpful');
+  it('presses card buttons: a follow-up question and feedback credited from the audit, not from the client', async () => {
+    const [followUp] = await teams.send(teamsPayload('card_submit'));
+    expect(cardOfActivity(followUp)).toMatch(/secondary codes/);
+    const [thanks] = await teams.send(teamsPayload('card_submit', { id: '1763633825772', value: { codebot: 'feedback', helpful: false, intent: '943 476 5919', guidance: ['SW1A 1AA'] } }));
+    expect(thanks!.text).toBe('Thanks for the feedback.');
     // What the answer was about comes from the audited answer, never from what the client sent.
-    expect(logged.at(-1)).toMatchObject({ feedback: 'not_helpful', intent: 'rule_explanation', guidance: ['IPG327'], channel: 'msteams' });
+    expect(core.logs.filter((l) => l.msg === 'feedback recorded').at(-1)).toMatchObject({ feedback: 'not_helpful', intent: 'rule_explanation', guidance: ['IPG327'], channel: 'msteams' });
   });
 
-  it('handles an Action.Execute (adaptiveCard/action) invoke', async () => {
-    const before = connector.posts.length;
-    const res = await post(teamsActivity(connector.url, { type: 'invoke', name: 'adaptiveCard/action', text: undefined, value: { action: { type: 'Action.Execute', data: { codebot: 'ask', question: 'what is J12.7' } } } }));
-    expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ statusCode: 200 });
-    const [reply] = (await connector.waitFor(before + 1)).slice(before);
-    expect(cardOf(reply!)).toContain('Percutaneous microwave ablation of lesion of liver');
+  it('asks to type the question when a card button sends something it does not know', async () => {
+    const [sorry] = await teams.send(teamsPayload('card_submit', { id: '1763633825773', value: { codebot: 'launch', target: 'x' } }));
+    expect(sorry!.text).toMatch(/didn't understand that button/);
+    expect(core.logs.filter((l) => l.msg === 'card action with an unknown value')).toHaveLength(1);
+  });
+
+  it('handles an Action.Execute (adaptiveCard/action) invoke: the answer in the chat, 200 to the card', async () => {
+    const sent = await teams.send(teamsPayload('adaptive_card_action'));
+    expect(invokeBody(sent)).toMatchObject({ status: 200, body: { statusCode: 200 } });
+    const answer = sent.find((a) => a.type === 'message');
+    expect(cardOfActivity(answer)).toContain('Percutaneous microwave ablation of lesion of liver');
+    const bad = await teams.send(teamsPayload('adaptive_card_action', { id: 'f:bad-action', value: { action: { type: 'Action.Execute', data: { codebot: 'launch' } } } }));
+    expect(invokeBody(bad)).toMatchObject({ status: 400, body: { statusCode: 400 } });
+    expect(bad.filter((a) => a.type === 'message')).toHaveLength(0);
   });
 
   it('answers the search messaging extension with matching codes as cards, a page at a time', async () => {
-    const query = (q: string, skip = 0, count = 10) =>
-      post(teamsActivity(connector.url, { type: 'invoke', name: 'composeExtension/query', text: undefined, value: { commandId: 'lookupCode', parameters: [{ name: 'query', value: q }], queryOptions: { skip, count } } }));
-    const res = await query('J12');
-    expect(res.status).toBe(200);
-    const body = (await res.json()) as { composeExtension: { type: string; attachments: Array<{ content: unknown; preview: { content: { title: string } } }> } };
+    const query = async (q: string, skip = 0, count = 10) => {
+      const sent = await teams.send(teamsPayload('compose_extension_query', { id: `f:q-${q}-${skip}`, value: { commandId: 'lookupCode', parameters: [{ name: 'query', value: q }], queryOptions: { skip, count } } }));
+      return invokeBody(sent)!.body as { composeExtension: { type: string; attachments: Array<{ content: unknown; preview: { content: { title: string } } }> } };
+    };
+    const body = await query('J12');
     expect(body.composeExtension.type).toBe('result');
     const titles = body.composeExtension.attachments.map((a) => a.preview.content.title);
     expect(titles).toEqual(expect.arrayContaining([expect.stringMatching(/^J12\.3 /), expect.stringMatching(/^J12\.4 Percutaneous radiofrequency/), expect.stringMatching(/^J12\.7 /), expect.stringMatching(/^J12\.8 /)]));
     const inserted = JSON.stringify(body.composeExtension.attachments.find((a) => a.preview.content.title.startsWith('J12.4'))!.content);
     expect(inserted).toContain('Source: NICE IPG327');
 
-    const words = (await (await query('liver ablation')).json()) as typeof body;
+    const words = await query('liver ablation');
     expect(words.composeExtension.attachments.length).toBeGreaterThan(2);
-    const y53 = (await (await query('y53', 0, 2)).json()) as typeof body;
-    const next = (await (await query('y53', 2, 2)).json()) as typeof body;
+    const y53 = await query('y53', 0, 2);
+    const next = await query('y53', 2, 2);
     expect(y53.composeExtension.attachments).toHaveLength(2);
     expect(next.composeExtension.attachments[0]!.preview.content.title).not.toBe(y53.composeExtension.attachments[0]!.preview.content.title);
   });

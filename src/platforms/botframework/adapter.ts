@@ -24,6 +24,25 @@ export function tokenShapeProblem(authHeader: string): string | null {
   }
 }
 
+/**
+ * Any error in any turn lands here: logged with a reference, and the user gets an apology with the
+ * same reference. One handler for every adapter that runs our bot (botbuilder's test adapter too).
+ */
+export function turnErrorHandler(log: Logger): (context: TurnContext, error: Error) => Promise<void> {
+  return async (context, error) => {
+    const ref = randomUUID().slice(0, 8);
+    log.error(
+      { ref, activity: context.activity.id, type: context.activity.type, err: { message: error.message, stack: error.stack }, conversation: context.activity.conversation?.id },
+      'turn failed',
+    );
+    if (context.activity.type === ActivityTypes.Message) {
+      await context
+        .sendActivity({ type: ActivityTypes.Message, text: apologyText(ref) })
+        .catch((e: Error) => log.error({ ref, err: { message: e.message } }, 'could not send the apology'));
+    }
+  };
+}
+
 export class CodebotAdapter extends CloudAdapter {
   constructor(
     private readonly cfg: Config['botFramework'],
@@ -51,19 +70,7 @@ export class CodebotAdapter extends CloudAdapter {
           : {}),
       }),
     );
-    // Any error in any turn lands here: log it with a reference and apologise with the same reference.
-    this.onTurnError = async (context: TurnContext, error: Error) => {
-      const ref = randomUUID().slice(0, 8);
-      this.log.error(
-        { ref, activity: context.activity.id, type: context.activity.type, err: { message: error.message, stack: error.stack }, conversation: context.activity.conversation?.id },
-        'turn failed',
-      );
-      if (context.activity.type === ActivityTypes.Message) {
-        await context
-          .sendActivity({ type: ActivityTypes.Message, text: apologyText(ref) })
-          .catch((e: Error) => this.log.error({ ref, err: { message: e.message } }, 'could not send the apology'));
-      }
-    };
+    this.onTurnError = turnErrorHandler(log);
   }
 
   /**

@@ -3,7 +3,7 @@
 // stays in this folder.
 
 import { randomUUID } from 'node:crypto';
-import { App, ExpressReceiver, LogLevel, verifySlackRequest, type Logger as BoltLogger } from '@slack/bolt';
+import { App, ExpressReceiver, LogLevel, verifySlackRequest, type Logger as BoltLogger, type Receiver } from '@slack/bolt';
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
 import type { Core } from '../../assistant/assistant.js';
@@ -116,7 +116,15 @@ function guard(cfg: SlackConfig, seen: Core['events'], log: Logger) {
   };
 }
 
-export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger): SlackSurface {
+export interface SlackOptions {
+  /**
+   * Where Bolt gets its events from instead of our HTTP route (Bolt's Receiver contract). The tests
+   * hand events to the listeners through `app.processEvent`, with no HTTP and no signatures.
+   */
+  receiver?: Receiver;
+}
+
+export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger, opts: SlackOptions = {}): SlackSurface {
   const l = log.child({ surface: 'slack' });
   // Event ids live in the store, so a retry reaching another instance or arriving after a restart is not answered twice.
   const seen = assistant.events;
@@ -127,9 +135,10 @@ export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger): Sla
     rejectRateLimitedCalls: false,
   };
   const router = express.Router();
-  if (cfg.mode === 'http') router.post('/slack/events', express.raw({ type: () => true, limit: '256kb' }), guard(cfg, seen, l));
+  if (cfg.mode === 'http' && !opts.receiver) router.post('/slack/events', express.raw({ type: () => true, limit: '256kb' }), guard(cfg, seen, l));
   const receiver =
-    cfg.mode === 'http'
+    opts.receiver ??
+    (cfg.mode === 'http'
       ? new ExpressReceiver({
           signingSecret: cfg.signingSecret,
           endpoints: '/slack/events',
@@ -138,7 +147,7 @@ export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger): Sla
           // The request id our server gave this request, for every log line about it.
           customPropertiesExtractor: (req) => ({ requestId: String(req.headers['x-request-id'] ?? '') }),
         })
-      : undefined;
+      : undefined);
   const app = new App({
     token: cfg.botToken,
     ...(receiver ? { receiver } : { socketMode: true, appToken: cfg.appToken, signingSecret: cfg.signingSecret }),
@@ -261,7 +270,7 @@ export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger): Sla
 
   return {
     mode: cfg.mode,
-    ...(receiver ? { router } : {}),
+    ...(receiver && !opts.receiver ? { router } : {}),
     start: async () => {
       if (cfg.mode === 'socket') await app.start();
     },
