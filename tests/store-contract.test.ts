@@ -1,5 +1,6 @@
 // One store contract, three implementations: the same cases against memory, SQLite and a real
 // PostgreSQL server (started here, stopped at the end; never a mock).
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,6 +14,7 @@ import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-s
 import { startPostgres, type PgServer } from './postgres-server.js';
 import { FakeConnector, mention, teamsActivity } from './fake-connector.js';
 import { startServer, type Running } from './server-helpers.js';
+import { ROOT } from './helpers.js';
 
 interface Clock {
   t: number;
@@ -196,6 +198,20 @@ describe('two servers (npm start) on one PostgreSQL database', () => {
       const answeredOnA = audits.find((r) => r.channel === 'C2' && r.question === 'microwave ablation of HCC codes')!;
       expect((await reader.feedbackRows(new Date(0))).map((f) => f.auditId)).toEqual([answeredOnA.id]);
       await reader.close();
+
+      // The coding lead's report reads the shared database: with --db, and from DATABASE_URL alone.
+      const report = (args: string[], env: Record<string, string>) => {
+        const r = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'report', '--format', 'json', '--since', '1d', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', ...env } });
+        expect(r.stderr).toBe('');
+        expect(r.status).toBe(0);
+        return JSON.parse(r.stdout) as { turns: number; helpful: Array<{ guidance: string; helpful: number; notHelpful: number }> };
+      };
+      const viaFlag = report(['--db', url], {});
+      const viaEnv = report([], { DATABASE_URL: url });
+      const window = ({ since: _s, until: _u, ...rest }: Record<string, unknown>) => rest;
+      expect(window(viaEnv)).toEqual(window(viaFlag));
+      expect(viaFlag.turns).toBe(3);
+      expect(viaFlag.helpful).toEqual([expect.objectContaining({ guidance: answeredOnA.guidance[0], helpful: 1, notHelpful: 0 })]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
       await slack.stop();

@@ -13,7 +13,7 @@ import { PageError } from '../../knowledge/parse.js';
 import { importPages } from '../../knowledge/store.js';
 import { buildReport, formatReport, parseSince } from '../../store/report.js';
 import { plainText } from '../../render/plain-text.js';
-import { isPostgresUrl, openStore } from '../../store/open.js';
+import { describeTarget, isPostgresUrl, openStore } from '../../store/open.js';
 
 const USAGE = `codebot: answers clinical coding questions from NICE interventional procedures guidance
 
@@ -23,12 +23,13 @@ Usage:
   codebot chat                        a conversation in the terminal, with follow-ups
   codebot list [--json]               the loaded guidance, by OPCS-4 chapter of its main procedure code
   codebot import FILE... [--id IPGnnn [--title "..."]]  add NICE guidance pages to the knowledge
-  codebot report [--since 7d] [--format text|json|csv] [--db FILE]
+  codebot report [--since 7d] [--format text|json|csv] [--db FILE|URL]
                                       what was asked and not answered, intents, helpfulness, latency
 
 Options:
   --knowledge DIR   knowledge folder (default: the repo's knowledge/)
-  --db FILE         the server's database for report (default: CODEBOT_DB or ./data/codebot.db)
+  --db FILE|URL     the server's database for report: a SQLite file or a postgres:// URL
+                    (default: CODEBOT_DB, else DATABASE_URL, else ./data/codebot.db)
   --json            JSON output (ask, list; batch always prints JSON)
   -h, --help        this help`;
 
@@ -113,10 +114,13 @@ async function runReport(sinceText: string, format: string, db: string): Promise
     throw new UsageError((err as Error).message);
   }
   if (!isPostgresUrl(db) && !existsSync(db)) {
-    process.stderr.write(`codebot: no database at ${db} (set --db or CODEBOT_DB; the server creates it on first start)\n`);
+    process.stderr.write(`codebot: no database at ${db} (set --db, CODEBOT_DB or DATABASE_URL; the server creates it on first start)\n`);
     return 1;
   }
-  const store = await openStore(db);
+  const store = await openStore(db).catch((err: Error) => {
+    // The message names the database without its password (a URL is never echoed whole).
+    throw new Error(`${describeTarget(db)}: ${err.message}`);
+  });
   try {
     process.stdout.write(`${formatReport(await buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
   } finally {
@@ -166,7 +170,8 @@ export async function main(argv: string[]): Promise<number> {
       case 'import':
         return runImport(rest, knowledge, values.id, values.title);
       case 'report':
-        return await runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? './data/codebot.db');
+        // As the server chooses: CODEBOT_DB, else DATABASE_URL, else the default file.
+        return await runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? process.env.DATABASE_URL ?? './data/codebot.db');
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
