@@ -3,13 +3,16 @@
 // the `postgres` system user runs it). Debian's `postgresql` package provides the binaries; `.ci/run`
 // installs it when missing. Never a mock.
 import { execFileSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 export interface PgServer {
   url: string;
+  /** With `tls`: the CA that signed the server's certificate, and one that did not. */
+  ca?: string;
+  otherCa?: string;
   /** A fresh database on the server, for one test's isolation. */
   database(name: string): Promise<string>;
   /** Stop the server, keeping its data (to start it again: a database going away and coming back). */
@@ -37,7 +40,24 @@ async function freePort(): Promise<number> {
   });
 }
 
-export async function startPostgres(): Promise<PgServer> {
+/**
+ * A CA, a server certificate for 127.0.0.1 signed by it, and a second CA that signed nothing (for a
+ * client that trusts the wrong one). openssl, as a managed database's operator would.
+ */
+function makeCertificates(dir: string): { ca: string; otherCa: string; cert: string; key: string } {
+  const f = (name: string) => path.join(dir, name);
+  const ssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
+  for (const ca of ['ca', 'other-ca']) ssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '2', '-subj', `/CN=codebot test ${ca}`, '-keyout', f(`${ca}.key`), '-out', f(`${ca}.pem`));
+  ssl('req', '-newkey', 'rsa:2048', '-nodes', '-subj', '/CN=127.0.0.1', '-keyout', f('server.key'), '-out', f('server.csr'));
+  writeFileSync(f('san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  ssl('x509', '-req', '-in', f('server.csr'), '-CA', f('ca.pem'), '-CAkey', f('ca.key'), '-CAcreateserial', '-days', '2', '-extfile', f('san.ext'), '-out', f('server.pem'));
+  // PostgreSQL refuses a key others can read.
+  chmodSync(f('server.key'), 0o600);
+  return { ca: f('ca.pem'), otherCa: f('other-ca.pem'), cert: f('server.pem'), key: f('server.key') };
+}
+
+/** `tls`: the server accepts TLS connections only (hostssl), with a certificate from a test CA. */
+export async function startPostgres(opts: { tls?: boolean } = {}): Promise<PgServer> {
   const bin = binDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'codebot-pg-'));
   const root = process.getuid?.() === 0;
@@ -47,18 +67,31 @@ export async function startPostgres(): Promise<PgServer> {
     const line = [path.join(bin, cmd), ...args].map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
     return execFileSync('su', ['postgres', '-s', '/bin/sh', '-c', line], { stdio: 'pipe' });
   };
-  if (root) chownSync(dir, Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), Number(execFileSync('id', ['-g', 'postgres']).toString().trim()));
+  const owner = root ? { uid: Number(execFileSync('id', ['-u', 'postgres']).toString().trim()), gid: Number(execFileSync('id', ['-g', 'postgres']).toString().trim()) } : null;
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  const certs = opts.tls ? makeCertificates(dir) : null;
+  if (certs && owner) for (const file of [certs.cert, certs.key]) chownSync(file, owner.uid, owner.gid);
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  if (certs) {
+    // TLS or nothing from the network; the local socket (pg_ctl's own checks) stays as it was.
+    const hba = path.join(data, 'pg_hba.conf');
+    writeFileSync(hba, 'local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n');
+    if (owner) chownSync(hba, owner.uid, owner.gid);
+  }
+  const tlsFlags = certs ? ` -c ssl=on -c ssl_cert_file=${certs.cert} -c ssl_key_file=${certs.key}` : '';
   const port = await freePort();
-  const start = () => run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`, '-l', path.join(dir, 'log'), '-w', 'start']);
+  const start = () => run('pg_ctl', ['-D', data, '-o', `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${tlsFlags}`, '-l', path.join(dir, 'log'), '-w', 'start']);
   start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const { default: pg } = await import('pg');
+  // The tests' own client trusts the test CA (verify-full) when the server is TLS only.
+  const admin = certs ? `${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(certs.ca)}` : url;
   return {
     url,
+    ...(certs ? { ca: certs.ca, otherCa: certs.otherCa } : {}),
     database: async (name) => {
-      const c = new pg.Client({ connectionString: url });
+      const c = new pg.Client({ connectionString: admin });
       await c.connect();
       await c.query(`CREATE DATABASE ${name}`);
       await c.end();
