@@ -35,6 +35,16 @@ Options:
 
 class UsageError extends Error {}
 
+/** Where the command reads and writes: the process's own streams, or a test's. */
+export interface Io {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean };
+  stdout: { write(text: string): unknown };
+  stderr: { write(text: string): unknown };
+  env: NodeJS.ProcessEnv;
+}
+
+const processIo = (): Io => ({ stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env });
+
 function render(reply: Reply, json: boolean): string {
   return json ? JSON.stringify(reply) : plainText(reply);
 }
@@ -44,48 +54,48 @@ function create(knowledge: string): Assistant {
   return Assistant.create({ knowledgeDir: knowledge, limits: null });
 }
 
-async function ask(args: string[], knowledge: string, json: boolean): Promise<number> {
+async function ask(io: Io, args: string[], knowledge: string, json: boolean): Promise<number> {
   if (args.length === 0) throw new UsageError('ask needs a question, e.g. codebot ask "what is Y53.9?"');
   const assistant = create(knowledge);
   const reply = await assistant.handle({ text: args.join(' '), conversation: { platform: 'cli', channel: 'ask', thread: null }, user: 'cli' });
-  if (reply) process.stdout.write(`${render(reply, json)}\n`);
+  if (reply) io.stdout.write(`${render(reply, json)}\n`);
   return 0;
 }
 
-function list(knowledge: string, json: boolean): number {
+function list(io: Io, knowledge: string, json: boolean): number {
   // Only the knowledge is needed: no classifier to train.
   const groups = Knowledge.load(knowledge).catalogue();
-  process.stdout.write(`${json ? JSON.stringify({ total: groups.reduce((n, g) => n + g.items.length, 0), chapters: groups }, null, 2) : formatCatalogue(groups)}\n`);
+  io.stdout.write(`${json ? JSON.stringify({ total: groups.reduce((n, g) => n + g.items.length, 0), chapters: groups }, null, 2) : formatCatalogue(groups)}\n`);
   return 0;
 }
 
-async function batch(knowledge: string): Promise<number> {
+async function batch(io: Io, knowledge: string): Promise<number> {
   const assistant = create(knowledge);
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  const rl = createInterface({ input: io.stdin, crlfDelay: Infinity });
   let n = 0;
   for await (const line of rl) {
     // Each line is its own question (its own conversation), through the same pipeline as the server.
     const reply = await assistant.handle({ text: line, conversation: { platform: 'cli', channel: 'batch', thread: String(++n) }, user: 'cli' });
-    if (reply) process.stdout.write(`${JSON.stringify(reply)}\n`);
+    if (reply) io.stdout.write(`${JSON.stringify(reply)}\n`);
   }
   return 0;
 }
 
-async function chat(knowledge: string, json: boolean): Promise<number> {
+async function chat(io: Io, knowledge: string, json: boolean): Promise<number> {
   const assistant = create(knowledge);
   const conversation = { platform: 'cli', channel: 'chat', thread: String(process.pid) };
-  const interactive = process.stdin.isTTY === true;
+  const interactive = io.stdin.isTTY === true;
   if (interactive) {
-    process.stdout.write(`codebot: ${assistant.loaded().entries} NICE guidance pages loaded. Ask a coding question ("help" for ideas, "exit" to leave).\n`);
+    io.stdout.write(`codebot: ${assistant.loaded().entries} NICE guidance pages loaded. Ask a coding question ("help" for ideas, "exit" to leave).\n`);
   }
-  const rl = createInterface({ input: process.stdin, output: interactive ? process.stdout : undefined, prompt: 'you> ', terminal: interactive });
+  const rl = createInterface({ input: io.stdin, output: interactive ? (io.stdout as NodeJS.WritableStream) : undefined, prompt: 'you> ', terminal: interactive });
   if (interactive) rl.prompt();
   for await (const line of rl) {
     const text = line.trim();
     if (/^(exit|quit|:q)$/i.test(text)) break;
     if (text.length > 0) {
       const reply = await assistant.handle({ text, conversation, user: 'cli' });
-      if (reply) process.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${plainText(reply)}\n\n`);
+      if (reply) io.stdout.write(json ? `${JSON.stringify(reply)}\n` : `\n${plainText(reply)}\n\n`);
     }
     if (interactive) rl.prompt();
   }
@@ -93,19 +103,19 @@ async function chat(knowledge: string, json: boolean): Promise<number> {
   return 0;
 }
 
-function runImport(files: string[], knowledge: string, id: string | undefined, title: string | undefined): number {
+function runImport(io: Io, files: string[], knowledge: string, id: string | undefined, title: string | undefined): number {
   if (files.length === 0) throw new UsageError('import needs at least one NICE page file');
   if (title && !id) throw new UsageError('--title goes with --id: import FILE --id IPGnnn --title "..."');
   const results = importPages(knowledge, files, { ...(id ? { id } : {}), ...(title ? { title } : {}) });
   for (const r of results) {
-    process.stdout.write(
+    io.stdout.write(
       `${r.replaced ? 'updated' : 'added'} ${r.id} ${r.title}: ${r.codes} code mentions${r.complete ? '' : ' (text marked incomplete)'}\n  ${r.page}\n  ${r.entry}\n`,
     );
   }
   return 0;
 }
 
-async function runReport(sinceText: string, format: string, db: string): Promise<number> {
+async function runReport(io: Io, sinceText: string, format: string, db: string): Promise<number> {
   if (!['text', 'json', 'csv'].includes(format)) throw new UsageError(`--format must be text, json or csv (got "${format}")`);
   let since: Date;
   try {
@@ -114,7 +124,7 @@ async function runReport(sinceText: string, format: string, db: string): Promise
     throw new UsageError((err as Error).message);
   }
   if (!isPostgresUrl(db) && !existsSync(db)) {
-    process.stderr.write(`codebot: no database at ${db} (set --db, CODEBOT_DB or DATABASE_URL; the server creates it on first start)\n`);
+    io.stderr.write(`codebot: no database at ${db} (set --db, CODEBOT_DB or DATABASE_URL; the server creates it on first start)\n`);
     return 1;
   }
   const store = await openStore(db).catch((err: Error) => {
@@ -122,14 +132,14 @@ async function runReport(sinceText: string, format: string, db: string): Promise
     throw new Error(`${describeTarget(db)}: ${err.message}`);
   });
   try {
-    process.stdout.write(`${formatReport(await buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
+    io.stdout.write(`${formatReport(await buildReport(store, since), format as 'text' | 'json' | 'csv')}\n`);
   } finally {
     await store.close();
   }
   return 0;
 }
 
-export async function main(argv: string[]): Promise<number> {
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -147,41 +157,41 @@ export async function main(argv: string[]): Promise<number> {
       },
     });
   } catch (err) {
-    process.stderr.write(`codebot: ${(err as Error).message}\n\n${USAGE}\n`);
+    io.stderr.write(`codebot: ${(err as Error).message}\n\n${USAGE}\n`);
     return 2;
   }
   const { values, positionals } = parsed;
   const [command, ...rest] = positionals;
   if (values.help || command === undefined || command === 'help') {
-    process.stdout.write(`${USAGE}\n`);
+    io.stdout.write(`${USAGE}\n`);
     return command === undefined && !values.help ? 2 : 0;
   }
   const knowledge = values.knowledge ?? DEFAULT_KNOWLEDGE;
   try {
     switch (command) {
       case 'ask':
-        return await ask(rest, knowledge, values.json);
+        return await ask(io, rest, knowledge, values.json);
       case 'batch':
-        return await batch(knowledge);
+        return await batch(io, knowledge);
       case 'chat':
-        return await chat(knowledge, values.json);
+        return await chat(io, knowledge, values.json);
       case 'list':
-        return list(knowledge, values.json);
+        return list(io, knowledge, values.json);
       case 'import':
-        return runImport(rest, knowledge, values.id, values.title);
+        return runImport(io, rest, knowledge, values.id, values.title);
       case 'report':
         // As the server chooses: CODEBOT_DB, else DATABASE_URL, else the default file.
-        return await runReport(values.since, values.format, values.db ?? process.env.CODEBOT_DB ?? process.env.DATABASE_URL ?? './data/codebot.db');
+        return await runReport(io, values.since, values.format, values.db ?? io.env.CODEBOT_DB ?? io.env.DATABASE_URL ?? './data/codebot.db');
       default:
         throw new UsageError(`unknown command "${command}"`);
     }
   } catch (err) {
     if (err instanceof UsageError) {
-      process.stderr.write(`codebot: ${err.message}\n\n${USAGE}\n`);
+      io.stderr.write(`codebot: ${err.message}\n\n${USAGE}\n`);
       return 2;
     }
     if (err instanceof DataFileError || err instanceof PageError) {
-      process.stderr.write(`codebot: ${err.message}\n`);
+      io.stderr.write(`codebot: ${err.message}\n`);
       return 1;
     }
     throw err;
