@@ -15,6 +15,7 @@ import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.j
 import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } from '../tests/fake-slack.js';
 import { startPostgres } from '../tests/postgres-server.js';
 import { START_FLAGS, startServer } from '../tests/server-helpers.js';
+import { benchShared } from './bench-shared.js';
 import { makeSyntheticKnowledge } from './synthetic.js';
 
 // Load tests one user at a time would trip the flood limits; the limits are measured by tests, not here.
@@ -149,6 +150,7 @@ const rows: string[][] = [
     for (let i = 0; i < 2000; i++) await shared.handle({ text: 'what is J12.4', conversation: { platform: 'bench', channel: `c${i % 20}`, thread: null }, user: `u${i % 200}` });
     rows.push(['store: turns per second with shared rate limits on PostgreSQL (one instance, one at a time)', `${Math.round((2000 / (performance.now() - tl)) * 1000)}`]);
     await pgStore.close();
+    await benchShared(pgServer, rows);
   } finally {
     pgServer.stop();
   }
