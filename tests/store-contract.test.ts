@@ -131,6 +131,26 @@ describe.each(kinds)('the %s store', (_name, open) => {
   });
 });
 
+describe('a PostgreSQL statement that cannot finish', () => {
+  it('is cancelled at the statement timeout instead of holding the turn, and the store works again once the lock is gone', async () => {
+    const url = await pgServer.database('statement_timeout');
+    const store = await PgStore.open(url, { statementTimeoutMs: 300 });
+    const { default: pg } = await import('pg');
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE audit IN ACCESS EXCLUSIVE MODE');
+    const t = performance.now();
+    await expect(store.audit(row())).rejects.toThrow(/statement timeout/);
+    const waited = performance.now() - t;
+    expect(waited).toBeGreaterThanOrEqual(250);
+    await locker.query('ROLLBACK');
+    await locker.end();
+    expect(await store.audit(row())).toBeGreaterThan(0);
+    await store.close();
+  });
+});
+
 describe('two instances on one PostgreSQL database', () => {
   it('migrate together without racing, share the salt, claim a retry once, and limit a flooder across both', async () => {
     const url = await pgServer.database('two_instances');
