@@ -3,24 +3,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ReplySchema } from '../src/assistant/reply.js';
-import { main } from '../src/platforms/cli/main.js';
-import { knowledgeCopy, ROOT } from './helpers.js';
+import { knowledgeCopy, ROOT, runCli } from './helpers.js';
 
 const BIN = path.join(ROOT, 'bin', 'codebot.js');
-async function run(args: string[], input = '') {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    stdin: Readable.from([input]),
-    stdout: { write: (t: string) => (stdout += t) },
-    stderr: { write: (t: string) => (stderr += t) },
-    env: {},
-  });
-  return { code, stdout, stderr };
-}
+const run = runCli;
 
 describe('codebot ask', () => {
   it('prints a readable answer', async () => {

@@ -1,5 +1,4 @@
 // All 126 NICE pages shipped, the layouts new in that batch, and what a coder sees of the coverage.
-import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -7,7 +6,7 @@ import { tidy } from '../src/assistant/draft.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { pagesTable, PAGES_BEGIN, PAGES_END, readChapters } from '../src/knowledge/catalogue.js';
 import { KnowledgeError } from '../src/knowledge/load.js';
-import { assistant, knowledgeCopy, ROOT } from './helpers.js';
+import { assistant, knowledgeCopy, ROOT, runCli } from './helpers.js';
 import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
@@ -64,8 +63,8 @@ describe('layouts new in the second batch', () => {
 });
 
 describe('what is covered', () => {
-  it('lists every loaded guidance by OPCS-4 chapter with codebot list, plain and JSON', () => {
-    const json = JSON.parse(execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'list', '--json'], { encoding: 'utf8' })) as {
+  it('lists every loaded guidance by OPCS-4 chapter with codebot list, plain and JSON', async () => {
+    const json = JSON.parse((await runCli(['list', '--json'])).stdout) as {
       total: number;
       chapters: Array<{ chapter: string | null; title: string; items: Array<{ id: string; complete: boolean; mainCode: string | null; url: string }> }>;
     };
@@ -78,7 +77,7 @@ describe('what is covered', () => {
     expect(heart.items.map((i) => i.id)).toContain('IPG421');
     expect(heart.items.every((i) => i.mainCode?.startsWith('K'))).toBe(true);
     expect(json.chapters.find((c) => c.chapter === 'J')!.items.find((i) => i.id === 'IPG327')).toMatchObject({ mainCode: 'J12.4', url: 'https://www.nice.org.uk/guidance/ipg327' });
-    const plain = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'list'], { encoding: 'utf8' });
+    const plain = (await runCli(['list'])).stdout;
     expect(plain).toMatch(/^126 NICE interventional procedures guidance pages loaded \(29 captured incomplete, marked \*\)/);
     expect(plain).toMatch(/\nK {2}Heart \(\d+\)\n/);
   });

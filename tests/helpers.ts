@@ -41,3 +41,18 @@ function merge(base: Json, changes: Json): Json {
   }
   return out;
 }
+
+/** `codebot ARGS` run in process, as bin/codebot.js runs it, with its own stdin and captured output. */
+export async function runCli(args: string[], input = '', env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const { main } = await import('../src/platforms/cli/main.js');
+  const { Readable } = await import('node:stream');
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, {
+    stdin: Readable.from([input]),
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    env,
+  });
+  return { code, stdout, stderr };
+}

@@ -17,7 +17,7 @@ import { buildReport, formatReport } from '../src/store/report.js';
 import { SqliteStore, StoreOpenError } from '../src/store/sqlite.js';
 import { FakeConnector, mention, teamsActivity } from './fake-connector.js';
 import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
-import { assistant, ROOT } from './helpers.js';
+import { assistant, runCli } from './helpers.js';
 import { serveInProcess, type InProcess } from './in-process.js';
 import { LocalServer } from './local-server.js';
 
@@ -307,11 +307,8 @@ describe('patient identifiers are redacted in the forms people paste them', () =
     expect(identified?.notices).toContain(IDENTIFIER_REMINDER);
   });
 
-  it('redacts in every CLI command too: batch goes through the same pipeline as the server', () => {
-    const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'batch'], {
-      input: 'patient at LS1 4AP had single incision lap chole, how to code\nMrs Jane Smith LS1 4AP carpal tunnel release codes\n',
-      encoding: 'utf8',
-    });
+  it('redacts in every CLI command too: batch goes through the same pipeline as the server', async () => {
+    const { stdout: out } = await runCli(['batch'], 'patient at LS1 4AP had single incision lap chole, how to code\nMrs Jane Smith LS1 4AP carpal tunnel release codes\n');
     const [first, second] = out.trim().split('\n').map((l) => JSON.parse(l) as { guidance: string[]; notices: string[]; text: string });
     expect(first!.guidance).toEqual(['IPG346']);
     expect(first!.notices).toContain(IDENTIFIER_REMINDER);

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveInProcess } from './in-process.js';
 import { directLineAsk, failToStart, startServer, type Running } from './server-helpers.js';
 
 const cardText = (a: Record<string, unknown>) => JSON.stringify((a.attachments as Array<{ content: unknown }>)[0]!.content);
@@ -139,17 +140,23 @@ describe('patient identifiers through the server', () => {
     const { tempDb } = await import('./server-helpers.js');
     const { readdirSync, readFileSync } = await import('node:fs');
     const path = await import('node:path');
+    const { SqliteStore } = await import('../src/store/sqlite.js');
     const db = tempDb();
-    const s = await startServer({ LOG_LEVEL: 'trace', CODEBOT_DB: db });
+    // In process, the real app with the SQLite store the server would open, every log line captured at trace.
+    const store = new SqliteStore(db);
+    const s = await serveInProcess({ LOG_LEVEL: 'trace' }, { store });
     const [answer] = await directLineAsk(s.base, 'patient NHS no 943 476 5919, DOB 01/02/1960, LS1 4AP: how do I code perc RFA of liver mets?');
     const card = cardText(answer!);
     expect(card).toContain('J12.4');
     expect(card).toMatch(/Please do not share patient identifiers/);
-    await s.stop();
+    await s.close();
+    await store.close();
+    const logs = JSON.stringify(s.logs);
+    expect(s.logs.length).toBeGreaterThan(3);
     const dir = path.dirname(db);
     const bytes = readdirSync(dir).map((n) => readFileSync(path.join(dir, n)).toString('latin1')).join('');
     for (const raw of ['943 476 5919', '9434765919', '01/02/1960', 'LS1 4AP']) {
-      expect(s.stdout() + s.stderr()).not.toContain(raw);
+      expect(logs).not.toContain(raw);
       expect(bytes).not.toContain(raw);
     }
     expect(bytes).toContain('[NHS number]');
@@ -182,7 +189,7 @@ describe('configuration', () => {
 
 describe('with Bot Framework credentials', () => {
   it('refuses unauthenticated requests with 401 and keeps the secret out of the logs', async () => {
-    const s = await startServer({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'pa55-w0rd-not-for-logs' });
+    const s = await serveInProcess({ MicrosoftAppId: '00000000-0000-0000-0000-000000000001', MicrosoftAppPassword: 'pa55-w0rd-not-for-logs' });
     const res = await fetch(`${s.base}/api/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -195,9 +202,10 @@ describe('with Bot Framework credentials', () => {
       body: JSON.stringify({ type: 'message', text: 'hi', channelId: 'msteams', serviceUrl: 'http://127.0.0.1:9/', from: { id: 'u' }, conversation: { id: 'c' }, recipient: { id: 'b' } }),
     });
     expect(forged.status).toBe(401);
-    expect(s.stdout()).toMatch(/authenticated as app 00000000-0000-0000-0000-000000000001/);
-    await s.stop();
-    expect(s.stdout() + s.stderr()).not.toContain('pa55-w0rd-not-for-logs');
+    expect(JSON.stringify(s.surfaces)).toMatch(/authenticated as app 00000000-0000-0000-0000-000000000001/);
+    await s.close();
+    expect(s.logs.filter((l) => l.msg === 'Bot Framework request refused: authentication failed')).toHaveLength(2);
+    expect(JSON.stringify(s.logs)).not.toContain('pa55-w0rd-not-for-logs');
   });
 });
 

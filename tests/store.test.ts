@@ -1,5 +1,5 @@
 import type { Reply as ReplyT } from '../src/assistant/reply.js';
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,7 @@ import { buildReport, formatReport, parseSince } from '../src/store/report.js';
 import { IDENTIFIER_REMINDER, redact, validNhsNumber } from '../src/store/redact.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow } from '../src/store/types.js';
-import { ROOT } from './helpers.js';
+import { ROOT, runCli } from './helpers.js';
 
 /** handle() with flood limits off never drops a message. */
 async function must(p: Promise<ReplyT | null>): Promise<ReplyT> {
@@ -215,7 +215,7 @@ describe('the report', () => {
     const a = Assistant.create({ store });
     await must(a.handle({ text: 'what is R10.4', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'u' }));
     await store.close();
-    const out = execFileSync(process.execPath, [path.join(ROOT, 'bin', 'codebot.js'), 'report', '--db', file, '--format', 'json', '--since', '1d'], { encoding: 'utf8' });
+    const { stdout: out } = await runCli(['report', '--db', file, '--format', 'json', '--since', '1d']);
     expect(JSON.parse(out)).toMatchObject({ turns: 1, notAnswered: 1, gaps: [{ wording: 'what is R10.4', count: 1 }] });
     expect(existsSync(file)).toBe(true);
   });
