@@ -1,14 +1,13 @@
 // `npm start`: configuration, knowledge and classifier once, then the server, until a signal.
 
 import type { AddressInfo } from 'node:net';
-import { Assistant } from '../assistant/assistant.js';
+import type { Assistant } from '../assistant/assistant.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataFileError } from '../shared/file-error.js';
 import { PageError } from '../knowledge/parse.js';
 import { createLogger } from '../log.js';
 import { describeTarget, openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
-import { createApp } from './app.js';
 
 function fail(message: string): never {
   process.stderr.write(`codebot: ${message}\n`);
@@ -25,6 +24,9 @@ export async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  // The SDKs, the web server and the assistant load only once the settings are good: a bad setting
+  // is reported at once, not after a second of loading.
+  const [{ Assistant }, { createApp }] = await Promise.all([import('../assistant/assistant.js'), import('./app.js')]);
 
   let store: Store;
   try {
