@@ -17,9 +17,11 @@ export function assistant(): Assistant {
 }
 
 /** A private copy of the knowledge folder to break or import into. */
-export function knowledgeCopy(): string {
+/** A copy of the knowledge folder to change; `only` keeps just those guidance ids' pages and entries (a small, quick folder). */
+export function knowledgeCopy(only?: string[]): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'codebot-kb-'));
-  cpSync(KNOWLEDGE, dir, { recursive: true });
+  const keep = only && new Set(only.map((id) => id.toLowerCase()));
+  cpSync(KNOWLEDGE, dir, { recursive: true, filter: (src) => !keep || !/[\\/](pages|entries)[\\/][^\\/]+$/.test(src) || keep.has(path.basename(src).replace(/\.(txt|json)$/, '')) });
   return dir;
 }
 
