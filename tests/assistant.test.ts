@@ -4,8 +4,8 @@ import { ReplySchema, type Reply } from '../src/assistant/reply.js';
 import { EMPTY_STATE, type ConversationState } from '../src/shared/conversation.js';
 import { MemoryConversationStore, MemoryStore } from '../src/store/memory.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
-import { assistant } from './helpers.js';
-import { Assistant, TURN_STEPS } from '../src/assistant/assistant.js';
+import { assistant, assistantWith } from './helpers.js';
+import { TURN_STEPS } from '../src/assistant/assistant.js';
 import { deliver } from '../src/assistant/deliver.js';
 import { plainText } from '../src/render/plain-text.js';
 
@@ -347,7 +347,7 @@ describe('a turn as every surface runs it (deliver)', () => {
   });
 
   it('sends one slow-down and then drops a flood, logging each drop', async () => {
-    const limited = Assistant.create({ limits: { perUser: 1, perWorkspace: 100, windowMs: 60_000 } });
+    const limited = assistantWith({ limits: { perUser: 1, perWorkspace: 100, windowMs: 60_000 } });
     lines.length = 0;
     const sent: Reply[] = [];
     for (let i = 0; i < 4; i++) await deliver(limited, msg('what is J12.4', 'flooder'), { reply: async (r) => void sent.push(r), apology: async () => undefined }, log);
@@ -363,7 +363,7 @@ describe('the turn, step by step', () => {
 
   it('ends the turn at the limit: a slow-down or a dropped message leaves no state and no audit row', async () => {
     const store = new MemoryStore();
-    const limited = Assistant.create({ store, limits: { perUser: 1, perWorkspace: 100, windowMs: 60_000 } });
+    const limited = assistantWith({ store, limits: { perUser: 1, perWorkspace: 100, windowMs: 60_000 } });
     const msg = { text: 'what is J12.4', conversation: { platform: 'test', channel: 'c-steps', thread: null }, user: 'u-steps' };
     const replies = [];
     for (let i = 0; i < 3; i++) replies.push(await limited.handle(msg));

@@ -1,14 +1,13 @@
 // Bad input, floods and faults: codebot keeps answering, refuses politely and loses nothing.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { Assistant } from '../src/assistant/assistant.js';
 import { RateLimiter } from '../src/assistant/limits.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { cardSize, MAX_CARD_BYTES, renderCard } from '../src/render/adaptive-card.js';
 import { LIMITS, renderBlocks } from '../src/render/block-kit.js';
 import { MemoryStore } from '../src/store/memory.js';
 import type { AuditRow } from '../src/store/types.js';
-import { assistant } from './helpers.js';
+import { assistant, assistantWith } from './helpers.js';
 
 const a = assistant();
 
@@ -60,7 +59,7 @@ describe('floods', () => {
   });
 
   it('lets one flooding user cost the rest of the workspace nothing', async () => {
-    const limited = Assistant.create({ limits: { perUser: 20, perWorkspace: 600, windowMs: 60_000 } });
+    const limited = assistantWith({ limits: { perUser: 20, perWorkspace: 600, windowMs: 60_000 } });
     const msg = (user: string) => ({ text: 'what is J12.4', conversation: { platform: 'slack', channel: 'c', thread: null }, user, workspace: 'T1' });
     const verdicts = { answered: 0, slowDown: 0, dropped: 0 };
     for (let i = 0; i < 700; i++) {
@@ -74,7 +73,7 @@ describe('floods', () => {
   });
 
   it('answers the flood with one polite reply through the assistant', async () => {
-    const limited = Assistant.create({ limits: { perUser: 2, perWorkspace: 100, windowMs: 60_000 } });
+    const limited = assistantWith({ limits: { perUser: 2, perWorkspace: 100, windowMs: 60_000 } });
     const msg = { text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' };
     const replies = [];
     for (let i = 0; i < 5; i++) replies.push(await limited.handle(msg));
@@ -94,7 +93,7 @@ describe('store faults', () => {
   it('still answers when the store fails, queues the audit rows and writes them when it recovers', async () => {
     const store = new FlakyStore();
     const errors: string[] = [];
-    const b = Assistant.create({ store, onStoreError: (_e, what) => errors.push(what), limits: null });
+    const b = assistantWith({ store, onStoreError: (_e, what) => errors.push(what), limits: null });
     const msg = (text: string) => ({ text, conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
     for (const q of ['what is J12.4', 'what is Y53.9', 'look up C78.7']) expect((await b.handle(msg(q)))?.answered).toBe(true);
     expect(b.auditBacklog()).toEqual({ queued: 3, lost: 0 });
@@ -112,7 +111,7 @@ describe('store faults', () => {
     const { SqliteStore } = await import('../src/store/sqlite.js');
     const store = new SqliteStore(path.join(mkdtempSync(path.join(tmpdir(), 'codebot-gone-')), 'db.sqlite'));
     const errors: string[] = [];
-    const b = Assistant.create({ store, onStoreError: (e) => errors.push(e.message), limits: null });
+    const b = assistantWith({ store, onStoreError: (e) => errors.push(e.message), limits: null });
     await store.close();
     const reply = await b.handle({ text: 'how do I code percutaneous RFA of liver mets?', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
     expect(reply?.codes.map((c) => c.code)).toContain('J12.4');
@@ -130,7 +129,7 @@ describe('store faults', () => {
     const store = new SqliteStore(file, { busyTimeoutMs: 50 });
     const other = new Database(file);
     other.exec('BEGIN EXCLUSIVE');
-    const b = Assistant.create({ store, limits: null });
+    const b = assistantWith({ store, limits: null });
     const msg = { text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' };
     expect((await b.handle(msg))?.answered).toBe(true);
     expect(b.auditBacklog()).toEqual({ queued: 1, lost: 0 });
@@ -144,7 +143,7 @@ describe('store faults', () => {
 
   it('counts rows as lost when the queue overflows, and says so', async () => {
     const store = new FlakyStore();
-    const b = Assistant.create({ store, auditQueueSize: 2, limits: null });
+    const b = assistantWith({ store, auditQueueSize: 2, limits: null });
     for (let i = 0; i < 5; i++) await b.handle({ text: 'what is J12.4', conversation: { platform: 't', channel: 'c', thread: null }, user: 'u' });
     expect(b.auditBacklog()).toEqual({ queued: 2, lost: 3 });
   });

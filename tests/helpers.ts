@@ -2,7 +2,7 @@ import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Assistant } from '../src/assistant/assistant.js';
+import { Assistant, type AssistantOptions } from '../src/assistant/assistant.js';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const KNOWLEDGE = path.join(ROOT, 'knowledge');
@@ -16,7 +16,12 @@ export function assistant(): Assistant {
   return shared;
 }
 
-/** A private copy of the knowledge folder to break or import into. */
+/** An assistant with its own options (store, limits ...) on the file's one loaded knowledge and trained classifier. */
+export function assistantWith(opts: AssistantOptions): Assistant {
+  const { kb, nlu } = assistant();
+  return new Assistant(kb, nlu, opts);
+}
+
 /** A copy of the knowledge folder to change; `only` keeps just those guidance ids' pages and entries (a small, quick folder). */
 export function knowledgeCopy(only?: string[]): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'codebot-kb-'));

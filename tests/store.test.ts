@@ -4,12 +4,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Assistant } from '../src/assistant/assistant.js';
 import { buildReport, formatReport, parseSince } from '../src/store/report.js';
 import { IDENTIFIER_REMINDER, redact, validNhsNumber } from '../src/store/redact.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow } from '../src/store/types.js';
-import { ROOT, runCli } from './helpers.js';
+import { assistantWith, ROOT, runCli } from './helpers.js';
 
 /** handle() with flood limits off never drops a message. */
 async function must(p: Promise<ReplyT | null>): Promise<ReplyT> {
@@ -159,7 +158,7 @@ describe('the assistant with a SQLite store', () => {
   it('audits every turn without the raw NHS number, and reminds the user', async () => {
     const file = dbFile();
     const store = new SqliteStore(file);
-    const a = Assistant.create({ store });
+    const a = assistantWith({ store });
     const reply = await must(a.handle({ text: 'pt 943 476 5919 had perc RFA of liver mets, how do I code it?', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'U-raw-id' }));
     expect(reply.codes.map((c) => c.code)).toContain('J12.4');
     expect(reply.notices).toContain(IDENTIFIER_REMINDER);
@@ -176,7 +175,7 @@ describe('the assistant with a SQLite store', () => {
 describe('the report', () => {
   it('counts what was written: gaps grouped by wording, intents, helpfulness, latency, hours', async () => {
     const store = new SqliteStore(dbFile());
-    const a = Assistant.create({ store });
+    const a = assistantWith({ store });
     const ask = (text: string, channel = 'c') => a.handle({ text, conversation: { platform: 'test', channel, thread: null }, user: 'u' });
     await ask('how do I code a carpal tunnel release');
     await ask('How do I code carpal tunnel release?', 'c2');
@@ -212,7 +211,7 @@ describe('the report', () => {
   it('runs from the command line against a database file', async () => {
     const file = dbFile();
     const store = new SqliteStore(file);
-    const a = Assistant.create({ store });
+    const a = assistantWith({ store });
     await must(a.handle({ text: 'what is R10.4', conversation: { platform: 'test', channel: 'c', thread: null }, user: 'u' }));
     await store.close();
     const { stdout: out } = await runCli(['report', '--db', file, '--format', 'json', '--since', '1d']);
