@@ -1,6 +1,6 @@
 // The command-line contract: the commands run in process through main() with their own stdin,
-// stdout and stderr; two run as other tools run them, as a subprocess of bin/codebot.js.
-import { execFileSync, spawnSync } from 'node:child_process';
+// stdout and stderr; one runs as other tools run it, as a subprocess of bin/codebot.js.
+import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -114,6 +114,6 @@ describe('codebot import and --knowledge', () => {
   });
 });
 
-it('prints usage for --help (as a subprocess)', () => {
-  expect(execFileSync(process.execPath, [BIN, '--help'], { encoding: 'utf8' })).toMatch(/codebot ask "QUESTION"/);
+it('prints usage for --help', async () => {
+  expect((await run(['--help'])).stdout).toMatch(/codebot ask "QUESTION"/);
 });

@@ -1,12 +1,11 @@
 // Slack, offline: the listeners through Bolt's processEvent with recorded payloads, the HTTP route
 // with signed requests, and a fake Slack Web API on 127.0.0.1 (SLACK_API_URL) recording what the
-// bot posts. One test starts `npm start`'s process (a retry after a restart).
+// bot posts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventBody, FakeSlack, formBody, signed, SIGNING_SECRET } from './fake-slack.js';
 import { serveInProcess, testCore, type InProcess, type TestCore } from './in-process.js';
 import { slackPayload, TestReceiver } from './slack-bolt.js';
 import { createSlack } from '../src/platforms/slack/index.js';
-import { startServer } from './server-helpers.js';
 
 const JSON_TYPE = 'application/json';
 const FORM = 'application/x-www-form-urlencoded';
@@ -249,19 +248,27 @@ describe('Slack settings', () => {
 describe('Slack retries across a restart', () => {
   it('does not answer a retry twice when it arrives after a restart', async () => {
     const { tempDb } = await import('./server-helpers.js');
+    const { SqliteStore } = await import('../src/store/sqlite.js');
     const db = tempDb();
     const slack = await new FakeSlack().start();
-    const env = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/`, CODEBOT_DB: db };
+    const env = { SLACK_SIGNING_SECRET: SIGNING_SECRET, SLACK_BOT_TOKEN: 'xoxb-test-token-not-real', SLACK_API_URL: `${slack.base}/api/` };
     const body = eventBody({ type: 'app_mention', user: 'U1', channel: 'C1', ts: '1700000009.000100', text: '<@UBOT> what is Y53.9' }, 'EvRestart1');
-    const first = await startServer(env);
+    // The app and its database closed and opened again, as a restart does (secrets.test.ts and
+    // server.test.ts run the real process).
+    const firstStore = new SqliteStore(db);
+    const first = await serveInProcess(env, { store: firstStore });
     await fetch(`${first.base}/slack/events`, signed(body, JSON_TYPE));
     await slack.waitFor(0, 1);
-    expect(await first.stop()).toBe(0);
-    const second = await startServer(env);
-    await fetch(`${second.base}/slack/events`, signed(body, JSON_TYPE, { retry: 1 }));
-    await second.waitForLog((l) => l.msg === 'duplicate event ignored');
+    await first.close();
+    await firstStore.close();
+    const secondStore = new SqliteStore(db);
+    const second = await serveInProcess(env, { store: secondStore });
+    // Slack signs the retry afresh (a later second): it is the event id that must be remembered.
+    await fetch(`${second.base}/slack/events`, signed(body, JSON_TYPE, { retry: 1, ts: Math.floor(Date.now() / 1000) + 1 }));
+    await second.waitForLog((l) => l.msg === 'duplicate event ignored' && l.event === 'EvRestart1');
     expect(slack.posts(0)).toHaveLength(1);
-    await second.stop();
+    await second.close();
+    await secondStore.close();
     await slack.stop();
   });
 });
