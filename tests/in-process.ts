@@ -4,13 +4,14 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { Assistant, DEFAULT_INTENTS, DEFAULT_KNOWLEDGE } from '../src/assistant/assistant.js';
-import { Knowledge } from '../src/knowledge/kb.js';
-import { Nlu } from '../src/nlu/understand.js';
+import { Assistant } from '../src/assistant/assistant.js';
+import type { Knowledge } from '../src/knowledge/kb.js';
+import type { Nlu } from '../src/nlu/understand.js';
 import { loadConfig, type Config } from '../src/config.js';
 import { REDACT, type Logger } from '../src/log.js';
 import { createApp } from '../src/server/app.js';
 import type { Store } from '../src/store/types.js';
+import { assistant } from './helpers.js';
 
 export interface InProcess {
   base: string;
@@ -24,15 +25,9 @@ export interface InProcess {
   close(): Promise<void>;
 }
 
-// Knowledge and the trained classifier are read-only once built: one per test file, not per server.
-let loaded: { kb: Knowledge; nlu: Nlu } | undefined;
-function core(): { kb: Knowledge; nlu: Nlu } {
-  if (!loaded) {
-    const kb = Knowledge.load(DEFAULT_KNOWLEDGE);
-    loaded = { kb, nlu: Nlu.fromDir(DEFAULT_INTENTS, kb.vocabulary()).useAbbreviations(kb.abbreviations) };
-  }
-  return loaded;
-}
+// Knowledge and the trained classifier are read-only once built: the one the helpers load, shared
+// by every test file in a worker.
+const core = (): { kb: Knowledge; nlu: Nlu } => assistant();
 
 /** The assistant as the server builds it, with the test's settings and a captured log: for tests that drive a surface's SDK directly. */
 export interface TestCore {

@@ -56,7 +56,7 @@ function makeCertificates(dir: string): { ca: string; otherCa: string; cert: str
   return { ca: f('ca.pem'), otherCa: f('other-ca.pem'), cert: f('server.pem'), key: f('server.key') };
 }
 
-/** `tls`: the server accepts TLS connections only (hostssl), with a certificate from a test CA. */
+/** `tls`: the server takes TLS too, with a certificate from a test CA, and the database `tls` takes nothing else. */
 export async function startPostgres(opts: { tls?: boolean } = {}): Promise<PgServer> {
   const bin = binDir();
   const dir = mkdtempSync(path.join(tmpdir(), 'codebot-pg-'));
@@ -74,9 +74,10 @@ export async function startPostgres(opts: { tls?: boolean } = {}): Promise<PgSer
   const data = path.join(dir, 'data');
   run('initdb', ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   if (certs) {
-    // TLS or nothing from the network; the local socket (pg_ctl's own checks) stays as it was.
+    // The database named `tls` takes TLS connections only, as a managed database does; the others
+    // take both. The local socket (pg_ctl's own checks) stays as it was.
     const hba = path.join(data, 'pg_hba.conf');
-    writeFileSync(hba, 'local all all trust\nhostssl all all 127.0.0.1/32 trust\nhostnossl all all 127.0.0.1/32 reject\n');
+    writeFileSync(hba, 'local all all trust\nhostnossl tls all 127.0.0.1/32 reject\nhostssl tls all 127.0.0.1/32 trust\nhost all all 127.0.0.1/32 trust\n');
     if (owner) chownSync(hba, owner.uid, owner.gid);
   }
   const tlsFlags = certs ? ` -c ssl=on -c ssl_cert_file=${certs.cert} -c ssl_key_file=${certs.key}` : '';
@@ -85,13 +86,11 @@ export async function startPostgres(opts: { tls?: boolean } = {}): Promise<PgSer
   start();
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const { default: pg } = await import('pg');
-  // The tests' own client trusts the test CA (verify-full) when the server is TLS only.
-  const admin = certs ? `${url}?sslmode=verify-full&sslrootcert=${encodeURIComponent(certs.ca)}` : url;
   return {
     url,
     ...(certs ? { ca: certs.ca, otherCa: certs.otherCa } : {}),
     database: async (name) => {
-      const c = new pg.Client({ connectionString: admin });
+      const c = new pg.Client({ connectionString: url });
       await c.connect();
       await c.query(`CREATE DATABASE ${name}`);
       await c.end();

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EMPTY_STATE } from '../src/shared/conversation.js';
 import { MemoryStore } from '../src/store/memory.js';
+import pg from 'pg';
+import { describeTarget } from '../src/store/open.js';
 import { PgStore } from '../src/store/postgres.js';
 import { SqliteStore } from '../src/store/sqlite.js';
 import type { AuditRow, Store } from '../src/store/types.js';
@@ -24,7 +26,7 @@ let pgServer: PgServer;
 let dbs = 0;
 const dirs: string[] = [];
 beforeAll(async () => {
-  pgServer = await startPostgres();
+  pgServer = await startPostgres({ tls: true });
 }, 60_000);
 afterAll(() => {
   pgServer?.stop();
@@ -134,7 +136,6 @@ describe('a PostgreSQL statement that cannot finish', () => {
   it('is cancelled at the statement timeout instead of holding the turn, and the store works again once the lock is gone', async () => {
     const url = await pgServer.database('statement_timeout');
     const store = await PgStore.open(url, { statementTimeoutMs: 300 });
-    const { default: pg } = await import('pg');
     const locker = new pg.Client({ connectionString: url });
     await locker.connect();
     await locker.query('BEGIN');
@@ -304,4 +305,55 @@ describe('two servers (npm start) on one PostgreSQL database', () => {
     await reader.close();
     expect(acknowledged.filter((q) => !written.has(q))).toEqual([]);
   }, 60_000);
+});
+
+let base: string;
+const withQuery = (query: string) => `${base}?${query}`;
+
+/** Whether the connection this URL makes is encrypted, as the server sees it. */
+async function encrypted(url: string): Promise<boolean> {
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return (await c.query<{ ssl: boolean }>('SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()')).rows[0]!.ssl;
+  } finally {
+    await c.end();
+  }
+}
+
+// TLS to PostgreSQL, as a managed database needs it: the database `tls` on the test server takes
+// TLS connections only, with a certificate from a test CA. The options are node-postgres' own, in
+// the URL (CODEBOT_DB or DATABASE_URL).
+describe('PostgreSQL over TLS', () => {
+  beforeAll(async () => {
+    base = (await pgServer.database('tls')).replace('postgres@', 'postgres:not-a-real-password@');
+  });
+
+  it('connects, verifying the server against the CA file given by sslrootcert (sslmode=verify-full)', async () => {
+    const url = withQuery(`sslmode=verify-full&sslrootcert=${encodeURIComponent(pgServer.ca!)}`);
+    expect(await encrypted(url)).toBe(true);
+    const store = await PgStore.open(url);
+    expect(await store.ping()).toBe(true);
+    await store.close();
+  });
+
+  it('encrypts without verifying with libpq semantics (uselibpqcompat=true&sslmode=require)', async () => {
+    expect(await encrypted(withQuery('uselibpqcompat=true&sslmode=require'))).toBe(true);
+  });
+
+  it('refuses a server whose certificate the given CA did not sign, with the reason', async () => {
+    const url = withQuery(`sslmode=verify-full&sslrootcert=${encodeURIComponent(pgServer.otherCa!)}`);
+    await expect(PgStore.open(url)).rejects.toThrow(/^PostgreSQL: .*certificate/);
+  });
+
+  it('is refused by a TLS-only server when TLS is off, and the error names no password', async () => {
+    const url = withQuery('sslmode=disable');
+    const err = await PgStore.open(url).then(
+      () => null,
+      (e: Error) => e,
+    );
+    expect(err?.message).toMatch(/^PostgreSQL: .*no encryption/);
+    expect(err?.message).not.toContain('not-a-real-password');
+    expect(describeTarget(url)).toMatch(/^PostgreSQL at 127\.0\.0\.1:\d+\/tls$/);
+  });
 });
