@@ -14,7 +14,7 @@ describe('the server in local mode', () => {
     s = await startServer();
   });
   afterAll(async () => {
-    await s.stop();
+    await s.stop(); // (already stopped by the last case, unless it failed)
   });
 
   it('prints one line per surface, saying which are off and why', () => {
@@ -133,6 +133,33 @@ describe('the server in local mode', () => {
     expect(requests.length).toBeGreaterThan(3);
     expect(requests.every((r) => typeof r.req === 'string')).toBe(true);
   });
+
+  // Last: it stops the server this block shares.
+  it('finishes a request in flight on SIGTERM, refuses new ones, and exits 0', async () => {
+    const url = new URL(s.base);
+    const body = JSON.stringify({
+      type: 'message', id: 'x', text: 'what is J12.4', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
+      from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c' },
+    });
+    const socket = connect(Number(url.port), url.hostname);
+    await new Promise<void>((r) => socket.on('connect', () => r()));
+    let response = '';
+    socket.on('data', (d) => (response += d.toString()));
+    // Headers and half the body now: the request is in flight when the signal arrives.
+    socket.write(`POST /api/messages HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
+    socket.write(body.slice(0, 40));
+    await new Promise((r) => setTimeout(r, 200));
+    s.proc.kill('SIGTERM');
+    // The server says it stopped listening, and that this request was in flight when it did.
+    const [stopping] = await s.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('stopping'));
+    expect(stopping!.inFlight).toBe(1);
+    await expect(fetch(`${s.base}/healthz`)).rejects.toThrow();
+    socket.write(body.slice(40));
+    const code = await s.exited;
+    expect(response).toMatch(/^HTTP\/1\.1 200/);
+    expect(response).toContain('J12.4');
+    expect(code).toBe(0);
+  });
 });
 
 describe('patient identifiers through the server', () => {
@@ -206,34 +233,5 @@ describe('with Bot Framework credentials', () => {
     await s.close();
     expect(s.logs.filter((l) => l.msg === 'Bot Framework request refused: authentication failed')).toHaveLength(2);
     expect(JSON.stringify(s.logs)).not.toContain('pa55-w0rd-not-for-logs');
-  });
-});
-
-describe('shutdown', () => {
-  it('finishes a request in flight on SIGTERM, refuses new ones, and exits 0', async () => {
-    const s = await startServer();
-    const url = new URL(s.base);
-    const body = JSON.stringify({
-      type: 'message', id: 'x', text: 'what is J12.4', channelId: 'emulator', serviceUrl: 'http://127.0.0.1:9/', deliveryMode: 'expectReplies',
-      from: { id: 'u' }, recipient: { id: 'b' }, conversation: { id: 'c' },
-    });
-    const socket = connect(Number(url.port), url.hostname);
-    await new Promise<void>((r) => socket.on('connect', () => r()));
-    let response = '';
-    socket.on('data', (d) => (response += d.toString()));
-    // Headers and half the body now: the request is in flight when the signal arrives.
-    socket.write(`POST /api/messages HTTP/1.1\r\nHost: ${url.host}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n`);
-    socket.write(body.slice(0, 40));
-    await new Promise((r) => setTimeout(r, 200));
-    s.proc.kill('SIGTERM');
-    // The server says it stopped listening, and that this request was in flight when it did.
-    const [stopping] = await s.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('stopping'));
-    expect(stopping!.inFlight).toBe(1);
-    await expect(fetch(`${s.base}/healthz`)).rejects.toThrow();
-    socket.write(body.slice(40));
-    const code = await s.exited;
-    expect(response).toMatch(/^HTTP\/1\.1 200/);
-    expect(response).toContain('J12.4');
-    expect(code).toBe(0);
   });
 });
