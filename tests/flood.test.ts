@@ -50,9 +50,9 @@ describe('a Direct Line flood from one client', () => {
     const before = rssMb(pid);
 
     const junk = JSON.stringify({ type: 'message', text: 'what is J12.4', channelData: { clientActivityID: 'x', padding: 'x'.repeat(60_000) }, extra: { more: 'y'.repeat(2000) } });
-    // Four seconds: long enough that keeping the payloads (the defect) would show in the bytes kept
+    // Three seconds: long enough that keeping the payloads (the defect) would show in the bytes kept
     // many times over, short enough not to starve the test files running beside this one.
-    const until = Date.now() + 4000;
+    const until = Date.now() + 3000;
     const statuses = new Map<number, number>();
     let sent = 0;
     const worker = async () => {
@@ -69,7 +69,7 @@ describe('a Direct Line flood from one client', () => {
     let asked = 0;
     const victimLoop = async () => {
       while (Date.now() < until) {
-        await new Promise((r) => setTimeout(r, 500));
+        await new Promise((r) => setTimeout(r, 250));
         asked++;
         const post = await call(`${s.base}/directline/conversations/${victim.conversationId}/activities`, { method: 'POST', agent: other, token: victim.token, body: JSON.stringify({ type: 'message', text: 'what is J12.4' }) });
         if (post.status !== 200) continue;
@@ -86,9 +86,9 @@ describe('a Direct Line flood from one client', () => {
     other.destroy();
     console.log(`flood: ${sent} posts of ~62 KB (${[...statuses].map(([k, v]) => `${v}x${k}`).join(', ')}); RSS ${before.toFixed(0)} -> ${after.toFixed(0)} MB; Direct Line ${ready.checks.directLine.conversations} conversations, ${(ready.checks.directLine.bytes / 1024).toFixed(0)} KB kept; other user answered ${answered}/${asked}`);
 
-    expect(sent).toBeGreaterThan(100);
+    expect(sent).toBeGreaterThan(50);
     expect(answered).toBe(asked);
-    // The other user asked throughout (every half second, fewer when the machine is busy with other tests).
+    // The other user asked throughout (every quarter second, fewer when the machine is busy with other tests).
     expect(asked).toBeGreaterThanOrEqual(3);
     expect(ready.checks.directLine.bytes).toBeLessThanOrEqual(ready.checks.directLine.maxBytes);
     // What is kept is tiny: the flood's payloads are not stored, and dropped messages are not either.
