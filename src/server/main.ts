@@ -24,9 +24,9 @@ export async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
-  // The SDKs, the web server and the assistant load only once the settings are good: a bad setting
-  // is reported at once, not after a second of loading.
-  const [{ Assistant }, { createApp }] = await Promise.all([import('../assistant/assistant.js'), import('./app.js')]);
+  // The assistant loads once the settings are good, and the SDKs and the web server once the
+  // knowledge is: a bad setting or a broken knowledge file is reported without a second of loading.
+  const { Assistant } = await import('../assistant/assistant.js');
 
   let store: Store;
   try {
@@ -72,6 +72,7 @@ export async function main(): Promise<void> {
     throw err;
   }
 
+  const { createApp } = await import('./app.js');
   const { app, surfaces, inFlight } = createApp(config, assistant, log);
   const server = app.listen(config.port, config.host);
   server.on('error', (err: NodeJS.ErrnoException) => {
