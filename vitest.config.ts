@@ -9,7 +9,8 @@ export default defineConfig({
     pool: 'forks',
     // Vitest's default is one worker fewer than the cores: one file at a time on this 2-core machine,
     // while most of the slow files wait on child processes, PostgreSQL or Chromium. Three at once
-    // keeps both cores busy (measured: 106 s one at a time, 71 s with two, 59 s with three).
+    // keeps both cores busy (measured on the suite of the day: 106 s one at a time, 71 s with two,
+    // 59 s with three; 2 and 4 were slower than 3 again once the files shared modules).
     maxWorkers: 3,
     // Files in one worker share loaded modules (the SDKs, the knowledge and the trained classifier
     // the in-process helpers keep), instead of loading them again for each of 24 files. No test
