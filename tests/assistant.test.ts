@@ -5,9 +5,10 @@ import { EMPTY_STATE, type ConversationState } from '../src/shared/conversation.
 import { MemoryConversationStore, MemoryStore } from '../src/store/memory.js';
 import { findPageCodes } from '../src/knowledge/codes.js';
 import { assistant, assistantWith } from './helpers.js';
-import { TURN_STEPS } from '../src/assistant/assistant.js';
+import { TURN_STEPS, type TurnInProgress } from '../src/assistant/assistant.js';
 import { deliver } from '../src/assistant/deliver.js';
 import { plainText } from '../src/render/plain-text.js';
+import { redact } from '../src/store/redact.js';
 
 /** handle() with flood limits off never drops a message. */
 async function must(p: Promise<ReplyT | null>): Promise<ReplyT> {
@@ -357,8 +358,38 @@ describe('a turn as every surface runs it (deliver)', () => {
 });
 
 describe('the turn, step by step', () => {
-  it('runs limit, redact, load state, respond, save state and audit, in that order', () => {
-    expect(TURN_STEPS.map((s) => s.name)).toEqual(['limit', 'redact', 'load state', 'respond', 'save state', 'audit']);
+  it('runs limit, redact, load state, understand, handle, save state and audit, in that order', () => {
+    expect(TURN_STEPS.map((s) => s.name)).toEqual(['limit', 'redact', 'load state', 'understand', 'handle', 'save state', 'audit']);
+  });
+
+  it('understands, then handles: the intent first, the answer from its handler after, with a reference for its buttons', () => {
+    const a = assistant();
+    const step = (name: string) => TURN_STEPS.find((x) => x.name === name)!;
+    const turn = (text: string): TurnInProgress => ({
+      msg: { text, conversation: { platform: 'test', channel: 'c', thread: null }, user: 'u' },
+      started: 0,
+      key: 'k',
+      redacted: redact(text),
+      state: EMPTY_STATE,
+      next: EMPTY_STATE,
+      reply: undefined,
+      settled: false,
+    });
+    const t = turn('why do I need a Y53 code for RFA of liver mets?');
+    void step('understand').run(a, t);
+    expect(t.understood).toMatchObject({ intent: 'rule_explanation', fallback: false });
+    expect(t.reply).toBeUndefined();
+    void step('handle').run(a, t);
+    expect(t.reply).toMatchObject({ intent: 'rule_explanation', guidance: ['IPG327'] });
+    expect(t.reply!.ref).toMatch(/^[\w-]{12}$/);
+    expect(t.next.guidance).toBe('IPG327');
+    // An empty message is answered by understanding alone; handling only gives it its reference.
+    const empty = turn('   ');
+    void step('understand').run(a, empty);
+    expect(empty.understood).toBeUndefined();
+    expect(empty.reply?.title).toBe('Ask me a coding question');
+    void step('handle').run(a, empty);
+    expect(empty.reply!.ref).toMatch(/^[\w-]{12}$/);
   });
 
   it('ends the turn at the limit: a slow-down or a dropped message leaves no state and no audit row', async () => {

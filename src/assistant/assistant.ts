@@ -127,6 +127,15 @@ const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|aft
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
 /** One turn as it goes through the steps of Assistant.handle. */
+/** A question understood: what it names, and the intent it is answered by. */
+interface Understood {
+  u: Understanding;
+  aboutCoverage: boolean;
+  intent: Intent;
+  confidence: number;
+  fallback: boolean;
+}
+
 export interface TurnInProgress {
   readonly msg: InboundMessage;
   readonly started: number;
@@ -137,17 +146,20 @@ export interface TurnInProgress {
   state: ConversationState;
   next: ConversationState;
   reply: Reply | undefined;
+  /** What the understand step made of the question, for the handle step. */
+  understood?: Understood;
   /** Set by a step that ends the turn (a flood's slow-down, or a dropped message). */
   settled: boolean;
 }
 
-/** The turn, step by step, in order: limit -> redact -> load state -> understand and answer -> save state -> audit (the surface delivers and logs, deliver.ts). */
+/** The turn, step by step, in order: limit -> redact -> load state -> understand -> handle -> save state -> audit (the surface delivers and logs, deliver.ts). */
 export const TURN_STEPS: ReadonlyArray<{ name: string; run(a: Assistant, t: TurnInProgress): void | Promise<void> }> = [
   { name: 'limit', run: (a, t) => a.limit(t) },
   // Patient identifiers go before anything else sees the text: nothing stores or logs them.
   { name: 'redact', run: (_a, t) => void (t.redacted = redact(t.msg.text)) },
   { name: 'load state', run: (a, t) => a.loadState(t) },
-  { name: 'respond', run: (a, t) => a.respond(t) },
+  { name: 'understand', run: (a, t) => a.understandStep(t) },
+  { name: 'handle', run: (a, t) => a.handleStep(t) },
   { name: 'save state', run: (a, t) => a.saveState(t) },
   { name: 'audit', run: (a, t) => a.audit(t) },
 ];
@@ -354,13 +366,24 @@ export class Assistant {
     }
   }
 
-  /** Step: understand and answer the redacted question, and give the reply its reference. */
-  respond(t: TurnInProgress): void {
-    const { reply, next } = this.answerRedacted(t.redacted, t.state);
+  /** Step: what the question asks (a question too long or empty is answered here already). */
+  understandStep(t: TurnInProgress): void {
+    const read = this.understand(t.redacted, t.state);
+    if ('reply' in read) {
+      t.reply = read.reply;
+      t.next = t.state;
+    } else t.understood = read;
+  }
+
+  /** Step: the answer from the intent's handler, and the state follow-ups need. */
+  handleStep(t: TurnInProgress): void {
+    if (t.understood) {
+      const { reply, next } = this.handleUnderstood(t.understood, t.redacted, t.state);
+      t.reply = reply;
+      t.next = next;
+    }
     // Its feedback buttons carry this, so a press is credited to this answer, not the latest one.
-    reply.ref = randomBytes(9).toString('base64url');
-    t.reply = reply;
-    t.next = next;
+    t.reply!.ref = randomBytes(9).toString('base64url');
   }
 
   /** Step: remember what follow-ups need. */
@@ -401,13 +424,21 @@ export class Assistant {
   }
 
   private answerRedacted(redacted: Redacted, state: ConversationState): { reply: Reply; next: ConversationState } {
+    const read = this.understand(redacted, state);
+    return 'reply' in read ? { reply: read.reply, next: state } : this.handleUnderstood(read, redacted, state);
+  }
+
+  /**
+   * What the question asks: the intent (a command, a coverage question, or the classifier and the
+   * rules around it) and what it names. A question too long or empty is answered here already.
+   */
+  private understand(redacted: Redacted, state: ConversationState): Understood | { reply: Reply } {
     const question = redacted.text;
-    const opts = { identifiers: redacted.found.length > 0 };
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
       d.text(`Your message is ${question.length} characters long; I read questions of up to ${this.maxLength}. Please ask about one procedure or code at a time.`);
-      return { reply: d.finish(), next: state };
+      return { reply: d.finish() };
     }
     const command = parseCommand(question);
     const u = this.nlu.understand(command?.text ?? question);
@@ -416,7 +447,7 @@ export class Assistant {
       d.title = 'Ask me a coding question';
       d.text('Your message was empty. Try one of these:');
       for (const q of exampleList(this.kb).slice(0, 3)) d.suggest(q);
-      return { reply: d.finish(), next: state };
+      return { reply: d.finish() };
     }
     // "Which guidance do you know?" is about codebot's coverage, not one guidance: answered as a list.
     const aboutCoverage = !command && u.guidanceIds.length === 0 && u.codes.length === 0 && COVERAGE.test(u.text);
@@ -425,12 +456,18 @@ export class Assistant {
       : aboutCoverage
         ? { intent: 'guidance_summary' as const, confidence: 1, fallback: false }
         : this.decide(u, state);
-    const d = new ReplyDraft(this.kb, intent.intent, intent.confidence);
+    return { u, aboutCoverage, ...intent };
+  }
+
+  /** The answer to an understood question, from the handler for its intent, and the state follow-ups need. */
+  private handleUnderstood(read: Understood, redacted: Redacted, state: ConversationState): { reply: Reply; next: ConversationState } {
+    const { u } = read;
+    const d = new ReplyDraft(this.kb, read.intent, read.confidence);
     const turn: Turn = { kb: this.kb, u, state, draft: d };
-    if (intent.fallback) this.fallback(turn);
-    else if (aboutCoverage) coverage(turn);
-    else HANDLERS[intent.intent](turn);
-    if (opts.identifiers) d.notice(IDENTIFIER_REMINDER);
+    if (read.fallback) this.fallback(turn);
+    else if (read.aboutCoverage) coverage(turn);
+    else HANDLERS[read.intent](turn);
+    if (redacted.found.length > 0) d.notice(IDENTIFIER_REMINDER);
     const reply = d.finish();
     const next: ConversationState = {
       ...state,
