@@ -36,6 +36,16 @@ describe('the intent classifier', () => {
     expect(c.classify('how do I get from the station to the zoo').label).toBe('FindConnection');
   });
 
+  it('weights features by how well they tell the intents apart (nbPower), deterministically', () => {
+    const make = (nbPower: number) => IntentClassifier.train(train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS, nbPower });
+    const probe = ['when does the next train leave', 'how do I get from the station to the zoo', 'from the station when'];
+    const weighted = probe.map((q) => make(0.3).classify(q));
+    expect(probe.map((q) => make(0.3).classify(q))).toEqual(weighted);
+    expect(weighted.map((r) => r.label)).toEqual(['DepartureTime', 'FindConnection', expect.any(String)]);
+    // The same data without the weighting gives a different model.
+    expect(probe.map((q) => make(0).classify(q).ranked)).not.toEqual(weighted.map((r) => r.ranked));
+  });
+
   it('reads a typo through its character trigrams', () => {
     const c = IntentClassifier.train(train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS });
     // "departur" and "connectoin" are not words it was trained on; most of their trigrams are.
