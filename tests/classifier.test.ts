@@ -37,13 +37,14 @@ describe('the intent classifier', () => {
   });
 
   it('weights features by how well they tell the intents apart (nbPower), deterministically', () => {
-    const make = (nbPower: number) => IntentClassifier.train(train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS, nbPower });
+    const make = (nbPower: number | Record<string, number>) => IntentClassifier.train(train, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS, nbPower });
     const probe = ['when does the next train leave', 'how do I get from the station to the zoo', 'from the station when'];
     const weighted = probe.map((q) => make(0.3).classify(q));
     expect(probe.map((q) => make(0.3).classify(q))).toEqual(weighted);
     expect(weighted.map((r) => r.label)).toEqual(['DepartureTime', 'FindConnection', expect.any(String)]);
-    // The same data without the weighting gives a different model.
+    // The same data without the weighting gives a different model; so does a power for one block only.
     expect(probe.map((q) => make(0).classify(q).ranked)).not.toEqual(weighted.map((r) => r.ranked));
+    expect(probe.map((q) => make({ c: 0.7 }).classify(q).ranked)).not.toEqual(probe.map((q) => make(0).classify(q).ranked));
   });
 
   it('reads a typo through its character trigrams', () => {

@@ -44,9 +44,10 @@ export interface ClassifierOptions {
   /**
    * Scales each feature by how strongly it tells one intent from the rest, to this power: the
    * largest |log p(feature | intent) / p(feature | other intents)| over the intents (the naive
-   * Bayes log-count ratio of Wang and Manning's NBSVM). 0 leaves tf-idf alone.
+   * Bayes log-count ratio of Wang and Manning's NBSVM). 0 leaves tf-idf alone; a record gives each
+   * block its own power (0 for a block it does not name).
    */
-  nbPower?: number;
+  nbPower?: number | Record<string, number>;
   /**
    * Divides the scores before the softmax at classify time. Regularised regression trained for few
    * steps is under-confident; a temperature below 1, fitted on held-out folds, makes its confidence
@@ -146,7 +147,7 @@ export class IntentClassifier {
   }
 
   /** Multiplies each feature's idf by its naive Bayes log-count ratio (the largest over the intents) to `power`. */
-  private scaleByLogCountRatio(blocks: readonly FeatureBlocks[], y: readonly number[], power: number): void {
+  private scaleByLogCountRatio(blocks: readonly FeatureBlocks[], y: readonly number[], power: number | Record<string, number>): void {
     const L = this.labels.length;
     const F = this.featureCount;
     const withFeature = new Float64Array(F * L);
@@ -164,6 +165,12 @@ export class IntentClassifier {
       }
     });
     const n = y.length;
+    // The power for each feature, by its block (a number: the same for every block).
+    const powerOf = new Float64Array(F);
+    for (const [name, numbers] of this.features) {
+      const p = typeof power === 'number' ? power : (power[name] ?? 0);
+      for (const i of numbers.values()) powerOf[i] = p;
+    }
     for (let i = 0; i < F; i++) {
       let total = 0;
       for (let k = 0; k < L; k++) total += withFeature[i * L + k]!;
@@ -174,7 +181,7 @@ export class IntentClassifier {
         const outside = (total - withFeature[i * L + k]! + 0.5) / (n - perLabel[k]! + 1);
         ratio = Math.max(ratio, Math.abs(Math.log(inside / outside)));
       }
-      this.idf[i] = this.idf[i]! * ratio ** power;
+      this.idf[i] = this.idf[i]! * ratio ** powerOf[i]!;
     }
   }
 
