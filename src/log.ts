@@ -37,3 +37,19 @@ export function createLogger(level: string, pretty = process.stdout.isTTY === tr
   }
   return pino(options);
 }
+
+/**
+ * Node's process warnings (a library's deprecation notice, such as node-postgres' on
+ * `sslmode=require`) as log lines like any other, instead of plain text on stderr. Returns a
+ * function that puts Node's own printing back.
+ */
+export function logProcessWarnings(log: Logger, proc: NodeJS.Process = process): () => void {
+  const before = proc.listeners('warning');
+  const onWarning = (w: Error & { code?: string }) => log.warn({ warning: { name: w.name, code: w.code, message: w.message } }, 'process warning');
+  proc.removeAllListeners('warning');
+  proc.on('warning', onWarning);
+  return () => {
+    proc.off('warning', onWarning);
+    for (const l of before) proc.on('warning', l as (w: Error) => void);
+  };
+}

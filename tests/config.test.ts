@@ -32,3 +32,32 @@ describe('configuration', () => {
     expect(message).not.toContain('shh-secret');
   });
 });
+
+describe('process warnings', () => {
+  it('become JSON log lines, not plain text on stderr', async () => {
+    const { Writable } = await import('node:stream');
+    const { default: pino } = await import('pino');
+    const { logProcessWarnings } = await import('../src/log.js');
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, done) {
+        for (const l of chunk.toString().split('\n')) if (l.startsWith('{')) lines.push(JSON.parse(l) as Record<string, unknown>);
+        done();
+      },
+    });
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    const restore = logProcessWarnings(pino(sink));
+    process.stderr.write = ((chunk: string | Uint8Array) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      process.emitWarning('The SSL modes are treated as aliases for verify-full', { type: 'SecurityWarning', code: 'TEST_SSL' });
+      // Warnings are emitted on the next tick.
+      await new Promise((r) => setImmediate(r));
+    } finally {
+      process.stderr.write = write;
+      restore();
+    }
+    expect(lines).toEqual([expect.objectContaining({ level: 40, msg: 'process warning', warning: { name: 'SecurityWarning', code: 'TEST_SSL', message: 'The SSL modes are treated as aliases for verify-full' } })]);
+    expect(stderr.join('')).not.toContain('SSL modes');
+  });
+});

@@ -5,7 +5,7 @@ import type { Assistant } from '../assistant/assistant.js';
 import { ConfigError, loadConfig, type Config } from '../config.js';
 import { DataFileError } from '../shared/file-error.js';
 import { PageError } from '../knowledge/parse.js';
-import { createLogger } from '../log.js';
+import { createLogger, logProcessWarnings } from '../log.js';
 import { describeTarget, openStore } from '../store/open.js';
 import type { Store } from '../store/types.js';
 
@@ -24,6 +24,7 @@ export async function main(): Promise<void> {
     throw err;
   }
   const log = createLogger(config.logLevel);
+  logProcessWarnings(log);
   // The assistant loads once the settings are good, and the SDKs and the web server once the
   // knowledge is: a bad setting or a broken knowledge file is reported without a second of loading.
   const { Assistant } = await import('../assistant/assistant.js');
