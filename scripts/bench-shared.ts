@@ -12,9 +12,10 @@ import { eventBody, FakeSlack, signed, SIGNING_SECRET } from '../tests/fake-slac
 import type { PgServer } from '../tests/postgres-server.js';
 import { startServer } from '../tests/server-helpers.js';
 
-const NO_LIMITS = { CODEBOT_RATE_PER_USER: '1000000', CODEBOT_RATE_PER_WORKSPACE: '10000000' };
+// Load tests one user at a time would trip the flood limits; the limits are measured by tests, not here.
+export const NO_LIMITS = { CODEBOT_RATE_PER_USER: '1000000', CODEBOT_RATE_PER_WORKSPACE: '10000000' };
 
-function pct(xs: number[], p: number): number {
+export function pct(xs: number[], p: number): number {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 }

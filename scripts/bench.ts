@@ -15,11 +15,9 @@ import { FakeConnector, mention, teamsActivity } from '../tests/fake-connector.j
 import { eventBody, FakeSlack, signed, SIGNING_SECRET as SLACK_SIGNING_SECRET } from '../tests/fake-slack.js';
 import { startPostgres } from '../tests/postgres-server.js';
 import { START_FLAGS, startServer } from '../tests/server-helpers.js';
-import { benchShared } from './bench-shared.js';
+import { benchShared, NO_LIMITS, pct } from './bench-shared.js';
 import { makeSyntheticKnowledge } from './synthetic.js';
 
-// Load tests one user at a time would trip the flood limits; the limits are measured by tests, not here.
-const NO_LIMITS = { CODEBOT_RATE_PER_USER: '1000000', CODEBOT_RATE_PER_WORKSPACE: '10000000' };
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const evalFile = [path.join(root, '..', 'shared', 'eval', 'dev.jsonl'), path.join(root, 'tests', 'fixtures', 'eval.jsonl')].find((f) => existsSync(f))!;
 const questions = parseJsonl(readFileSync(evalFile, 'utf8'), evalFile).map((i) => i.q);
@@ -71,10 +69,6 @@ for (let i = 0; i < N; i++) {
   assistant.answer(questions[i % questions.length]!);
   warm.push(performance.now() - s);
 }
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
-};
 // The first 10,000 again in a fresh process with Node's default V8 pool (4 background threads), to
 // show why npm start and this script set it to 1: on 2 cores the background compiler and GC threads
 // preempt the thread answering questions.

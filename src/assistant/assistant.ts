@@ -126,7 +126,6 @@ const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|aft
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
-/** One turn as it goes through the steps of Assistant.handle. */
 /** A question understood: what it names, and the intent it is answered by. */
 interface Understood {
   u: Understanding;
@@ -136,6 +135,7 @@ interface Understood {
   fallback: boolean;
 }
 
+/** One turn as it goes through the steps of Assistant.handle. */
 export interface TurnInProgress {
   readonly msg: InboundMessage;
   readonly started: number;
@@ -213,12 +213,7 @@ export class Assistant {
   }
 
   async readiness(): Promise<Readiness> {
-    let storeOk = false;
-    try {
-      storeOk = await this.store.ping();
-    } catch {
-      storeOk = false;
-    }
+    const storeOk = await this.store.ping().catch(() => false);
     return {
       knowledge: { ok: this.kb.entries.length > 0, entries: this.kb.entries.length, hash: this.kb.hash },
       classifier: { ok: this.nlu.classifier.intents.length > 0, intents: this.nlu.classifier.intents.length },

@@ -112,9 +112,9 @@ export class IntentClassifier {
       }
     }
     c.idf = Float64Array.from(idf);
-    if (opts.nbPower) c.scaleByLogCountRatio(blocks, examples.map((e) => labelOf.get(e.label)!), opts.nbPower);
-    const rows = blocks.map((fb) => c.vector(fb));
     const y = examples.map((e) => labelOf.get(e.label)!);
+    if (opts.nbPower) c.scaleByLogCountRatio(blocks, y, opts.nbPower);
+    const rows = blocks.map((fb) => c.vector(fb));
     const L = c.labels.length;
     const F = c.featureCount;
     const w = new Float64Array(F * L);
@@ -155,10 +155,10 @@ export class IntentClassifier {
     blocks.forEach((fb, r) => {
       const k = y[r]!;
       perLabel[k]!++;
-      for (const name of Object.keys(fb).sort()) {
+      for (const [name, fs] of Object.entries(fb)) {
         const numbers = this.features.get(name);
         if (!numbers) continue;
-        for (const f of new Set(fb[name])) {
+        for (const f of new Set(fs)) {
           const i = numbers.get(f);
           if (i !== undefined) withFeature[i * L + k]!++;
         }

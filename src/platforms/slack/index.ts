@@ -134,11 +134,13 @@ export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger, opts
     retryConfig: { retries: 3, factor: 2, minTimeout: 200, maxTimeout: 2000 },
     rejectRateLimitedCalls: false,
   };
+  // Our HTTP route and Bolt's Express receiver, unless another receiver hands Bolt its events.
+  const ownRoute = cfg.mode === 'http' && !opts.receiver;
   const router = express.Router();
-  if (cfg.mode === 'http' && !opts.receiver) router.post('/slack/events', express.raw({ type: () => true, limit: '256kb' }), guard(cfg, seen, l));
+  if (ownRoute) router.post('/slack/events', express.raw({ type: () => true, limit: '256kb' }), guard(cfg, seen, l));
   const receiver =
     opts.receiver ??
-    (cfg.mode === 'http'
+    (ownRoute
       ? new ExpressReceiver({
           signingSecret: cfg.signingSecret,
           endpoints: '/slack/events',
@@ -270,7 +272,7 @@ export function createSlack(cfg: SlackConfig, assistant: Core, log: Logger, opts
 
   return {
     mode: cfg.mode,
-    ...(receiver && !opts.receiver ? { router } : {}),
+    ...(ownRoute ? { router } : {}),
     start: async () => {
       if (cfg.mode === 'socket') await app.start();
     },
