@@ -243,20 +243,63 @@ function gradient(rows: readonly Vector[], y: readonly number[], w: Float64Array
       p[k]! /= n;
       gb[k]! += p[k]!;
     }
-    for (let j = 0; j < idx.length; j++) {
-      const base = idx[j]! * L;
-      const v = val[j]!;
-      for (let k = 0; k < L; k++) gw[base + k]! += p[k]! * v;
-    }
+    addScaled(gw, idx, val, L, p);
   }
 }
 
+// The two kernels below take the labels four at a time, in local variables: about twice as fast as
+// a loop over all labels per feature, and the same sums in the same order, so the same weights.
+
+/** out[k] = b[k] + sum over the row's features of w[feature, k] * value. */
 function scores(w: Float64Array, b: Float64Array, idx: Int32Array, val: Float64Array, L: number, out: Float64Array): void {
-  for (let k = 0; k < L; k++) out[k] = b[k]!;
-  for (let j = 0; j < idx.length; j++) {
-    const base = idx[j]! * L;
-    const v = val[j]!;
-    for (let k = 0; k < L; k++) out[k]! += w[base + k]! * v;
+  const m = idx.length;
+  let k = 0;
+  for (; k + 4 <= L; k += 4) {
+    let s0 = b[k]!;
+    let s1 = b[k + 1]!;
+    let s2 = b[k + 2]!;
+    let s3 = b[k + 3]!;
+    for (let j = 0; j < m; j++) {
+      const o = idx[j]! * L + k;
+      const v = val[j]!;
+      s0 += w[o]! * v;
+      s1 += w[o + 1]! * v;
+      s2 += w[o + 2]! * v;
+      s3 += w[o + 3]! * v;
+    }
+    out[k] = s0;
+    out[k + 1] = s1;
+    out[k + 2] = s2;
+    out[k + 3] = s3;
+  }
+  for (; k < L; k++) {
+    let s = b[k]!;
+    for (let j = 0; j < m; j++) s += w[idx[j]! * L + k]! * val[j]!;
+    out[k] = s;
+  }
+}
+
+/** g[feature, k] += p[k] * value, for the row's features. */
+function addScaled(g: Float64Array, idx: Int32Array, val: Float64Array, L: number, p: Float64Array): void {
+  const m = idx.length;
+  let k = 0;
+  for (; k + 4 <= L; k += 4) {
+    const q0 = p[k]!;
+    const q1 = p[k + 1]!;
+    const q2 = p[k + 2]!;
+    const q3 = p[k + 3]!;
+    for (let j = 0; j < m; j++) {
+      const o = idx[j]! * L + k;
+      const v = val[j]!;
+      g[o]! += q0 * v;
+      g[o + 1]! += q1 * v;
+      g[o + 2]! += q2 * v;
+      g[o + 3]! += q3 * v;
+    }
+  }
+  for (; k < L; k++) {
+    const q = p[k]!;
+    for (let j = 0; j < m; j++) g[idx[j]! * L + k]! += q * val[j]!;
   }
 }
 
