@@ -87,35 +87,54 @@ export class IntentClassifier {
     const l2 = opts.l2 ?? CLASSIFIER_DEFAULTS.l2;
     c.labels = [...new Set(examples.map((e) => e.label))].sort();
     const labelOf = new Map(c.labels.map((l, i) => [l, i]));
-    const blocks = examples.map((e) => opts.featurize(e.text));
-    // Document frequency over examples, per block; features below minCount never get a number.
-    const df = new Map<string, Map<string, number>>();
-    const distinct = blocks.map((fb) => Object.entries(fb).map(([name, fs]) => [name, new Set(fs)] as const));
-    for (const row of distinct) {
-      for (const [name, fs] of row) {
-        const counts = df.get(name) ?? df.set(name, new Map()).get(name)!;
-        for (const f of fs) counts.set(f, (counts.get(f) ?? 0) + 1);
-      }
-    }
     const n = examples.length;
+    const L = c.labels.length;
+    const y = examples.map((e) => labelOf.get(e.label)!);
+    // Each example once as candidate ids: its distinct features per block, in the order written.
+    // Everything below works on these numbers, not on strings (training runs at start-up).
+    const candidateOf = new Map<string, Map<string, number>>();
+    const candidates: Array<{ block: string; feature: string }> = [];
+    const df: number[] = [];
+    const rowsByBlock = examples.map((e) =>
+      Object.entries(opts.featurize(e.text)).map(([block, fs]) => {
+        const ids = candidateOf.get(block) ?? candidateOf.set(block, new Map()).get(block)!;
+        const row: number[] = [];
+        for (const f of new Set(fs)) {
+          let id = ids.get(f);
+          if (id === undefined) {
+            id = candidates.length;
+            ids.set(f, id);
+            candidates.push({ block, feature: f });
+            df.push(0);
+          }
+          df[id]!++;
+          row.push(id);
+        }
+        return { block, ids: row };
+      }),
+    );
+    // Feature numbers in first-seen order; a feature in fewer than minCount examples gets none.
+    const numberOf = new Int32Array(candidates.length).fill(-1);
     const idf: number[] = [];
-    for (const row of distinct) {
-      for (const [name, fs] of row) {
-        const counts = df.get(name)!;
-        const numbers = c.features.get(name) ?? c.features.set(name, new Map()).get(name)!;
-        for (const f of fs) {
-          const d = counts.get(f)!;
-          if (d < minCount || numbers.has(f)) continue;
-          numbers.set(f, c.featureCount++);
+    for (const row of rowsByBlock) {
+      for (const { block, ids } of row) {
+        const numbers = c.features.get(block) ?? c.features.set(block, new Map()).get(block)!;
+        for (const id of ids) {
+          const d = df[id]!;
+          if (d < minCount || numberOf[id] !== -1) continue;
+          numberOf[id] = c.featureCount++;
+          numbers.set(candidates[id]!.feature, numberOf[id]!);
           idf.push(Math.log((n + 1) / (d + 1)) + 1);
         }
       }
     }
     c.idf = Float64Array.from(idf);
-    const y = examples.map((e) => labelOf.get(e.label)!);
-    if (opts.nbPower) c.scaleByLogCountRatio(blocks, y, opts.nbPower);
-    const rows = blocks.map((fb) => c.vector(fb));
-    const L = c.labels.length;
+    const numbered = rowsByBlock.map((row) =>
+      row.map(({ block, ids }) => ({ block, numbers: ids.map((id) => numberOf[id]!).filter((i) => i >= 0) })),
+    );
+    if (opts.nbPower) c.scaleByLogCountRatio(numbered, y, opts.nbPower);
+    // The same vectors vector() makes of a text: blocks by name, features in the order written.
+    const rows = numbered.map((row) => c.numberedVector([...row].sort((x, z) => (x.block < z.block ? -1 : x.block > z.block ? 1 : 0))));
     const F = c.featureCount;
     const w = new Float64Array(F * L);
     const b = new Float64Array(L);
@@ -147,22 +166,15 @@ export class IntentClassifier {
   }
 
   /** Multiplies each feature's idf by its naive Bayes log-count ratio (the largest over the intents) to `power`. */
-  private scaleByLogCountRatio(blocks: readonly FeatureBlocks[], y: readonly number[], power: number | Record<string, number>): void {
+  private scaleByLogCountRatio(rows: ReadonlyArray<ReadonlyArray<{ numbers: readonly number[] }>>, y: readonly number[], power: number | Record<string, number>): void {
     const L = this.labels.length;
     const F = this.featureCount;
     const withFeature = new Float64Array(F * L);
     const perLabel = new Float64Array(L);
-    blocks.forEach((fb, r) => {
+    rows.forEach((row, r) => {
       const k = y[r]!;
       perLabel[k]!++;
-      for (const [name, fs] of Object.entries(fb)) {
-        const numbers = this.features.get(name);
-        if (!numbers) continue;
-        for (const f of new Set(fs)) {
-          const i = numbers.get(f);
-          if (i !== undefined) withFeature[i * L + k]!++;
-        }
-      }
+      for (const { numbers } of row) for (const i of numbers) withFeature[i * L + k]!++;
     });
     const n = y.length;
     // The power for each feature, by its block (a number: the same for every block).
@@ -202,6 +214,24 @@ export class IntentClassifier {
         norm += this.idf[i]! ** 2;
       }
       const scale = (this.opts.weights?.[name] ?? 1) / (Math.sqrt(norm) || 1);
+      for (let j = start; j < val.length; j++) val[j]! *= scale;
+    }
+    return { idx: Int32Array.from(idx), val: Float64Array.from(val) };
+  }
+
+  /** vector() of a training example already numbered: blocks in name order, each feature once. */
+  private numberedVector(blocks: ReadonlyArray<{ block: string; numbers: readonly number[] }>): Vector {
+    const idx: number[] = [];
+    const val: number[] = [];
+    for (const { block, numbers } of blocks) {
+      const start = idx.length;
+      let norm = 0;
+      for (const i of numbers) {
+        idx.push(i);
+        val.push(this.idf[i]!);
+        norm += this.idf[i]! ** 2;
+      }
+      const scale = (this.opts.weights?.[block] ?? 1) / (Math.sqrt(norm) || 1);
       for (let j = start; j < val.length; j++) val[j]! *= scale;
     }
     return { idx: Int32Array.from(idx), val: Float64Array.from(val) };
