@@ -5,7 +5,7 @@
 
 import { findQueryCodes } from '../knowledge/codes.js';
 import { analyse, type Corrector } from '../text/analyse.js';
-import { tokenize } from '../text/natural.js';
+import { stem, tokenize } from '../text/natural.js';
 import type { FeatureBlocks } from './classifier.js';
 
 export const GUIDANCE_ID = /\b(?:IPG|NICE\s*IPG|IP)\s?-?\s?(\d{1,4})\b/gi;
@@ -30,7 +30,25 @@ export function maskCodes(text: string): { text: string; codes: number; categori
 }
 
 /**
- * What the classifier sees: "w" words (stems, placeholders and a few shape markers), "b" pairs of
+ * Words that ask the same thing in other words ("is Y53 mandatory", "is Y53 compulsory", "must I add
+ * Y53"): each also gives a shared cue feature, so a word met once in training still counts as its
+ * class. Only question words: nothing here names a procedure, a code or an intent.
+ */
+const CUE_CLASSES: Record<string, string[]> = {
+  need: ['need', 'needed', 'needs', 'require', 'required', 'requires', 'mandatory', 'compulsory', 'obligatory', 'necessary', 'essential', 'must', 'optional'],
+  why: ['why', 'reason', 'reasons', 'logic', 'point', 'purpose', 'rationale'],
+  order: ['order', 'sequence', 'sequencing', 'sequenced', 'first', 'before', 'after', 'precede', 'follow'],
+  search: ['search', 'find', 'look', 'list', 'containing', 'contain', 'contains', 'mention', 'mentions', 'mentioning', 'include', 'includes', 'including', 'exist', 'exists', 'available'],
+  meaning: ['mean', 'means', 'meaning', 'stand', 'stands', 'title', 'describe', 'description', 'definition', 'define', 'represent', 'represents'],
+  check: ['check', 'checking', 'verify', 'validate', 'confirm', 'correct', 'right', 'wrong', 'ok', 'okay', 'mistake', 'accurate', 'agree', 'review'],
+  help: ['instructions', 'guide', 'manual', 'usage', 'commands', 'command', 'menu', 'features', 'tips', 'examples', 'example'],
+  summary: ['summary', 'summarise', 'summarize', 'overview', 'brief', 'outline', 'gist'],
+  replaced: ['replace', 'replaced', 'replaces', 'supersede', 'superseded', 'supersedes', 'previous', 'older', 'newer'],
+};
+const CUE_OF = new Map(Object.entries(CUE_CLASSES).flatMap(([cue, ws]) => ws.map((w) => [stem(w), `qqcue${cue}`] as const)));
+
+/**
+ * What the classifier sees: "w" words (stems, placeholders, cues and a few shape markers), "b" pairs of
  * neighbouring words, "c" character trigrams of each word, which carry typos, plurals and
  * unseen compounds ("password" in "passwords", "resetpassword").
  */
@@ -45,6 +63,10 @@ export function features(text: string, correct?: Corrector): FeatureBlocks {
     } else tokens.push(/\d/.test(t.key) ? 'qqnumber' : t.key.slice(2));
   }
   const w = [...tokens];
+  for (const t of tokens) {
+    const cue = CUE_OF.get(t);
+    if (cue) w.push(cue);
+  }
   if (masked.codes + masked.categories >= 2) w.push('qqmanycodes');
   if (tokens.length <= 3) w.push('qqshort');
   const b: string[] = [];
