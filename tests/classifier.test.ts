@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { IntentClassifier } from '../src/nlu/classifier.js';
+import { IntentClassifier, labelWords } from '../src/nlu/classifier.js';
 import { features } from '../src/nlu/features.js';
 import { CLASSIFIER_SETTINGS } from '../src/nlu/understand.js';
 import { chooseThreshold, reliability } from '../src/eval/calibration.js';
@@ -74,6 +74,24 @@ describe('the intent classifier', () => {
     const c = IntentClassifier.train(data, { featurize });
     expect(c.classify('word 3').label).toBe('A');
     expect(c.classify('gram 3').label).toBe('B');
+  });
+
+  it("takes each label's name as one more example (nameExamples)", () => {
+    expect(['FindConnection', 'how_to_code', 'Make Update', 'None'].map(labelWords)).toEqual(['find connection', 'how to code', 'make update', 'none']);
+    const data = [
+      { text: 'put on some music', label: 'PlayMusic' },
+      { text: 'play my favourite songs', label: 'PlayMusic' },
+      { text: 'play something relaxing', label: 'PlayMusic' },
+      { text: 'what is the weather like', label: 'GetWeather' },
+      { text: 'will it rain tomorrow', label: 'GetWeather' },
+      { text: 'is it going to rain', label: 'GetWeather' },
+    ];
+    // "weather" is in one example only, too rare to keep; its label's name makes two.
+    const without = IntentClassifier.train(data, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS, nameExamples: false });
+    const withNames = IntentClassifier.train(data, { featurize: (t) => features(t), ...CLASSIFIER_SETTINGS, nameExamples: true });
+    expect(without.classify('weather').label).toBeNull();
+    expect(withNames.classify('weather').label).toBe('GetWeather');
+    expect(withNames.intents).toEqual(without.intents);
   });
 
   it('a lower temperature makes it surer, never changes its answer', () => {
