@@ -287,6 +287,7 @@ console.log(table);
 const evalRun = JSON.parse(execFileSync(process.execPath, [path.join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(root, 'scripts', 'eval.ts'), '--json'], { encoding: 'utf8', maxBuffer: 1 << 24 })) as {
   files: Array<{ file: string; total: number; intentAccuracy: number; answerAccuracy: number; confidentlyWrong: number; unsupportedCodes: number }>;
   kfoldIntentAccuracy: number;
+  kfoldShuffled: { mean: number; min: number; max: number };
   trainMs: number;
   calibration: { ece: number; threshold: number; supportedThreshold: number; temperature: { inUse: number; fitted: number } };
   peer: { evalIntentAccuracy: { codebot: number; nlpjs: number }; classifyMs: { codebot: { p50: number; p99: number }; nlpjs: { p50: number; p99: number } };
@@ -301,7 +302,8 @@ evalRun.files.forEach((f, i) => {
   quality.push([`${name}: confidently wrong`, pc(f.confidentlyWrong), 'n/a']);
   quality.push([`${name}: codes outside the cited text`, String(f.unsupportedCodes), 'n/a']);
 });
-quality.push(['5-fold over intents/', pc(evalRun.kfoldIntentAccuracy), '']);
+quality.push(['5-fold over intents/, in file order', pc(evalRun.kfoldIntentAccuracy), '']);
+quality.push(['5-fold over intents/, mean of 5 seeded shuffles (range)', `${pc(evalRun.kfoldShuffled.mean)} (${pc(evalRun.kfoldShuffled.min)}-${pc(evalRun.kfoldShuffled.max)})`, '']);
 quality.push(['calibration: expected calibration error on the eval questions', evalRun.calibration.ece.toFixed(3), '']);
 quality.push(['fallback threshold in use / supported by the reliability table', `${evalRun.calibration.threshold} / ${evalRun.calibration.supportedThreshold.toFixed(2)}`, '']);
 quality.push(['training the classifier at start-up', `${evalRun.trainMs.toFixed(0)} ms`, '']);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { count, loadCorpus, microF1, type Counts } from '../src/eval/corpora.js';
+import { random } from '../src/eval/folds.js';
 import { trainNlpJs } from '../src/eval/peer.js';
 import { IntentClassifier, type Example } from '../src/nlu/classifier.js';
 import { features } from '../src/nlu/features.js';
@@ -15,17 +16,6 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const dir = path.join(root, '..', 'shared', 'nlu-benchmark');
 const { values } = parseArgs({ options: { seeds: { type: 'string', default: '8' } } });
 const seeds = Number(values.seeds);
-
-/** mulberry32: a small seeded generator, so the splits are the same on every run. */
-function random(seed: number): () => number {
-  let s = seed;
-  return () => {
-    s = (s + 0x6d2b79f5) | 0;
-    let t = Math.imul(s ^ (s >>> 15), 1 | s);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function resplit(sentences: Array<Example & { training: boolean }>, seed: number): { train: Example[]; test: Example[] } {
   const next = random(seed);

@@ -9,6 +9,7 @@ import { examplesOf, loadIntentFiles } from '../src/nlu/intents.js';
 import { CLASSIFIER_SETTINGS } from '../src/nlu/understand.js';
 import { chooseThreshold, reliability } from '../src/eval/calibration.js';
 import { count, loadCorpus, microF1 } from '../src/eval/corpora.js';
+import { crossValidate, foldsOf } from '../src/eval/folds.js';
 import { trainNlpJs } from '../src/eval/peer.js';
 import { parseLines, scoreItem, summarise, type ItemResult } from '../src/eval/score.js';
 
@@ -75,15 +76,19 @@ const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((
 
 // How well the classifier generalises beyond its training phrasings: 5-fold over intents/.
 const examples = examplesOf(loadIntentFiles(path.join(root, 'intents')));
+// Each utterance's features once: the folds below train 30 classifiers on the same texts.
+const featureCache = new Map(examples.map((e) => [e.text, features(e.text)]));
+const cachedFeatures = (text: string) => featureCache.get(text) ?? features(text);
 let right = 0;
 const k = 5;
+const inFileOrder = foldsOf(examples.length, k, 0);
 // Held-out log loss at each temperature: the one CLASSIFIER_SETTINGS should use.
 const temperatures = Array.from({ length: 21 }, (_, i) => Math.round((0.3 + 0.05 * i) * 100) / 100);
 const logLoss = new Map(temperatures.map((t) => [t, 0]));
 for (let f = 0; f < k; f++) {
-  const train = examples.filter((_, i) => i % k !== f);
-  const c = IntentClassifier.train(train, { featurize: features, ...CLASSIFIER_SETTINGS });
-  for (const e of examples.filter((_, i) => i % k === f)) {
+  const train = examples.filter((_, i) => inFileOrder[i] !== f);
+  const c = IntentClassifier.train(train, { featurize: cachedFeatures, ...CLASSIFIER_SETTINGS });
+  for (const e of examples.filter((_, i) => inFileOrder[i] === f)) {
     if (c.classify(e.text).label === e.label) right++;
     for (const t of temperatures) {
       const p = c.classify(e.text, t).ranked.find((r) => r.label === e.label)?.p ?? 0;
@@ -92,6 +97,8 @@ for (let f = 0; f < k; f++) {
   }
 }
 const kfold = right / examples.length;
+// File order keeps near twins apart; the same 5-fold over seeded shuffles shows the spread.
+const shuffledKfold = [1, 2, 3, 4, 5].map((seed) => crossValidate(examples, { featurize: cachedFeatures, ...CLASSIFIER_SETTINGS }, k, seed));
 const fittedTemperature = [...logLoss].sort((a, b) => a[1] - b[1] || a[0] - b[0])[0]![0];
 
 // Calibration of the classifier itself (no conversation, no rules after it) on the eval questions.
@@ -160,6 +167,7 @@ const report = {
   knowledge: { dir: knowledgeDir ?? 'knowledge/', entries: assistant.kb.entries.length },
   files: perFile,
   kfoldIntentAccuracy: kfold,
+  kfoldShuffled: { mean: shuffledKfold.reduce((a, b) => a + b, 0) / shuffledKfold.length, min: Math.min(...shuffledKfold), max: Math.max(...shuffledKfold) },
   calibration,
   latencyMs: { p50: pct(50), p99: pct(99), max: latencies.at(-1)!, firstPassMax: Math.max(...first) },
   startupMs,
@@ -179,7 +187,7 @@ if (json) {
     console.log(`  unsupported codes     ${f.unsupportedCodes}`);
     console.log(`  fallback precision    ${f.fallbackPrecision === null ? 'n/a' : pc(f.fallbackPrecision)} (out-of-scope questions declined)`);
   }
-  console.log(`5-fold on intents/    ${pc(kfold)} (${examples.length} utterances)`);
+  console.log(`5-fold on intents/    ${pc(kfold)} (${examples.length} utterances, in file order); ${pc(report.kfoldShuffled.mean)} mean over 5 seeded shuffles (${pc(report.kfoldShuffled.min)}-${pc(report.kfoldShuffled.max)})`);
   console.log(`calibration           ECE ${calibration.ece.toFixed(3)} over ${predictions.length} eval questions (classifier alone); temperature ${calibration.temperature.inUse} (5-fold log loss is lowest at ${calibration.temperature.fitted})`);
   console.log(`  fallback threshold  ${calibration.threshold} in use; the table supports ${calibration.supportedThreshold.toFixed(2)} (lowest confidence from which every bin is right more often than not)`);
   console.log(`  confidence  questions  mean conf  share right`);

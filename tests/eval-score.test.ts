@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Reply } from '../src/assistant/reply.js';
 import { codePresent, parseJsonl, scoreItem, summarise, unsupportedCodes } from '../src/eval/score.js';
+import { crossValidate, foldsOf } from '../src/eval/folds.js';
 
 function reply(over: Partial<Reply>): Reply {
   return {
@@ -86,5 +87,30 @@ describe('confidently wrong, and conversation lines', () => {
     expect(confidentlyWrong({ q: 'x', intent: 'how_to_code', answered: false }, reply({ answered: false }))).toBe(false);
     const lines = parseLines('{"q":"a","intent":"help"}\n{"conversation":[{"q":"b","intent":"help"},{"q":"c","intent":"smalltalk"}]}\n', 'x.jsonl');
     expect(lines.map((l) => [l.line, l.turns.map((t) => t.q)])).toEqual([[1, ['a']], [2, ['b', 'c']]]);
+  });
+});
+
+describe('cross-validation folds', () => {
+  it('keeps file order for seed 0 and draws the same balanced shuffle for the same seed', () => {
+    expect(foldsOf(7, 5, 0)).toEqual([0, 1, 2, 3, 4, 0, 1]);
+    const a = foldsOf(100, 5, 3);
+    expect(foldsOf(100, 5, 3)).toEqual(a);
+    expect(a).not.toEqual(foldsOf(100, 5, 0));
+    expect(a).not.toEqual(foldsOf(100, 5, 4));
+    for (let f = 0; f < 5; f++) expect(a.filter((x) => x === f)).toHaveLength(20);
+  });
+
+  it('scores each example by a classifier that never saw it', () => {
+    // Each label's two examples share nothing with each other: no fold can learn the one it holds out.
+    const twins = [
+      { text: 'alpha beta', label: 'A' },
+      { text: 'gamma delta', label: 'A' },
+      { text: 'epsilon zeta', label: 'B' },
+      { text: 'eta theta', label: 'B' },
+    ];
+    const featurize = (t: string) => ({ w: t.split(' ') });
+    expect(crossValidate(twins, { featurize, minCount: 1 }, 2, 0)).toBe(0);
+    const copies = twins.flatMap((e) => [e, e]);
+    expect(crossValidate(copies, { featurize, minCount: 1 }, 2, 0)).toBe(1);
   });
 });
