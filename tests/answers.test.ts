@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Assistant } from '../src/assistant/assistant.js';
 import { ReplySchema } from '../src/assistant/reply.js';
 import { readVocabulary, VocabularyError, VOCABULARY_FILE } from '../src/text/lexicon.js';
 import { renderBlocks } from '../src/render/block-kit.js';
@@ -304,6 +305,32 @@ describe('understanding coders’ words', () => {
     // An id that is also a capitals-only form would match the everyday word in lower case.
     writeFileSync(file, readFileSync(VOCABULARY_FILE, 'utf8').replace('{"id":"occipital nerve stimulation"', '{"id":"ons"'));
     expect(() => readVocabulary(file)).toThrow(/\(concepts\.\d+\.id\): "ons" is also a capitals-only form/);
+  });
+});
+
+describe('a procedure named on its own, in the words of its guidance title', () => {
+  it('answers a bare procedure name from the title that has it, not with a greeting', () => {
+    expect(ask('falloposcopy')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG62'] });
+    expect(ask('nuss bar')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG310'] });
+    // An abbreviation no page defines, with the condition its guidance is for: a partial match, said so.
+    const tms = ask('TMS for depression');
+    expect(tms.guidance).toEqual(['IPG242']);
+    expect(tms.notices.join(' ')).toMatch(/Partial match: IPG242 .* does not mention "TMS"/);
+  });
+
+  it('still declines chat with capitals in it, and thanks stay thanks', () => {
+    for (const q of ['ASAP please', 'BBC news please', 'is DVLA open today']) {
+      expect(ask(q)).toMatchObject({ intent: 'out_of_scope', answered: false, codes: [] });
+    }
+    expect(ask('OMG thanks').intent).toBe('smalltalk');
+    expect(ask('do you only do OPCS or ICD10 as well?').intent).toBe('help');
+  });
+
+  it('takes the title words from the knowledge loaded: without the page, the word is not about coding', () => {
+    const small = Assistant.create({ knowledgeDir: knowledgeCopy(['IPG327']), limits: null });
+    const r = small.answer('falloposcopy').reply;
+    expect(r.intent).not.toBe('how_to_code');
+    expect(r).toMatchObject({ answered: false, guidance: [], codes: [] });
   });
 });
 

@@ -25,6 +25,7 @@ import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
+import type { Term } from '../text/analyse.js';
 
 const HANDLERS: Record<Intent, (turn: Turn) => void> = {
   how_to_code: howToCode,
@@ -123,6 +124,9 @@ const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how
 /** Chat, not a question about the guidance. */
 const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|afternoon|evening)|lol|great|brilliant|weather|joke)\b/i;
 
+/** Words of chat that are too common to be terms of their own ("OMG thanks", "ASAP please"). */
+const CHAT_WORDS = /\b(?:thanks?|thank you|cheers|please|pls|ok|okay|yes|yeah|hi|hello|hey|bye|lol)\b/i;
+
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
 
@@ -188,11 +192,20 @@ export class Assistant {
   private readonly queueSize: number;
   private lostRows = 0;
   private readonly threshold: number;
+  /**
+   * Words of guidance titles that no chat in intents/ uses ("varicose", "transcranial"): a message
+   * naming one is about a procedure, even when the lexicon has no concept for it (a new page's title).
+   */
+  private readonly topicStems: ReadonlySet<string>;
+  /** Stems of the words chat uses (help, smalltalk and out-of-scope utterances in intents/). */
+  private readonly chatStems: ReadonlySet<string>;
   private readonly maxLength: number;
 
   constructor(kb: Knowledge, nlu: Nlu, opts: AssistantOptions = {}) {
     this.kb = kb;
     this.nlu = nlu;
+    this.chatStems = nlu.chatStems;
+    this.topicStems = new Set([...kb.index.titleStems()].filter((s) => !this.chatStems.has(s)));
     this.store = opts.store ?? new MemoryStore();
     this.onStoreError = opts.onStoreError ?? (() => undefined);
     this.limits = opts.limits ?? DEFAULT_LIMITS;
@@ -479,12 +492,15 @@ export class Assistant {
     if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
-    const domain =
-      u.codes.length > 0 ||
-      u.guidanceIds.length > 0 ||
-      u.terms.some((t) => t.concept && !t.implied) ||
-      CODING_WORDS.test(u.text);
+    const written = u.terms.filter((t) => !t.implied);
+    const domain = u.codes.length > 0 || u.guidanceIds.length > 0 || written.some((t) => this.aboutCoding(t)) || CODING_WORDS.test(u.text);
     let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
+    // Read as chat, but made only of procedure words ("transcranial magnetic stimulation", "nuss
+    // bar"), not coding words ("OPCS or ICD-10?"): a coder naming a procedure, who wants its codes.
+    // The answer says how well the knowledge matched.
+    if (conversational && domain && written.length > 0 && !CHAT_WORDS.test(u.text) && written.every((t) => t.category !== 'coding' && this.aboutCoding(t))) {
+      return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
+    }
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",
     // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
     const followUp = state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14;
@@ -515,6 +531,14 @@ export class Assistant {
    * The message names a procedure a loaded guidance is about: through our vocabulary, or (words we
    * have no concept for, as on a newly imported page) by matching nearly all of a guidance's words.
    */
+  /**
+   * A word that puts a message about coding: a lexicon concept, or a word of a guidance's title that
+   * no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
+   */
+  private aboutCoding(t: Term): boolean {
+    return t.concept !== undefined || (t.key.startsWith('s:') && this.topicStems.has(t.key.slice(2)));
+  }
+
   private namesKnownProcedure(u: Understanding): boolean {
     const concept = u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'condition'));
     const words = u.terms.filter((t) => !t.implied && t.category !== 'coding').length;

@@ -172,6 +172,11 @@ export class GuidanceIndex {
   /** Doc -> its row among the question's candidates (-1: not one); reset after every question. */
   private readonly slot: Int32Array;
 
+  /** Plain words (stems, no lexicon concept) that some guidance's title is written with. */
+  titleStems(): Set<string> {
+    return new Set(this.docs.flatMap((d) => d.title.filter((k) => k.startsWith('s:')).map((k) => k.slice(2))));
+  }
+
   constructor(entries: Entry[]) {
     this.docs = entries.map((e) => {
       const w = new Map<string, number>();

@@ -55,14 +55,20 @@ const CUE_OF = new Map(Object.entries(CUE_CLASSES).flatMap(([cue, ws]) => ws.map
 export function features(text: string, correct?: Corrector): FeatureBlocks {
   const masked = maskCodes(text);
   const tokens: string[] = [];
+  let abbr = 0;
   for (const t of analyse(masked.text, { keepStop: true, correct })) {
     if (t.implied) continue;
     if (t.concept) {
       // Coding words ("secondary", "unspecified", "diagnosis") say what is asked; the rest only what about.
       tokens.push(t.category === 'coding' ? `qq${t.concept.id.replace(/\s+/g, '')}` : `qq${t.category}`);
-    } else tokens.push(/\d/.test(t.key) ? 'qqnumber' : t.key.slice(2));
+    } else {
+      tokens.push(/\d/.test(t.key) ? 'qqnumber' : t.key.slice(2));
+      if (/^[A-Z][A-Z0-9]{1,5}$/.test(masked.text.slice(t.start, t.end))) abbr++;
+    }
   }
   const w = [...tokens];
+  // An abbreviation in capitals ("TMS", "EVLT") is how coders name procedures; chat seldom has one.
+  if (abbr > 0) w.push('qqabbr');
   for (const t of tokens) {
     const cue = CUE_OF.get(t);
     if (cue) w.push(cue);

@@ -2,7 +2,7 @@
 // tokenising), guidance ids, lexicon terms and the classified intent.
 
 import { findQueryCodes, type CodeMatch } from '../knowledge/codes.js';
-import { analyse, lexiconWords, type Term } from '../text/analyse.js';
+import { analyse, lexiconWords, words as wordsOf, type Term } from '../text/analyse.js';
 import { asides, type Span } from '../text/aside.js';
 import { normalise } from '../text/normalise.js';
 import { Speller } from '../text/spell.js';
@@ -90,6 +90,8 @@ export class Nlu {
     private readonly speller?: Speller,
     /** How long training the classifier took at start-up (reported by `npm run eval`). */
     readonly trainMs = 0,
+    /** Stems of the words of the chat intents' training utterances (help, smalltalk, out of scope): everyday words. */
+    readonly chatStems: ReadonlySet<string> = new Set(),
   ) {}
 
   /** Abbreviations defined by the loaded pages; ones the vocabulary already knows are left to it. */
@@ -110,7 +112,9 @@ export class Nlu {
     const correct = (w: string) => speller.correct(w);
     const t0 = performance.now();
     const classifier = IntentClassifier.train(examples, { featurize: (t) => features(t, correct), ...CLASSIFIER_SETTINGS });
-    return new Nlu(classifier, speller, performance.now() - t0);
+    const trainMs = performance.now() - t0;
+    const chat = examples.filter((e) => e.label === 'help' || e.label === 'smalltalk' || e.label === 'out_of_scope');
+    return new Nlu(classifier, speller, trainMs, new Set(chat.flatMap((e) => wordsOf(e.text).map((w) => w.stem))));
   }
 
   private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
