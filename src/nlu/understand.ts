@@ -49,7 +49,7 @@ const PATIENT_CONTEXT = new RegExp(
  * files. Character n-grams take the log-count ratio more strongly than words (0.7 against 0.3); at 1
  * on the n-grams, or above about 0.4 on words, the eval files lose turns.
  */
-export const CLASSIFIER_SETTINGS = { weights: { w: 1, b: 0.5, c: 1 }, temperature: 0.65, nbPower: { w: 0.3, b: 0.3, c: 0.7 }, nameExamples: true } as const;
+export const CLASSIFIER_SETTINGS = { steps: 60, weights: { w: 1, b: 0.5, c: 1 }, temperature: 0.65, nbPower: { w: 0.3, b: 0.3, c: 0.7 }, nameExamples: true } as const;
 
 /**
  * Write out the abbreviations the pages define ("UGFS" -> "ultrasound-guided foam sclerotherapy"),

@@ -94,7 +94,8 @@ interface Phrase {
 }
 
 const phrases = new Map<string, Phrase[]>();
-let maxLength = 1;
+/** First stem of a phrase -> the longest phrase starting with it: most words start none. */
+const longestFrom = new Map<string, number>();
 
 function addForm(concept: Concept, form: string, upperOnly: boolean): void {
   const stems = words(form).map((w) => w.stem);
@@ -103,7 +104,7 @@ function addForm(concept: Concept, form: string, upperOnly: boolean): void {
   const list = phrases.get(key) ?? [];
   list.push({ concept, length: stems.length, upperOnly });
   phrases.set(key, list);
-  maxLength = Math.max(maxLength, stems.length);
+  longestFrom.set(stems[0]!, Math.max(longestFrom.get(stems[0]!) ?? 0, stems.length));
 }
 
 const byId = new Map<string, Concept>();
@@ -139,7 +140,7 @@ export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
   let i = 0;
   while (i < ws.length) {
     let matched: Phrase | undefined;
-    for (let n = Math.min(maxLength, ws.length - i); n >= 1 && !matched; n--) {
+    for (let n = Math.min(longestFrom.get(ws[i]!.stem) ?? 0, ws.length - i); n >= 1 && !matched; n--) {
       const key = ws
         .slice(i, i + n)
         .map((w) => w.stem)
