@@ -318,6 +318,15 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(tms.notices.join(' ')).toMatch(/Partial match: IPG242 .* does not mention "TMS"/);
   });
 
+  it('says a procedure the knowledge lacks is not covered, when it is named as coders do ("UAE for fibroids")', () => {
+    for (const q of ['UAE for fibroids', 'LVRS for emphysema']) {
+      const r = ask(q);
+      expect(r).toMatchObject({ intent: 'how_to_code', answered: false, codes: [], guidance: [] });
+      expect(plainText(r)).toMatch(/NHS Classifications Service/);
+    }
+    expect(ask('OK for Friday?').intent).toBe('smalltalk');
+  });
+
   it('still declines chat with capitals in it, and thanks stay thanks', () => {
     for (const q of ['ASAP please', 'BBC news please', 'is DVLA open today']) {
       expect(ask(q)).toMatchObject({ intent: 'out_of_scope', answered: false, codes: [] });

@@ -493,7 +493,12 @@ export class Assistant {
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);
-    const domain = u.codes.length > 0 || u.guidanceIds.length > 0 || written.some((t) => this.aboutCoding(t)) || CODING_WORDS.test(u.text);
+    const domain =
+      u.codes.length > 0 ||
+      u.guidanceIds.length > 0 ||
+      written.some((t) => this.aboutCoding(t)) ||
+      CODING_WORDS.test(u.text) ||
+      this.abbreviationFor(u.text);
     let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
     // Read as chat, but made only of procedure words ("transcranial magnetic stimulation", "nuss
     // bar"), not coding words ("OPCS or ICD-10?"): a coder naming a procedure, who wants its codes.
@@ -537,6 +542,17 @@ export class Assistant {
    */
   private aboutCoding(t: Term): boolean {
     return t.concept !== undefined || (t.key.startsWith('s:') && this.topicStems.has(t.key.slice(2)));
+  }
+
+  /**
+   * An abbreviation in capitals, then what it was for ("UAE for fibroids", "PFO closure for
+   * migraine"): how coders name a procedure, known to the knowledge or not. "OK for Friday?" is chat.
+   */
+  private abbreviationFor(text: string): boolean {
+    for (const m of text.matchAll(/\b([A-Z][A-Z0-9]{1,5})(?:\s+[a-z]+)?\s+for\s+(?:a\s+|an\s+|the\s+)?[a-z]/g)) {
+      if (!this.chatStems.has(m[1]!.toLowerCase())) return true;
+    }
+    return false;
   }
 
   private namesKnownProcedure(u: Understanding): boolean {
