@@ -533,10 +533,6 @@ export class Assistant {
   }
 
   /**
-   * The message names a procedure a loaded guidance is about: through our vocabulary, or (words we
-   * have no concept for, as on a newly imported page) by matching nearly all of a guidance's words.
-   */
-  /**
    * A word that puts a message about coding: a lexicon concept, or a word of a guidance's title that
    * no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
    */
@@ -555,6 +551,10 @@ export class Assistant {
     return false;
   }
 
+  /**
+   * The message names a procedure a loaded guidance is about: through our vocabulary, or (words we
+   * have no concept for, as on a newly imported page) by matching nearly all of a guidance's words.
+   */
   private namesKnownProcedure(u: Understanding): boolean {
     const concept = u.terms.some((t) => !t.implied && (t.category === 'procedure' || t.category === 'condition'));
     const words = u.terms.filter((t) => !t.implied && t.category !== 'coding').length;
