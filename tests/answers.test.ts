@@ -325,6 +325,10 @@ describe('a procedure named on its own, in the words of its guidance title', () 
       expect(plainText(r)).toMatch(/NHS Classifications Service/);
     }
     expect(ask('OK for Friday?').intent).toBe('smalltalk');
+    // One shared word ("artificial", IPG110's finger joints) is no partial match for another procedure.
+    for (const q of ['artificial iris implant', 'how do I code an artificial iris implant']) {
+      expect(ask(q)).toMatchObject({ intent: 'how_to_code', answered: false, codes: [], guidance: [] });
+    }
   });
 
   it('still declines chat with capitals in it, and thanks stay thanks', () => {

@@ -500,10 +500,13 @@ export class Assistant {
       CODING_WORDS.test(u.text) ||
       this.abbreviationFor(u.text);
     let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
-    // Read as chat, but made only of procedure words ("transcranial magnetic stimulation", "nuss
-    // bar"), not coding words ("OPCS or ICD-10?"): a coder naming a procedure, who wants its codes.
-    // The answer says how well the knowledge matched.
-    if (conversational && domain && written.length > 0 && !CHAT_WORDS.test(u.text) && written.every((t) => t.category !== 'coding' && this.aboutCoding(t))) {
+    // Read as chat, but it names a procedure ("nuss bar", "artificial iris implant") and has no word
+    // any chat in intents/ uses: a coder naming a procedure, who wants its codes. The answer says how
+    // well the knowledge matched, or that it does not cover it. Coding words ("OPCS or ICD-10?") and
+    // approaches ("is DVLA open today") alone are not a procedure.
+    const procedureWord = (t: Term) => (t.concept ? t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' : this.aboutCoding(t));
+    const chatWord = (t: Term) => !t.concept && this.chatStems.has(t.key.slice(2));
+    if (conversational && written.some(procedureWord) && !written.some(chatWord) && !CHAT_WORDS.test(u.text)) {
       return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",

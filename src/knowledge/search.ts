@@ -481,6 +481,10 @@ export class GuidanceIndex {
         if (missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0)) continue;
         for (const k of unmetKeys) if (!missing.includes(k)) missing.push(k);
       }
+      // Matched on one word we have no concept for ("artificial"), while a missing one is what other
+      // guidance is about ("implant"): likely another procedure altogether, no partial answer.
+      const matched = q.required.filter((k) => !missing.includes(k));
+      if (matched.length === 1 && !categoryOf(matched[0]!) && missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0)) continue;
       // Only a missing known condition or organ can make it about something else: a missing
       // procedure word makes a partial match at most, and an unknown word may be jargon we lack.
       const subjectMissing = missing.some((k) => {
