@@ -199,6 +199,8 @@ export class Assistant {
   private readonly topicStems: ReadonlySet<string>;
   /** Stems of the words chat uses (help, smalltalk and out-of-scope utterances in intents/). */
   private readonly chatStems: ReadonlySet<string>;
+  /** Words of the guidance's coding text: titles, descriptions, code titles, rules. */
+  private readonly pageWords: ReadonlySet<string>;
   private readonly maxLength: number;
 
   constructor(kb: Knowledge, nlu: Nlu, opts: AssistantOptions = {}) {
@@ -206,6 +208,7 @@ export class Assistant {
     this.nlu = nlu;
     this.chatStems = nlu.chatStems;
     this.topicStems = new Set([...kb.index.titleStems()].filter((s) => !this.chatStems.has(s)));
+    this.pageWords = new Set(kb.vocabulary());
     this.store = opts.store ?? new MemoryStore();
     this.onStoreError = opts.onStoreError ?? (() => undefined);
     this.limits = opts.limits ?? DEFAULT_LIMITS;
@@ -506,7 +509,11 @@ export class Assistant {
     // approaches ("is DVLA open today") alone are not a procedure.
     const procedureWord = (t: Term) => (t.concept ? t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' : this.aboutCoding(t));
     const chatWord = (t: Term) => !t.concept && this.chatStems.has(t.key.slice(2));
-    if (conversational && written.some(procedureWord) && !written.some(chatWord) && !CHAT_WORDS.test(u.text)) {
+    // Nor is it a greeting when none of its words is chat, and one is a word of the guidance's coding
+    // text ("carpal tunnel release", "haemorrhoidectomy"): greetings and thanks are all in intents/.
+    const chatFree = written.length > 0 && !written.some(chatWord) && !CHAT_WORDS.test(u.text);
+    const pageWord = (t: Term) => this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase());
+    if (conversational && chatFree && written.some((t) => procedureWord(t) || (intent !== 'out_of_scope' && pageWord(t)))) {
       return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",

@@ -71,6 +71,13 @@ export class Knowledge {
 
   /** Every word the guidance uses where it names things: titles, headings, codes, rules. */
   vocabulary(): string[] {
+    this.words ??= this.collectWords();
+    return this.words;
+  }
+
+  private words: string[] | undefined;
+
+  private collectWords(): string[] {
     const texts: string[] = [];
     for (const { entry: e } of this.entries) {
       texts.push(e.title.text, e.description?.text ?? '');
