@@ -319,7 +319,7 @@ describe('a procedure named on its own, in the words of its guidance title', () 
   });
 
   it('says a procedure the knowledge lacks is not covered, when it is named as coders do ("UAE for fibroids")', () => {
-    for (const q of ['UAE for fibroids', 'LVRS for emphysema', 'carpal tunnel release', 'haemorrhoidectomy']) {
+    for (const q of ['UAE for fibroids', 'LVRS for emphysema', 'carpal tunnel release', 'haemorrhoidectomy', 'EVLA?', 'TMS']) {
       const r = ask(q);
       expect(r).toMatchObject({ intent: 'how_to_code', answered: false, codes: [], guidance: [] });
       expect(plainText(r)).toMatch(/NHS Classifications Service/);
@@ -336,7 +336,7 @@ describe('a procedure named on its own, in the words of its guidance title', () 
       expect(ask(q)).toMatchObject({ intent: 'out_of_scope', answered: false, codes: [] });
     }
     expect(ask('OMG thanks').intent).toBe('smalltalk');
-    for (const q of ['superb', 'gracias', 'good stuff']) expect(ask(q).intent).toBe('smalltalk');
+    for (const q of ['superb', 'gracias', 'good stuff', 'OK', 'NHS']) expect(ask(q).intent).toBe('smalltalk');
     expect(ask('do you only do OPCS or ICD10 as well?').intent).toBe('help');
   });
 

@@ -496,26 +496,18 @@ export class Assistant {
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);
+    const chatWord = (t: Term) => !t.concept && this.chatStems.has(t.key.slice(2));
+    const chatFree = written.length > 0 && !written.some(chatWord) && !CHAT_WORDS.test(u.text);
+    // An abbreviation alone ("TMS", "EVLA?") is how coders name a procedure; "OK" and "LOL" are chat.
+    const bareAbbreviation = chatFree && /^[A-Z][A-Z0-9]{1,5}\s*\??$/.test(u.text.trim());
     const domain =
+      bareAbbreviation ||
       u.codes.length > 0 ||
       u.guidanceIds.length > 0 ||
       written.some((t) => this.aboutCoding(t)) ||
       CODING_WORDS.test(u.text) ||
       this.abbreviationFor(u.text);
     let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
-    // Read as chat, but it names a procedure ("nuss bar", "artificial iris implant") and has no word
-    // any chat in intents/ uses: a coder naming a procedure, who wants its codes. The answer says how
-    // well the knowledge matched, or that it does not cover it. Coding words ("OPCS or ICD-10?") and
-    // approaches ("is DVLA open today") alone are not a procedure.
-    const procedureWord = (t: Term) => (t.concept ? t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' : this.aboutCoding(t));
-    const chatWord = (t: Term) => !t.concept && this.chatStems.has(t.key.slice(2));
-    // Nor is it a greeting when none of its words is chat, and one is a word of the guidance's coding
-    // text ("carpal tunnel release", "haemorrhoidectomy"): greetings and thanks are all in intents/.
-    const chatFree = written.length > 0 && !written.some(chatWord) && !CHAT_WORDS.test(u.text);
-    const pageWord = (t: Term) => this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase());
-    if (conversational && chatFree && written.some((t) => procedureWord(t) || (intent !== 'out_of_scope' && pageWord(t)))) {
-      return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
-    }
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",
     // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
     const followUp = state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14;
@@ -523,6 +515,17 @@ export class Assistant {
       const next = u.classification.ranked.find((r) => r.label !== 'help' && r.label !== 'smalltalk' && r.label !== 'out_of_scope');
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
+    }
+    // Read as chat, but it names a procedure ("nuss bar", "artificial iris implant") and has no word
+    // any chat in intents/ uses: a coder naming a procedure, who wants its codes. The answer says how
+    // well the knowledge matched, or that it does not cover it. Coding words ("OPCS or ICD-10?") and
+    // approaches ("is DVLA open today") alone are not a procedure.
+    const procedureWord = (t: Term) => (t.concept ? t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' : this.aboutCoding(t));
+    // Nor is it a greeting when none of its words is chat, and one is a word of the guidance's coding
+    // text ("carpal tunnel release", "haemorrhoidectomy"): greetings and thanks are all in intents/.
+    const pageWord = (t: Term) => this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase());
+    if (conversational && chatFree && (bareAbbreviation || written.some((t) => procedureWord(t) || (intent !== 'out_of_scope' && pageWord(t))))) {
+      return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
     if (!domain && !conversational && !(state.guidance && (u.text.split(' ').length <= 4 || (FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(' ').length <= 14)))) {
