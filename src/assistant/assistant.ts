@@ -496,8 +496,7 @@ export class Assistant {
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);
-    const chatWord = (t: Term) => !t.concept && this.chatStems.has(t.key.slice(2));
-    const chatFree = written.length > 0 && !written.some(chatWord) && !CHAT_WORDS.test(u.text);
+    const chatFree = written.length > 0 && !written.some((t) => !t.concept && this.chatStems.has(t.key.slice(2))) && !CHAT_WORDS.test(u.text);
     // An abbreviation alone ("TMS", "EVLA?") is how coders name a procedure; "OK" and "LOL" are chat.
     const bareAbbreviation = chatFree && /^[A-Z][A-Z0-9]{1,5}\s*\??$/.test(u.text.trim());
     const domain =
@@ -516,15 +515,7 @@ export class Assistant {
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
     }
-    // Read as chat, but it names a procedure ("nuss bar", "artificial iris implant") and has no word
-    // any chat in intents/ uses: a coder naming a procedure, who wants its codes. The answer says how
-    // well the knowledge matched, or that it does not cover it. Coding words ("OPCS or ICD-10?") and
-    // approaches ("is DVLA open today") alone are not a procedure.
-    const procedureWord = (t: Term) => (t.concept ? t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' : this.aboutCoding(t));
-    // Nor is it a greeting when none of its words is chat, and one is a word of the guidance's coding
-    // text ("carpal tunnel release", "haemorrhoidectomy"): greetings and thanks are all in intents/.
-    const pageWord = (t: Term) => this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase());
-    if (conversational && chatFree && (bareAbbreviation || written.some((t) => procedureWord(t) || (intent !== 'out_of_scope' && pageWord(t))))) {
+    if (conversational && chatFree && (bareAbbreviation || written.some((t) => this.namesProcedure(u, t, intent)))) {
       return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
@@ -543,6 +534,18 @@ export class Assistant {
     if (u.intent === null) return { intent: domain ? 'how_to_code' : 'out_of_scope', confidence: 0, fallback: true };
     if (confidence < this.threshold) return { intent, confidence, fallback: true };
     return { intent, confidence, fallback: false };
+  }
+
+  /**
+   * A word by which a message read as chat (with no word any chat in intents/ uses) is a coder naming
+   * a procedure, who wants its codes; the answer then says how well the knowledge matched, or that it
+   * does not cover it. A procedure, organ or condition ("nuss bar", "artificial iris implant"), not a
+   * coding word ("OPCS or ICD-10?") or an approach ("is DVLA open today"); and for a greeting, any word
+   * of the guidance's coding text ("carpal tunnel release", "haemorrhoidectomy").
+   */
+  private namesProcedure(u: Understanding, t: Term, intent: Intent): boolean {
+    if (t.concept) return t.category === 'procedure' || t.category === 'organ' || t.category === 'condition';
+    return this.aboutCoding(t) || (intent !== 'out_of_scope' && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
   }
 
   /**
