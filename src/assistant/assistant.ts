@@ -193,8 +193,9 @@ export class Assistant {
   private lostRows = 0;
   private readonly threshold: number;
   /**
-   * Words of guidance titles that no chat in intents/ uses ("varicose", "transcranial"): a message
-   * naming one is about a procedure, even when the lexicon has no concept for it (a new page's title).
+   * Words of the procedure part of guidance titles that no chat in intents/ uses ("falloposcopy",
+   * "transcranial"): a message naming one is about a procedure, even when the lexicon has no concept
+   * for it (a new page's title). What the procedure is for ("depression") is not enough.
    */
   private readonly topicStems: ReadonlySet<string>;
   /** Stems of the words chat uses (help, smalltalk and out-of-scope utterances in intents/). */
@@ -207,7 +208,7 @@ export class Assistant {
     this.kb = kb;
     this.nlu = nlu;
     this.chatStems = nlu.chatStems;
-    this.topicStems = new Set([...kb.index.titleStems()].filter((s) => !this.chatStems.has(s)));
+    this.topicStems = new Set([...kb.index.procedureStems()].filter((s) => !this.chatStems.has(s)));
     this.pageWords = new Set(kb.vocabulary());
     this.store = opts.store ?? new MemoryStore();
     this.onStoreError = opts.onStoreError ?? (() => undefined);
@@ -515,7 +516,7 @@ export class Assistant {
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
     }
-    if (conversational && chatFree && (bareAbbreviation || written.some((t) => this.namesProcedure(u, t, intent)))) {
+    if (conversational && chatFree && (bareAbbreviation || written.some((t) => this.namesProcedure(u, t, intent))) && !this.onlyPartly(u)) {
       return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
@@ -546,6 +547,16 @@ export class Assistant {
   private namesProcedure(u: Understanding, t: Term, intent: Intent): boolean {
     if (t.concept) return t.category === 'procedure' || t.category === 'organ' || t.category === 'condition';
     return this.aboutCoding(t) || (intent !== 'out_of_scope' && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
+  }
+
+  /**
+   * The best guidance covers the message only in part ("stroke symptoms", "what causes glaucoma"):
+   * chat about a condition, not a coder naming a procedure, so the chat reading stands. A full match,
+   * or none at all (the reply says it is not covered), lets a procedure named as chat be coded.
+   */
+  private onlyPartly(u: Understanding): boolean {
+    const best = this.kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
+    return best !== undefined && best.missing.length > 0;
   }
 
   /**

@@ -59,6 +59,8 @@ interface Doc {
   excluded: string[];
   /** The procedure part of the title, before "for", "prior to", "during"...: what it is about. */
   head: string[];
+  /** Plain words (no concept) of the title before "for": the procedure's own name, not what it is for. */
+  named: string[];
   /** Approaches the title names (written or implied): "Laparoscopic laser myomectomy". */
   approaches: string[];
 }
@@ -172,9 +174,12 @@ export class GuidanceIndex {
   /** Doc -> its row among the question's candidates (-1: not one); reset after every question. */
   private readonly slot: Int32Array;
 
-  /** Plain words (stems, no lexicon concept) that some guidance's title is written with. */
-  titleStems(): Set<string> {
-    return new Set(this.docs.flatMap((d) => d.title.filter((k) => k.startsWith('s:')).map((k) => k.slice(2))));
+  /**
+   * Plain words (stems, no lexicon concept) of the procedure part of guidance titles, before "for"
+   * ("balloon dilatation of the Eustachian tube", not "severe depression"): what a coder names.
+   */
+  procedureStems(): Set<string> {
+    return new Set(this.docs.flatMap((d) => d.named));
   }
 
   constructor(entries: Entry[]) {
@@ -213,7 +218,8 @@ export class GuidanceIndex {
       const parts = e.title.text.split(/\s+(?:prior to|before|during|after|in association with)\s+/i);
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches };
+      const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt)).map((t) => t.key.slice(2)))];
+      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches, named };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
     this.docs.forEach((d, i) => {
