@@ -338,7 +338,7 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('OMG thanks').intent).toBe('smalltalk');
     for (const q of ['superb', 'gracias', 'good stuff', 'OK', 'NHS']) expect(ask(q).intent).toBe('smalltalk');
     // Chat about a condition a guidance is for gets no codes from it: the condition is not the procedure.
-    for (const q of ['is depression genetic', 'stroke symptoms', 'what causes glaucoma', 'how is depression treated', 'varicose veins exercises']) {
+    for (const q of ['is depression genetic', 'stroke symptoms', 'what causes glaucoma', 'how is depression treated', 'varicose veins exercises', 'diabetes', 'heart failure', 'balloon']) {
       expect(ask(q)).toMatchObject({ answered: false, codes: [] });
     }
     expect(ask('do you only do OPCS or ICD10 as well?').intent).toBe('help');

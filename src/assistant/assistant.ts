@@ -198,6 +198,8 @@ export class Assistant {
    * for it (a new page's title). What the procedure is for ("depression") is not enough.
    */
   private readonly topicStems: ReadonlySet<string>;
+  /** Those of them in one or two titles ("falloposcopy", "clot"; not "balloon", in four): a name, not a kind. */
+  private readonly ownStems: ReadonlySet<string>;
   /** Stems of the words chat uses (help, smalltalk and out-of-scope utterances in intents/). */
   private readonly chatStems: ReadonlySet<string>;
   /** Words of the guidance's coding text: titles, descriptions, code titles, rules. */
@@ -208,7 +210,9 @@ export class Assistant {
     this.kb = kb;
     this.nlu = nlu;
     this.chatStems = nlu.chatStems;
-    this.topicStems = new Set([...kb.index.procedureStems()].filter((s) => !this.chatStems.has(s)));
+    const named = [...kb.index.procedureStems()].filter(([s]) => !this.chatStems.has(s));
+    this.topicStems = new Set(named.map(([s]) => s));
+    this.ownStems = new Set(named.filter(([, titles]) => titles <= 2).map(([s]) => s));
     this.pageWords = new Set(kb.vocabulary());
     this.store = opts.store ?? new MemoryStore();
     this.onStoreError = opts.onStoreError ?? (() => undefined);
@@ -516,7 +520,7 @@ export class Assistant {
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
     }
-    if (conversational && chatFree && (bareAbbreviation || written.some((t) => this.namesProcedure(u, t, intent))) && !this.onlyPartly(u)) {
+    if (conversational && chatFree && this.procedureNamedAsChat(u, written, intent, bareAbbreviation)) {
       return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
@@ -538,25 +542,22 @@ export class Assistant {
   }
 
   /**
-   * A word by which a message read as chat (with no word any chat in intents/ uses) is a coder naming
-   * a procedure, who wants its codes; the answer then says how well the knowledge matched, or that it
-   * does not cover it. A procedure, organ or condition ("nuss bar", "artificial iris implant"), not a
-   * coding word ("OPCS or ICD-10?") or an approach ("is DVLA open today"); and for a greeting, any word
-   * of the guidance's coding text ("carpal tunnel release", "haemorrhoidectomy").
+   * A message read as chat, with no word any chat in intents/ uses, that is a coder naming a
+   * procedure, who wants its codes. Either it names one (an abbreviation alone, a procedure concept,
+   * a word of one or two titles' procedure part: "nuss bar", "mechanical clot retrieval"), and is
+   * coded if a guidance covers it fully, or told it is not covered if none does; covered only in
+   * part ("stroke symptoms", "what causes glaucoma") it is chat about a condition. Or, read as a
+   * greeting, it has a word of the guidance's coding text ("carpal tunnel release",
+   * "haemorrhoidectomy"), and only "not covered" can come of it, never another guidance's codes
+   * ("diabetes" and "heart failure" stay chat). Coding words ("OPCS or ICD-10?") and approaches ("is
+   * DVLA open today") name no procedure.
    */
-  private namesProcedure(u: Understanding, t: Term, intent: Intent): boolean {
-    if (t.concept) return t.category === 'procedure' || t.category === 'organ' || t.category === 'condition';
-    return this.aboutCoding(t) || (intent !== 'out_of_scope' && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
-  }
-
-  /**
-   * The best guidance covers the message only in part ("stroke symptoms", "what causes glaucoma"):
-   * chat about a condition, not a coder naming a procedure, so the chat reading stands. A full match,
-   * or none at all (the reply says it is not covered), lets a procedure named as chat be coded.
-   */
-  private onlyPartly(u: Understanding): boolean {
+  private procedureNamedAsChat(u: Understanding, written: Term[], intent: Intent, bareAbbreviation: boolean): boolean {
+    const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2))));
+    const pageWord = intent !== 'out_of_scope' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
+    if (!named && !pageWord) return false;
     const best = this.kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
-    return best !== undefined && best.missing.length > 0;
+    return best === undefined || (named && best.missing.length === 0);
   }
 
   /**

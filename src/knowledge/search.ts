@@ -176,10 +176,13 @@ export class GuidanceIndex {
 
   /**
    * Plain words (stems, no lexicon concept) of the procedure part of guidance titles, before "for"
-   * ("balloon dilatation of the Eustachian tube", not "severe depression"): what a coder names.
+   * ("balloon dilatation of the Eustachian tube", not "severe depression"): what a coder names. Each
+   * with the number of titles that have it.
    */
-  procedureStems(): Set<string> {
-    return new Set(this.docs.flatMap((d) => d.named));
+  procedureStems(): Map<string, number> {
+    const titles = new Map<string, number>();
+    for (const d of this.docs) for (const k of d.named) titles.set(k, (titles.get(k) ?? 0) + 1);
+    return titles;
   }
 
   constructor(entries: Entry[]) {
