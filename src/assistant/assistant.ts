@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findQueryCodes } from '../knowledge/codes.js';
 import { Knowledge } from '../knowledge/kb.js';
-import type { Intent } from '../nlu/intents.js';
+import { CHAT_INTENTS, type Intent } from '../nlu/intents.js';
 import { Nlu, type Understanding } from '../nlu/understand.js';
 import { ReplyDraft } from './draft.js';
 import { codeCheck } from './handlers/code-check.js';
@@ -511,12 +511,12 @@ export class Assistant {
       written.some((t) => this.aboutCoding(t)) ||
       CODING_WORDS.test(u.text) ||
       this.abbreviationFor(u.text);
-    let conversational = intent === 'help' || intent === 'smalltalk' || intent === 'out_of_scope';
+    let conversational = CHAT_INTENTS.has(intent);
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",
     // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
     const followUp = state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14;
     if (followUp && conversational) {
-      const next = u.classification.ranked.find((r) => r.label !== 'help' && r.label !== 'smalltalk' && r.label !== 'out_of_scope');
+      const next = u.classification.ranked.find((r) => !CHAT_INTENTS.has(r.label));
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
     }
@@ -561,8 +561,8 @@ export class Assistant {
   }
 
   /**
-   * A word that puts a message about coding: a lexicon concept, or a word of a guidance's title that
-   * no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
+   * A word that puts a message about coding: a lexicon concept, or a word of a title's procedure part
+   * that no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
    */
   private aboutCoding(t: Term): boolean {
     return t.concept !== undefined || (t.key.startsWith('s:') && this.topicStems.has(t.key.slice(2)));

@@ -99,7 +99,7 @@ export class IntentClassifier {
     // Each example once as candidate ids: its distinct features per block, in the order written.
     // Everything below works on these numbers, not on strings (training runs at start-up).
     const candidateOf = new Map<string, Map<string, number>>();
-    const candidates: Array<{ block: string; feature: string }> = [];
+    const featureOf: string[] = [];
     const df: number[] = [];
     const rowsByBlock = examples.map((e) =>
       Object.entries(opts.featurize(e.text)).map(([block, fs]) => {
@@ -108,9 +108,9 @@ export class IntentClassifier {
         for (const f of new Set(fs)) {
           let id = ids.get(f);
           if (id === undefined) {
-            id = candidates.length;
+            id = featureOf.length;
             ids.set(f, id);
-            candidates.push({ block, feature: f });
+            featureOf.push(f);
             df.push(0);
           }
           df[id]!++;
@@ -120,7 +120,7 @@ export class IntentClassifier {
       }),
     );
     // Feature numbers in first-seen order; a feature in fewer than minCount examples gets none.
-    const numberOf = new Int32Array(candidates.length).fill(-1);
+    const numberOf = new Int32Array(featureOf.length).fill(-1);
     const idf: number[] = [];
     for (const row of rowsByBlock) {
       for (const { block, ids } of row) {
@@ -129,7 +129,7 @@ export class IntentClassifier {
           const d = df[id]!;
           if (d < minCount || numberOf[id] !== -1) continue;
           numberOf[id] = c.featureCount++;
-          numbers.set(candidates[id]!.feature, numberOf[id]!);
+          numbers.set(featureOf[id]!, numberOf[id]!);
           idf.push(Math.log((n + 1) / (d + 1)) + 1);
         }
       }
@@ -140,7 +140,7 @@ export class IntentClassifier {
     );
     if (opts.nbPower) c.scaleByLogCountRatio(numbered, y, opts.nbPower);
     // The same vectors vector() makes of a text: blocks by name, features in the order written.
-    const rows = numbered.map((row) => c.numberedVector([...row].sort((x, z) => (x.block < z.block ? -1 : x.block > z.block ? 1 : 0))));
+    const rows = numbered.map((row) => c.vectorOf([...row].sort((x, z) => (x.block < z.block ? -1 : x.block > z.block ? 1 : 0))));
     const F = c.featureCount;
     const w = new Float64Array(F * L);
     const b = new Float64Array(L);
@@ -205,28 +205,22 @@ export class IntentClassifier {
 
   /** Known features of the text, tf-idf weighted, each block scaled to unit length times its weight. */
   private vector(fb: FeatureBlocks): Vector {
-    const idx: number[] = [];
-    const val: number[] = [];
-    for (const name of Object.keys(fb).sort()) {
-      const start = idx.length;
-      let norm = 0;
-      const numbers = this.features.get(name);
-      if (!numbers) continue;
-      for (const f of new Set(fb[name])) {
-        const i = numbers.get(f);
-        if (i === undefined) continue;
-        idx.push(i);
-        val.push(this.idf[i]!);
-        norm += this.idf[i]! ** 2;
+    const blocks: Array<{ block: string; numbers: number[] }> = [];
+    for (const block of Object.keys(fb).sort()) {
+      const known = this.features.get(block);
+      if (!known) continue;
+      const numbers: number[] = [];
+      for (const f of new Set(fb[block])) {
+        const i = known.get(f);
+        if (i !== undefined) numbers.push(i);
       }
-      const scale = (this.opts.weights?.[name] ?? 1) / (Math.sqrt(norm) || 1);
-      for (let j = start; j < val.length; j++) val[j]! *= scale;
+      blocks.push({ block, numbers });
     }
-    return { idx: Int32Array.from(idx), val: Float64Array.from(val) };
+    return this.vectorOf(blocks);
   }
 
-  /** vector() of a training example already numbered: blocks in name order, each feature once. */
-  private numberedVector(blocks: ReadonlyArray<{ block: string; numbers: readonly number[] }>): Vector {
+  /** The vector of numbered features, blocks in name order, each feature once (training's rows are numbered already). */
+  private vectorOf(blocks: ReadonlyArray<{ block: string; numbers: readonly number[] }>): Vector {
     const idx: number[] = [];
     const val: number[] = [];
     for (const { block, numbers } of blocks) {

@@ -8,7 +8,7 @@ import { DataFileError } from '../shared/file-error.js';
 import { INTENTS, IntentSchema } from '../shared/intents.js';
 import type { Example } from './classifier.js';
 
-export { INTENTS, IntentSchema, type Intent } from '../shared/intents.js';
+export { CHAT_INTENTS, INTENTS, IntentSchema, type Intent } from '../shared/intents.js';
 
 /** A training file refused at load. */
 export class IntentFileError extends DataFileError {

@@ -8,7 +8,7 @@ import { normalise } from '../text/normalise.js';
 import { Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
 import { features, GUIDANCE_ID } from './features.js';
-import { examplesOf, loadIntentFiles, type Intent } from './intents.js';
+import { CHAT_INTENTS, examplesOf, loadIntentFiles, type Intent } from './intents.js';
 import { PLACEHOLDER_PATTERN } from '../store/redact.js';
 
 export interface Understanding {
@@ -116,7 +116,7 @@ export class Nlu {
     const t0 = performance.now();
     const classifier = IntentClassifier.train(examples, { featurize: (t) => features(t, correct), ...CLASSIFIER_SETTINGS });
     const trainMs = performance.now() - t0;
-    const chat = examples.filter((e) => e.label === 'help' || e.label === 'smalltalk' || e.label === 'out_of_scope');
+    const chat = examples.filter((e) => CHAT_INTENTS.has(e.label));
     return new Nlu(classifier, speller, trainMs, new Set(chat.flatMap((e) => wordsOf(e.text).map((w) => w.stem))));
   }
 

@@ -14,4 +14,6 @@ export const INTENTS = [
   'out_of_scope',
 ] as const;
 export const IntentSchema = z.enum(INTENTS);
+/** Intents that are conversation, not a question about the guidance. */
+export const CHAT_INTENTS: ReadonlySet<string> = new Set(['help', 'smalltalk', 'out_of_scope']);
 export type Intent = z.infer<typeof IntentSchema>;
