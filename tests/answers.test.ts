@@ -11,6 +11,8 @@ import { renderBlocks } from '../src/render/block-kit.js';
 import { renderCard } from '../src/render/adaptive-card.js';
 import { parseSlackAsk } from '../src/render/buttons.js';
 import { assistant, knowledgeCopy } from './helpers.js';
+import { CHAT_INTENTS } from '../src/nlu/intents.js';
+import { namesOperation } from '../src/text/operations.js';
 import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
@@ -344,11 +346,32 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('do you only do OPCS or ICD10 as well?').intent).toBe('help');
   });
 
+  it('tells operation words by their endings and plain names, and not everyday words that look alike', () => {
+    for (const w of ['Trabeculectomy', 'vertebroplasty', 'colonoscopies', 'arthrodesis', 'lithotripsy', 'circumcision', 'excision', 'repair', 'biopsies']) expect(namesOperation(w), w).toBe(true);
+    for (const w of ['dichotomy', 'decision', 'precision', 'anatomy', 'telescope', 'philosophy', 'photography', 'procedure']) expect(namesOperation(w), w).toBe(false);
+  });
+
+  it('knows an operation by its name when no page has it, and says it is not covered rather than chat', () => {
+    // No loaded page has these: each was read as a greeting, "not something I can help with" or a
+    // guess at what was meant, before operation words counted as naming a procedure.
+    for (const q of ['circumcision for phimosis', 'glaucoma trabeculectomy', 'vertebroplasty for osteoporotic fracture', 'ACL reconstruction with hamstring graft', 'dental extraction under GA', 'AV fistula formation for dialysis', 'rotator cuff repair arthroscopic']) {
+      const r = ask(q);
+      expect(r, q).toMatchObject({ intent: 'how_to_code', answered: false, match: 'none', codes: [], guidance: [] });
+      expect(plainText(r)).toMatch(/NHS Classifications Service/);
+    }
+    // Chat with such a word in it stays chat.
+    for (const q of ['what is a dichotomy', 'the printer needs a repair', 'thanks for the release notes']) {
+      expect(CHAT_INTENTS.has(ask(q).intent), q).toBe(true);
+    }
+  });
+
   it('takes the title words from the knowledge loaded: without the page, the word is not about coding', () => {
     const small = Assistant.create({ knowledgeDir: knowledgeCopy(['IPG327']), limits: null });
-    const r = small.answer('falloposcopy').reply;
+    const r = small.answer('nuss bar').reply;
     expect(r.intent).not.toBe('how_to_code');
     expect(r).toMatchObject({ answered: false, guidance: [], codes: [] });
+    // An operation's name says it is about a procedure whatever is loaded: not covered, not chat.
+    expect(small.answer('falloposcopy').reply).toMatchObject({ intent: 'how_to_code', answered: false, guidance: [], codes: [] });
   });
 });
 

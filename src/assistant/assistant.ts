@@ -26,6 +26,7 @@ import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './li
 import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
 import type { Term } from '../text/analyse.js';
+import { namesOperation } from '../text/operations.js';
 
 const HANDLERS: Record<Intent, (turn: Turn) => void> = {
   how_to_code: howToCode,
@@ -508,7 +509,7 @@ export class Assistant {
       bareAbbreviation ||
       u.codes.length > 0 ||
       u.guidanceIds.length > 0 ||
-      written.some((t) => this.aboutCoding(t)) ||
+      written.some((t) => this.aboutCoding(t) || this.operationWord(u, t)) ||
       CODING_WORDS.test(u.text) ||
       this.abbreviationFor(u.text);
     let conversational = CHAT_INTENTS.has(intent);
@@ -531,7 +532,7 @@ export class Assistant {
     // Unsure, but the message names a procedure the knowledge has ("SIRT?", "LUNA for pelvic pain"):
     // a coder naming a procedure wants its codes, the one reading that cannot mislead.
     const unsure = u.intent === null || confidence < this.threshold;
-    if (unsure && !conversational && u.codes.length === 0 && u.guidanceIds.length === 0 && this.namesKnownProcedure(u)) {
+    if (unsure && !conversational && u.codes.length === 0 && u.guidanceIds.length === 0 && (this.namesKnownProcedure(u) || (written.some((t) => this.operationWord(u, t)) && this.codedOrNotCovered(u)))) {
       return { intent: 'how_to_code', confidence: Math.min(confidence, this.threshold), fallback: false };
     }
     // Unsure between coding readings of a follow-up: the conversation says what it is about, so the best one.
@@ -553,11 +554,20 @@ export class Assistant {
    * DVLA open today") name no procedure.
    */
   private procedureNamedAsChat(u: Understanding, written: Term[], intent: Intent, bareAbbreviation: boolean): boolean {
-    const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2))));
+    const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
     const pageWord = intent !== 'out_of_scope' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
-    const best = this.kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
-    return best === undefined || (named && best.missing.length === 0);
+    return named ? this.codedOrNotCovered(u) : this.bestMatch(u) === undefined;
+  }
+
+  private bestMatch(u: Understanding) {
+    return this.kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
+  }
+
+  /** Read as how to code, the message would get a guidance's codes for all it names, or "not covered": never a partial answer. */
+  private codedOrNotCovered(u: Understanding): boolean {
+    const best = this.bestMatch(u);
+    return best === undefined || best.missing.length === 0;
   }
 
   /**
@@ -566,6 +576,11 @@ export class Assistant {
    */
   private aboutCoding(t: Term): boolean {
     return t.concept !== undefined || (t.key.startsWith('s:') && this.topicStems.has(t.key.slice(2)));
+  }
+
+  /** A word we have no concept for that names an operation ("trabeculectomy", "ACL reconstruction"). */
+  private operationWord(u: Understanding, t: Term): boolean {
+    return !t.concept && t.key.startsWith('s:') && namesOperation(u.text.slice(t.start, t.end));
   }
 
   /**
