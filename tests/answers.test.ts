@@ -221,6 +221,29 @@ describe('common procedures the knowledge does not cover', () => {
   });
 });
 
+describe('a guidance for the opposite kind of patient, donor or operation', () => {
+  // Each was a partial match with the other guidance's codes: living donor codes for a deceased
+  // donor, total wrist replacement for a partial one, malignant obstruction's diagnosis for a benign one.
+  it.each([
+    ['liver transplant from deceased donor', 'IPG194'],
+    ['cadaveric liver transplant codes', 'IPG194'],
+    ['ECMO for a neonate with respiratory failure', 'IPG391'],
+    ['paediatric ECMO codes', 'IPG482'],
+    ['partial wrist replacement codes', 'IPG271'],
+    ['benign endobronchial obstruction cryotherapy', 'IPG142'],
+  ])('%s is not answered from %s', (q) => {
+    expect(ask(q)).toMatchObject({ answered: false, match: 'none', codes: [], guidance: [] });
+  });
+
+  it('still answers the side the title says, and a question that says neither', () => {
+    expect(ask('live donor liver transplant, donor side codes').guidance).toEqual(['IPG194']);
+    expect(ask('ECMO for acute heart failure in an adult')).toMatchObject({ match: 'full', guidance: ['IPG482'] });
+    expect(ask('total wrist replacement')).toMatchObject({ match: 'full', guidance: ['IPG271'] });
+    expect(ask('endobronchial cryotherapy for lung cancer')).toMatchObject({ match: 'full', guidance: ['IPG142'] });
+    expect(ask('single incision tape for SUI in a woman').guidance).toEqual(['IPG262']);
+  });
+});
+
 describe('conversations stay on topic', () => {
   it('keeps a rule question on the conversation’s guidance (not a spinal one)', async () => {
     const say = chat();

@@ -24,6 +24,48 @@ const INDICATION_FREE = 0.75;
 /** The weight, against a match, of a word no guidance is about. */
 const UNKNOWN = 0.5;
 
+/**
+ * Words that rule each other out: a guidance whose title says one side does not answer a question
+ * that says the other ("deceased donor" is not "living donor liver transplantation", a partial wrist
+ * replacement is not a total one, a neonate is not an adult). A pair of sides, each a few words.
+ */
+const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
+  [['living', 'live'], ['deceased', 'cadaveric', 'cadaver', 'dead', 'DBD', 'DCD']],
+  [['adult', 'adults'], ['child', 'children', 'paediatric', 'pediatric', 'neonate', 'neonates', 'neonatal', 'newborn', 'infant', 'infants', 'baby', 'babies']],
+  [['women', 'woman', 'female', 'females'], ['men', 'man', 'male', 'males']],
+  [['total'], ['partial', 'hemiarthroplasty']],
+  [['malignant'], ['benign', 'non-malignant']],
+];
+/** Each side's words and keys ("s:live", or a concept: "malignant" is c:cancer), with "pair:side" names. */
+const SIDES: ReadonlyArray<{ name: string; words: ReadonlySet<string>; keys: ReadonlySet<string> }> = OPPOSITES.flatMap((pair, i) =>
+  pair.map((words, j) => ({
+    name: `${i}:${j}`,
+    words: new Set(words.map((w) => w.toLowerCase())),
+    keys: new Set(words.flatMap((w) => analyse(w).filter((t) => !t.implied).map((t) => t.key))),
+  })),
+);
+/** The "pair:side" names a question's keys say: "0:1" for a deceased donor. */
+function sidesOf(keys: Iterable<string>): Set<string> {
+  const out = new Set<string>();
+  for (const k of keys) for (const s of SIDES) if (s.keys.has(k)) out.add(s.name);
+  return out;
+}
+/** The sides a title says in its own words (a concept can swallow one: "living donor", "total wrist replacement"). */
+function titleSides(text: string): Set<string> {
+  const out = new Set<string>();
+  for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) for (const s of SIDES) if (s.words.has(w)) out.add(s.name);
+  return out;
+}
+/** The title says one side of a pair and the question only the other. */
+function opposed(question: ReadonlySet<string>, title: ReadonlySet<string>): boolean {
+  for (const q of question) {
+    const [pair, side] = q.split(':');
+    const other = `${pair}:${1 - Number(side)}`;
+    if (title.has(other) && !title.has(q) && !question.has(other)) return true;
+  }
+  return false;
+}
+
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
 /** Categories that pick a group within a guidance more than the guidance itself. */
@@ -63,6 +105,8 @@ interface Doc {
   named: string[];
   /** Approaches the title names (written or implied): "Laparoscopic laser myomectomy". */
   approaches: string[];
+  /** Sides of OPPOSITES the title says ("living" donor). */
+  sides: Set<string>;
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -222,7 +266,7 @@ export class GuidanceIndex {
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
       const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt)).map((t) => t.key.slice(2)))];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches, named };
+      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches, named, sides: titleSides(e.title.text) };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
     this.docs.forEach((d, i) => {
@@ -321,6 +365,8 @@ export class GuidanceIndex {
     const forUnknown = terms.some((t) => t.indication && !t.aside);
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
+    // What the question says of the patient's story ("hx of ...") does not rule a guidance out.
+    const questionSides = sidesOf(terms.filter((t) => !t.implied && !t.aside).map((t) => t.key));
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).
@@ -431,6 +477,7 @@ export class GuidanceIndex {
       // A title that rules out what the question is about ("excluding headache") is no match.
       // (A question that repeats the whole title, exclusion and all, is about it.)
       if (d.excluded.some((k) => requiredSet.has(k)) && !d.title.every((k) => asked.has(k))) continue;
+      if (questionSides.size > 0 && opposed(questionSides, d.sides)) continue;
       let score = 0;
       let strong = false;
       const missing: string[] = [];
