@@ -103,6 +103,24 @@ describe('saying what the guidance does not say', () => {
   });
 });
 
+describe('a rule question with no code, guidance or conversation to go on', () => {
+  it('finds no rule through a topic word another page shares', () => {
+    // "episode" and "recurrent" are in the depression guidance's notes; the question is about neither.
+    for (const q of ['FMT for first episode of c diff', 'rule for coding FMT in recurrent c diff']) {
+      const r = ask(q);
+      expect(r, q).toMatchObject({ answered: false, codes: [], guidance: [] });
+    }
+    // An operation no page covers is not covered, not answered with another page's diagnosis rule.
+    expect(ask('do I need a diagnosis code for a vasectomy')).toMatchObject({ answered: false, codes: [], guidance: [], title: 'Not covered by the loaded NICE guidance' });
+  });
+
+  it('still finds the rule through the words about coding', () => {
+    expect(ask('why do I have to add a site code')).toMatchObject({ intent: 'rule_explanation', answered: true, guidance: ['IPG110'] });
+    expect(ask('is the approach code mandatory')).toMatchObject({ intent: 'rule_explanation', answered: true, guidance: ['IPG257'] });
+    expect(ask("what if the imaging isn't recorded")).toMatchObject({ intent: 'rule_explanation', answered: true, guidance: ['IPG257'] });
+  });
+});
+
 describe('complete code sets', () => {
   it('answers both procedures of a question that names two', () => {
     const r = ask('RFA and microwave ablation of liver mets in the same session, how do I code both?');

@@ -4,6 +4,7 @@ import { covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Rule } from '../../knowledge/schema.js';
 import { keysOf } from '../../text/analyse.js';
+import { namesOperation } from '../../text/operations.js';
 import { tidy } from '../draft.js';
 import type { Knowledge } from '../../knowledge/kb.js';
 import { hasTopic, type Turn } from '../turn.js';
@@ -23,6 +24,10 @@ const ORDER = /\b(?:first|order|sequenc\w*|before|after|goes? (?:first|second)|p
 const ORDER_IN_RULE = /\b(?:first|order|sequenc\w*|before|after|followed by|precede\w*|(?:primary|secondary|subsidiary|supplementary) codes?)\b/i;
 
 const EXPLAINED = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction', 'advice']);
+/** Plain words that ask about coding itself ("is the approach code mandatory"), not about a topic. */
+const CODING_STEMS = new Set(['approach', 'method', 'order', 'sequenc', 'side', 'lateral']);
+/** Concepts that are about coding itself (site, diagnosis code, image guided), not a topic ("recurrent"). */
+const CODING_CATEGORIES = new Set(['coding', 'approach', 'imaging']);
 
 const itemRules = new WeakMap<LoadedEntry, Rule[]>();
 /** A listed code with a condition ("Y89.- Brachytherapy (where necessary)") is a rule too. */
@@ -161,7 +166,10 @@ export function ruleExplanation(turn: Turn): void {
   const hits = found.filter((h) => h.coverage >= 0.5 && !h.contradicts);
   // Outside a conversation, a procedure, organ or condition that finds no guidance at all is not
   // covered either: another page's rule that shares a word with it ("aneurysm") is not about it.
-  const namesConcept = hasTopic(u.terms) && !describesCode && u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
+  const namesConcept =
+    hasTopic(u.terms) &&
+    !describesCode &&
+    u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || (!t.category && namesOperation(u.text.slice(t.start, t.end)))));
   if ((topical || (namesConcept && !state.guidance)) && hits.length === 0 && codes.length === 0 && u.guidanceIds.length === 0) {
     d.answered = false;
     d.title = 'Not covered by the loaded NICE guidance';
@@ -182,6 +190,12 @@ export function ruleExplanation(turn: Turn): void {
     return;
   }
 
+  // With no code, guidance or conversation to go on, only the words about coding (concepts such as
+  // site, image guided, diagnosis; "approach") find a rule: a topic word another page's note shares
+  // ("episode" in "FMT for first episode of C diff", against the depression guidance) is not the topic.
+  const wordsOnly = codes.length === 0 && u.guidanceIds.length === 0 && hits.length === 0 && !contextId;
+  const aboutCoding = new Set(asked.filter((t) => (t.category ? CODING_CATEGORIES.has(t.category) : CODING_STEMS.has(t.key.slice(2)))).map((t) => t.key));
+  const askedList = [...askedKeys].filter((k) => !wordsOnly || aboutCoding.has(k));
   const candidates: Candidate[] = [];
   // Only rules that can score: those naming an asked or conversation code, having an asked word,
   // or belonging to a guidance found or in the conversation (an index, not every rule).
@@ -201,10 +215,9 @@ export function ruleExplanation(turn: Turn): void {
   else {
     for (const c of codes) for (const stem of stemsOf(c.stem, c.last)) addAll(index.byStem.get(stem));
     for (const code of contextCodes) for (const stem of stemsOf(code.slice(0, 3), /-([A-Z]\d\d)$/.exec(code)?.[1])) addAll(index.byStem.get(stem));
-    for (const k of askedKeys) addAll(index.byKey.get(k));
+    for (const k of askedList) addAll(index.byKey.get(k));
     for (const id of contextId ? [contextId] : []) addAll(index.byEntry.get(id));
   }
-  const askedList = [...askedKeys];
   // A rule can name a code only if it is filed under one of the code's categories: the rest are
   // not compared code by code.
   const filed = codes.map((c) => {
