@@ -121,6 +121,25 @@ describe('a rule question with no code, guidance or conversation to go on', () =
   });
 });
 
+describe("a question about a procedure's risks, outcomes or recovery", () => {
+  it('is a clinical question: no codes, and where NICE gives its view', () => {
+    // Each had been answered with the procedure's codes.
+    for (const q of ['how safe is TAVI', 'is TAVI safe', 'how successful is RFA for liver mets', 'what are the risks of DBS', 'how risky is deep brain stimulation', 'recovery time after lap chole', 'survival after SIRT for HCC']) {
+      const r = ask(q);
+      expect(r, q).toMatchObject({ intent: 'out_of_scope', answered: false, codes: [], guidance: [], title: 'A clinical question, not a coding one' });
+    }
+    const tavi = plainText(ask('how safe is TAVI'));
+    expect(tavi).toMatch(/safety and efficacy of trancatheter aortic valve implantation for aortic stenosis are in IPG421: https:\/\/www\.nice\.org\.uk\/guidance\/ipg421/);
+    expect(tavi).toMatch(/How do I code Trancatheter aortic valve implantation/);
+  });
+
+  it('stays a coding question when it asks about codes', () => {
+    expect(ask('how do I code a complication of DBS').guidance).toEqual(['IPG188', 'IPG382']);
+    expect(ask('is Y53.9 safe to use')).toMatchObject({ intent: 'rule_explanation', answered: true });
+    expect(ask('is it safe to code J12.4 without Y53')).toMatchObject({ answered: true });
+  });
+});
+
 describe('complete code sets', () => {
   it('answers both procedures of a question that names two', () => {
     const r = ask('RFA and microwave ablation of liver mets in the same session, how do I code both?');

@@ -27,6 +27,7 @@ import { lookupItems, type LookupItem } from './lookup.js';
 import type { Turn } from './turn.js';
 import type { Term } from '../text/analyse.js';
 import { namesOperation } from '../text/operations.js';
+import { asksClinically } from './clinical.js';
 
 const HANDLERS: Record<Intent, (turn: Turn) => void> = {
   how_to_code: howToCode,
@@ -497,6 +498,10 @@ export class Assistant {
   }
 
   private decide(u: Understanding, state: ConversationState): { intent: Intent; confidence: number; fallback: boolean } {
+    // Risks, outcomes, recovery: a clinical question, whatever procedure it names (no codes for it).
+    if (u.codes.length === 0 && u.guidanceIds.length === 0 && asksClinically(u.text)) {
+      return { intent: 'out_of_scope', confidence: u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0, fallback: false };
+    }
     const shaped = codeQuestionShape(u) ?? procedureCodesShape(u);
     if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
     const intent: Intent = u.intent ?? 'out_of_scope';

@@ -3,6 +3,8 @@
 import { findQueryCodes } from '../../knowledge/codes.js';
 import type { Knowledge } from '../../knowledge/kb.js';
 import { analyse } from '../../text/analyse.js';
+import { asksClinically } from '../clinical.js';
+import { tidy } from '../draft.js';
 import type { Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
 
@@ -73,6 +75,22 @@ export function smalltalk(turn: Turn): void {
 
 export function outOfScope(turn: Turn): void {
   const d = turn.draft;
+  if (asksClinically(turn.u.text)) {
+    d.title = 'A clinical question, not a coding one';
+    d.text(
+      "I answer clinical coding questions about NICE interventional procedures guidance (OPCS-4 procedure codes, ICD-10 diagnosis codes and their rules), not questions about a procedure's risks, benefits, outcomes or recovery, so I give no codes for this.",
+    );
+    // Where NICE's view is: the guidance about all the procedures and conditions the question names.
+    const best = turn.kb.index.search(turn.u.terms.filter((t) => t.concept)).find((h) => h.missing.length === 0 && !h.contradicts);
+    const le = best ? turn.kb.get(best.id) : undefined;
+    if (le) {
+      const title = tidy(le.entry.title.text).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+      d.text(`NICE's recommendations on the safety and efficacy of ${title} are in ${le.entry.id}: ${le.entry.url}`);
+      d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
+    }
+    d.suggest('help');
+    return;
+  }
   d.title = 'Not something I can help with';
   d.text(
     'I only answer clinical coding questions about NICE interventional procedures guidance (OPCS-4 procedure codes, ICD-10 diagnosis codes and their rules). That question is outside what I know.',

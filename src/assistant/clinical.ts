@@ -1,0 +1,21 @@
+// Questions about a procedure's risks, benefits, outcomes or recovery: clinical questions, not
+// coding ones. Codebot answers neither with codes ("how safe is TAVI" had got TAVI's codes), since
+// codes are not what was asked; it says what it does answer and where NICE's view of safety and
+// efficacy is.
+
+const ASKS = [
+  /\bhow (?:risky|safe|dangerous|successful|effective|painful|invasive|good|well does)\b/i,
+  /\bhow long (?:does|will|is|to) (?:it|the|recovery|recover|healing|they)\b/i,
+  /\bwhat (?:are|is|were) the (?:risks?|dangers?|side[- ]effects?|complications?|success rates?|outcomes?|results|benefits?|chances?|survival|prognosis|evidence|recovery|recurrence)\b/i,
+  /\b(?:is|are) (?:it|they|this|that) (?:safe|risky|dangerous|effective|painful|worth it|better)\b/i,
+  /^(?:is|are)\b.*\b(?:safe|risky|dangerous|effective|painful|worth it)\b/i,
+  /\b(?:risks?|dangers?|side[- ]effects?|success rates?|recovery(?: time)?|survival(?: rates?)?|efficacy|effectiveness|complication rates?|outcomes?)\s+(?:of|for|after|from|with)\b/i,
+];
+
+/** Words that make it a coding question after all ("complications of DBS - which code?"). */
+const CODING = /\b(?:codes?|coding|coded|code it|opcs|icd|classif\w*|sequenc\w*)\b/i;
+
+/** A question about how a procedure works out for the patient, with no word about coding it. */
+export function asksClinically(text: string): boolean {
+  return !CODING.test(text) && ASKS.some((r) => r.test(text));
+}
