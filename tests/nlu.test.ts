@@ -144,4 +144,12 @@ describe('understanding a question', () => {
     expect(nlu.understand('what is Y53.9?').intent).toBe('code_lookup');
     expect(nlu.understand('why do I need a Y53 code?').intent).toBe('rule_explanation');
   });
+  it('reads how a question opens: a yes-or-no about what OPCS can show is a rule question', () => {
+    expect(features('can OPCS show that the TAVI was transapical').s).toEqual(['can', 'can_opc']);
+    // A question opening with a code or a procedure has no opener feature.
+    expect(features('J12.4 for RFA?').s).toEqual([]);
+    // Both were read as how to code before the opener counted.
+    expect(nlu.understand('can OPCS show that the TAVI was transapical').intent).toBe('rule_explanation');
+    expect(nlu.understand('is the imaging coded for IRE').intent).toBe('rule_explanation');
+  });
 });

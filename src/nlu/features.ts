@@ -45,12 +45,23 @@ const CUE_CLASSES: Record<string, string[]> = {
   summary: ['summary', 'summarise', 'summarize', 'overview', 'brief', 'outline', 'gist'],
   replaced: ['replace', 'replaced', 'replaces', 'supersede', 'superseded', 'supersedes', 'previous', 'older', 'newer'],
 };
+/**
+ * Words a question opens with that say what kind of question it is, as stems ("does" is "doe", "any"
+ * "ani"): question words, auxiliaries ("do we have to", "can OPCS show": yes-or-no, mostly rules),
+ * requests. A question that opens with a code or a procedure gets no opener: those words say what
+ * it is about, not what it asks.
+ */
+const OPENERS = new Set([
+  'how', 'what', 'whats', 'which', 'why', 'when', 'where', 'who', 'is', 'are', 'do', 'doe', 'can', 'should', 'could',
+  'would', 'will', 'must', 'need', 'and', 'so', 'if', 'i', 'we', 'ani', 'there', 'tell', 'show', 'give', 'list',
+  'explain', 'summaris', 'summar',
+]);
 const CUE_OF = new Map(Object.entries(CUE_CLASSES).flatMap(([cue, ws]) => ws.map((w) => [stem(w), `qqcue${cue}`] as const)));
 
 /**
  * What the classifier sees: "w" words (stems, placeholders, cues and a few shape markers), "b" pairs of
  * neighbouring words, "c" character trigrams of each word, which carry typos, plurals and
- * unseen compounds ("password" in "passwords", "resetpassword").
+ * unseen compounds ("password" in "passwords", "resetpassword"), and "s" how the question opens.
  */
 export function features(text: string, correct?: Corrector): FeatureBlocks {
   const masked = maskCodes(text);
@@ -77,11 +88,17 @@ export function features(text: string, correct?: Corrector): FeatureBlocks {
   if (tokens.length <= 3) w.push('qqshort');
   const b: string[] = [];
   for (let i = 0; i + 1 < tokens.length; i++) b.push(`${tokens[i]}_${tokens[i + 1]}`);
+  // How the question opens: the opener, and the opener with the word after it ("do_we", "can_opc").
+  const s: string[] = [];
+  if (tokens[0] && OPENERS.has(tokens[0])) {
+    s.push(tokens[0]);
+    if (tokens[1]) s.push(`${tokens[0]}_${tokens[1]}`);
+  }
   const c: string[] = [];
   for (const word of tokenize(masked.text.toLowerCase().normalize('NFKD').replace(/\p{M}/gu, ''))) {
     if (/\d/.test(word) || word.startsWith('qq')) continue;
-    const s = `#${word}#`;
-    for (let i = 0; i + 3 <= s.length; i++) c.push(s.slice(i, i + 3));
+    const padded = `#${word}#`;
+    for (let i = 0; i + 3 <= padded.length; i++) c.push(padded.slice(i, i + 3));
   }
-  return { w, b, c };
+  return { w, b, c, s };
 }
