@@ -272,6 +272,12 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
     expect(ask(q)).toMatchObject({ answered: false, match: 'none', codes: [], guidance: [] });
   });
 
+  it('is no partial match when the title is for a condition in words we have no concept for', () => {
+    // "pulmonary veins" in the AF ablation codes made lung; atrial fibrillation is not lung metastases.
+    expect(ask('RFA of lung mets')).toMatchObject({ answered: false, codes: [], guidance: [] });
+    expect(ask('catheter ablation for atrial fibrillation')).toMatchObject({ match: 'full', guidance: ['IPG168'] });
+  });
+
   it('still answers the side the title says, and a question that says neither', () => {
     expect(ask('live donor liver transplant, donor side codes').guidance).toEqual(['IPG194']);
     expect(ask('ECMO for acute heart failure in an adult')).toMatchObject({ match: 'full', guidance: ['IPG482'] });

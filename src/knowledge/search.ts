@@ -66,6 +66,9 @@ function opposed(question: ReadonlySet<string>, title: ReadonlySet<string>): boo
   return false;
 }
 
+/** Words after "for" in a title that say why or for whom, not what condition ("for the treatment of"). */
+const FOR_WHOM = new Set(['treat', 'treatment', 'prevent', 'prevention', 'manag', 'manage', 'management', 'patient', 'peopl', 'adult', 'women', 'men', 'children', 'child', 'use', 'relief', 'symptom', 'sever', 'select', 'diagnosi', 'correct', 'palliat', 'control', 'reduct', 'improv', 'assess', 'augment', 'secondari', 'primari', 'induct', 'remov', 'repair', 'with', 'without', 'other', 'than', 'non']);
+
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
 /** Categories that pick a group within a guidance more than the guidance itself. */
@@ -257,7 +260,15 @@ export class GuidanceIndex {
       // the route ("via percutaneous hepatic artery perfusion"), not the subject.
       const forAt = e.title.text.search(/\sfor\s/i);
       const subjectTerms = forAt >= 0 ? titleTerms.filter((t) => t.start > forAt) : titleTerms;
-      const subjects = [...new Set(subjectTerms.filter((t) => (t.category === 'condition' || t.category === 'organ') && !alternatives.has(t.key)).map((t) => t.key))];
+      // After "for", plain words name the condition as well when no concept does ("for atrial
+      // fibrillation"), except words that say nothing of it ("for the treatment of ...").
+      const subjects = [
+        ...new Set(
+          subjectTerms
+            .filter((t) => !alternatives.has(t.key) && (t.category === 'condition' || t.category === 'organ' || (forAt >= 0 && !t.concept && !t.implied && !FOR_WHOM.has(t.key.slice(2)))))
+            .map((t) => t.key),
+        ),
+      ];
       const conditions = [...new Set(titleTerms.filter((t) => t.category === 'condition').map((t) => t.key))];
       const exclusion = /\b(?:excluding|except|other than|not including)\b([^)]*)/i.exec(e.title.text);
       const excluded = exclusion ? [...new Set(analyse(exclusion[1]!).filter((t) => !t.implied).map((t) => t.key))] : [];
