@@ -278,6 +278,14 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
     expect(ask('catheter ablation for atrial fibrillation')).toMatchObject({ match: 'full', guidance: ['IPG168'] });
   });
 
+  it('is no partial match for another kind of the same procedure, named in words we have no concept for', () => {
+    // Each had radiofrequency ablation's codes (IPG8) with a "Partial match" notice.
+    for (const q of ['mechanochemical ablation of veins', 'steam ablation of varicose veins', 'cyanoacrylate ablation of varicose veins']) {
+      expect(ask(q), q).toMatchObject({ answered: false, codes: [], guidance: [] });
+    }
+    expect(ask('RFA of varicose veins')).toMatchObject({ match: 'full', guidance: ['IPG8'] });
+  });
+
   it('still answers the side the title says, and a question that says neither', () => {
     expect(ask('live donor liver transplant, donor side codes').guidance).toEqual(['IPG194']);
     expect(ask('ECMO for acute heart failure in an adult')).toMatchObject({ match: 'full', guidance: ['IPG482'] });

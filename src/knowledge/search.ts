@@ -110,6 +110,8 @@ interface Doc {
   approaches: string[];
   /** Sides of OPPOSITES the title says ("living" donor). */
   sides: Set<string>;
+  /** Procedure concepts the title writes ("radiofrequency", "ablation"): its kind of the procedure. */
+  kinds: string[];
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -277,7 +279,7 @@ export class GuidanceIndex {
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
       const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt)).map((t) => t.key.slice(2)))];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches, named, sides: titleSides(e.title.text) };
+      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches, named, sides: titleSides(e.title.text), kinds: [...new Set(written.filter((t) => t.category === 'procedure').map((t) => t.key))] };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
     this.docs.forEach((d, i) => {
@@ -376,6 +378,10 @@ export class GuidanceIndex {
     const forUnknown = terms.some((t) => t.indication && !t.aside);
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
+    // Words we have no concept for written just before a procedure ("mechanochemical ablation"): its kind.
+    const kindWords = terms
+      .filter((t) => !t.implied && !t.concept && t.key.startsWith('s:') && terms.some((p) => p.category === 'procedure' && !p.implied && p.start > t.end && p.start - t.end <= 2))
+      .map((t) => t.key);
     // What the question says of the patient's story ("hx of ...") does not rule a guidance out.
     const questionSides = sidesOf(terms.filter((t) => !t.implied && !t.aside).map((t) => t.key));
     const hits: SearchHit[] = [];
@@ -548,6 +554,10 @@ export class GuidanceIndex {
         if (missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0)) continue;
         for (const k of unmetKeys) if (!missing.includes(k)) missing.push(k);
       }
+      // The question's procedure with a kind of its own in words we have no concept for
+      // ("mechanochemical ablation of veins"), against a title with that procedure and another kind
+      // of it ("radiofrequency ablation of varicose veins"): another procedure, no partial answer.
+      if (kindWords.length > 0 && kindWords.some((k) => missing.includes(k)) && d.kinds.some((k) => !askedAll.has(k)) && procedureKeys.every((k) => d.title.includes(k))) continue;
       // Matched on one word we have no concept for ("artificial"), while a missing one is what other
       // guidance is about ("implant"): likely another procedure altogether, no partial answer.
       const matched = q.required.filter((k) => !missing.includes(k));
