@@ -286,6 +286,12 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
     expect(ask('RFA of varicose veins')).toMatchObject({ match: 'full', guidance: ['IPG8'] });
   });
 
+  it('is no partial match for the same procedure done for another condition named in a word we have no concept for', () => {
+    // Had IPG458's codes (mechanical clot retrieval for acute ischaemic stroke) as a partial match.
+    expect(ask('mechanical thrombectomy for DVT')).toMatchObject({ answered: false, codes: [], guidance: [] });
+    expect(ask('mechanical thrombectomy for stroke')).toMatchObject({ answered: true, guidance: ['IPG458'] });
+  });
+
   it('still answers the side the title says, and a question that says neither', () => {
     expect(ask('live donor liver transplant, donor side codes').guidance).toEqual(['IPG194']);
     expect(ask('ECMO for acute heart failure in an adult')).toMatchObject({ match: 'full', guidance: ['IPG482'] });
@@ -401,6 +407,9 @@ describe('a procedure named on its own, in the words of its guidance title', () 
       expect(plainText(r)).toMatch(/NHS Classifications Service/);
     }
     expect(ask('OK for Friday?').intent).toBe('smalltalk');
+    // What it was for may be an eponym or an abbreviation itself.
+    expect(ask('LLETZ for CIN3')).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
+    expect(ask("ECP for Crohn's disease")).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG288'] });
     // One shared word ("artificial", IPG110's finger joints) is no partial match for another procedure.
     for (const q of ['artificial iris implant', 'how do I code an artificial iris implant']) {
       expect(ask(q)).toMatchObject({ intent: 'how_to_code', answered: false, codes: [], guidance: [] });

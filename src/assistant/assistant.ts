@@ -559,7 +559,7 @@ export class Assistant {
    * DVLA open today") name no procedure.
    */
   private procedureNamedAsChat(u: Understanding, written: Term[], intent: Intent, bareAbbreviation: boolean): boolean {
-    const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
+    const named = bareAbbreviation || this.abbreviationFor(u.text) || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
     const pageWord = intent !== 'out_of_scope' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
     return named ? this.codedOrNotCovered(u) : this.bestMatch(u) === undefined;
@@ -593,7 +593,7 @@ export class Assistant {
    * migraine"): how coders name a procedure, known to the knowledge or not. "OK for Friday?" is chat.
    */
   private abbreviationFor(text: string): boolean {
-    for (const m of text.matchAll(/\b([A-Z][A-Z0-9]{1,5})(?:\s+[a-z]+)?\s+for\s+(?:a\s+|an\s+|the\s+)?[a-z]/g)) {
+    for (const m of text.matchAll(/\b([A-Z][A-Z0-9]{1,5})(?:\s+[a-z]+)?\s+for\s+(?:a\s+|an\s+|the\s+)?(?:[a-z]|[A-Z][a-z]+'s\b|[A-Z]{2,}\d?\b)/g)) {
       if (!this.chatStems.has(m[1]!.toLowerCase())) return true;
     }
     return false;

@@ -279,7 +279,20 @@ export class GuidanceIndex {
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
       const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt)).map((t) => t.key.slice(2)))];
-      return { id: e.id, weights: w, title, imaging, subjects, conditions, excluded, head, approaches, named, sides: titleSides(e.title.text), kinds: [...new Set(written.filter((t) => t.category === 'procedure').map((t) => t.key))] };
+      return {
+        id: e.id,
+        weights: w,
+        title,
+        imaging,
+        subjects,
+        conditions,
+        excluded,
+        head,
+        approaches,
+        named,
+        sides: titleSides(e.title.text),
+        kinds: [...new Set(written.filter((t) => t.category === 'procedure').map((t) => t.key))],
+      };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
     this.docs.forEach((d, i) => {
@@ -376,6 +389,7 @@ export class GuidanceIndex {
     const questionHasSubject = terms.some((t) => t.category === 'organ' || t.category === 'condition');
     const writtenSubject = terms.some((t) => !t.implied && (t.category === 'organ' || t.category === 'condition'));
     const forUnknown = terms.some((t) => t.indication && !t.aside);
+    const indicationKeys = terms.filter((t) => t.indication && !t.aside).map((t) => t.key);
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
     // Words we have no concept for written just before a procedure ("mechanochemical ablation"): its kind.
@@ -482,6 +496,10 @@ export class GuidanceIndex {
       // (Or when the guidance is for a condition the question does not name: "DBS for Parkinson's"
       // is not deep brain stimulation for chronic pain.)
       if (unknownKeys.length > 0 && !unknownKeys.some(about) && ((!questionHasSubject && sameProcedure() > 1) || (forUnknown && !writtenSubject && d.conditions.some((k) => !askedAll.has(k))))) continue;
+      // What the procedure was for, in a word we have no concept for ("mechanical thrombectomy for
+      // DVT"), that a guidance for a condition the question does not name lacks (acute ischaemic
+      // stroke): another use of the procedure, however much of the procedure's name it shares.
+      if (indicationKeys.length > 0 && !indicationKeys.some(about) && !writtenSubject && d.subjects.some((k) => !askedAll.has(k))) continue;
       // A question that names only what a guidance is an adjunct to ("caesarean section"), nothing
       // of what it does ("insertion of a balloon device ... prior to emergency caesarean section"), is not about it.
       if (d.head.length > 0 && !d.head.some((k) => askedAll.has(k))) continue;
