@@ -152,6 +152,19 @@ describe('complete code sets', () => {
     expect(ask('total temporomandibular joint replacement - how do I code it').guidance).toEqual(['IPG500']);
   });
 
+  it('is not steered to one group by a word the whole guidance is about', () => {
+    // "falloposcopy" heads the balloon dilation group; the plain falloposcopy code (Q39.9, which
+    // includes "Falloposcopy NEC") had been left out.
+    expect(ask('falloposcopy codes please').codes.map((c) => c.code)).toEqual(expect.arrayContaining(['Q39.9', 'Q38.8']));
+    // "laparoscopic" in a Y75 code title had left out the cystectomy codes themselves.
+    expect(ask('lap cystectomy codes').codes.map((c) => c.code)).toEqual(expect.arrayContaining(['M34.3', 'Y75.2']));
+    // A heading still picks its group: the recipient's codes, not the donor's too.
+    const first = a.answer('live donor liver tx - donor side codes?');
+    const recipient = a.answer('and the recipient? donor is her son', first.next).reply.codes.map((c) => c.code);
+    expect(recipient).toContain('J01.1');
+    expect(recipient).not.toContain('X45.8');
+  });
+
   it('shows every group when the question does not pick one (segment resection and wedge excision)', () => {
     const codes = ask('laparoscopic liver resection').codes.map((c) => c.code);
     expect(codes).toEqual(expect.arrayContaining(['J02.3', 'J02.4']));

@@ -184,7 +184,8 @@ interface GroupKeys {
 function groupKeys(g: Group, titles: Map<string, string>): GroupKeys {
   const parts: string[] = [];
   // A code the capture cut before its title reads as the same code titled elsewhere on the page.
-  for (const i of g.items) parts.push(i.type === 'text' ? i.text : (i.title ?? titles.get(i.code) ?? ''));
+  // What a code includes ("Falloposcopy NEC") says what its group is for, as its title does.
+  for (const i of g.items) parts.push(i.type === 'text' ? i.text : [i.title ?? titles.get(i.code) ?? '', ...i.includes.map((inc) => inc.text)].join('\n'));
   return { heading: g.heading ? keysOf(g.heading.text) : new Set(), items: keysOf(parts.join('\n')) };
 }
 
@@ -210,8 +211,14 @@ export function chooseGroup(entry: LoadedEntry, terms: Term[], fallback: number 
   // A heading ("For the donor:") says what its group is for; code titles only hint at it.
   // What a written term implies (the anus, for haemorrhoidal artery ligation) does not pick a group
   // of the guidance on that very procedure: the written words do.
+  // A word every group has picks none ("falloposcopy": one group's heading, another's "Falloposcopy
+  // NEC"), nor does a word of the guidance's title that only code titles repeat ("live" in "Live
+  // related donor NEC", on the living donor guidance): the whole page is about it.
+  const titleKeys = keysOf(entry.entry.title.text);
+  const telling = (key: string) =>
+    !keys.every((k) => k.heading.has(key) || k.items.has(key)) && (!titleKeys.has(key) || keys.some((k) => k.heading.has(key)));
   const scores = keys.map((k) =>
-    asked.filter((t) => !t.implied).reduce((s, t) => {
+    asked.filter((t) => !t.implied && telling(t.key)).reduce((s, t) => {
       const w = t.category === 'approach' || t.category === 'imaging' ? APPROACH_WEIGHT : 1;
       return s + (k.heading.has(t.key) ? 2 * w : k.items.has(t.key) ? w : 0);
     }, 0),
