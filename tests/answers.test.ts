@@ -315,6 +315,15 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it('keeps the guidance for a follow-up that names one of its stages, with a word it lacks', () => {
+    const first = a.answer('occipital nerve stimulator trial for migraine');
+    expect(first.reply.codes.map((c) => c.code)).toContain('A70.4');
+    // "pulse generator" is on no page: the stage, which the guidance has, keeps the conversation.
+    const second = a.answer('and stage two once the pulse generator is in?', first.next).reply;
+    expect(second).toMatchObject({ answered: true, guidance: ['IPG452'] });
+    expect(second.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['A70.1', 'Y71.1']));
+  });
+
   it('keeps a rule question on the conversation’s guidance (not a spinal one)', async () => {
     const say = chat();
     expect((await say('IRE of liver mets codes')).guidance).toEqual(['IPG445']);

@@ -120,7 +120,13 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // Nor do words we have no concept for that the conversation's guidance is about ("they clipped
     // the defect" after ESD, whose codes include clipping), when they find nothing better.
     const conceptless = u.terms.every((t) => t.implied || !t.category || t.category === 'coding' || t.category === 'approach' || t.category === 'imaging' || t.category === 'qualifier');
-    const ownWords = found.length === 0 && conceptless && state.guidance !== null && u.terms.some((t) => !t.category && kb.index.isAbout(state.guidance!, t.key));
+    // So do an approach or stage the conversation's guidance has ("and stage 2 when the generator
+    // goes in?" after the stage 1 codes of occipital nerve stimulation).
+    const ownWords =
+      found.length === 0 &&
+      conceptless &&
+      state.guidance !== null &&
+      u.terms.some((t) => !t.implied && (!t.category || t.category === 'approach' || t.category === 'imaging') && kb.index.isAbout(state.guidance!, t.key));
     const context = (onlyFiller || ownWords) && state.guidance ? kb.get(state.guidance) : undefined;
     if (hits.length === 0 && context) return { kind: 'entry', entry: context, via: 'context' };
     // Codes say more than words we have no concept for ("O11.1 - thought O codes were obstetric").
