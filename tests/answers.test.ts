@@ -271,6 +271,17 @@ describe('common procedures the knowledge does not cover', () => {
   });
 });
 
+describe('a guidance on what is done during another operation', () => {
+  it('answers a question about it that names the operation in other words', () => {
+    // IPG255 is "intraoperative nerve monitoring during thyroid surgery"; thyroidectomy is not a word of it.
+    for (const q of ['total thyroidectomy with nerve monitoring', 'nerve monitoring during a thyroidectomy - codes?']) {
+      const r = ask(q);
+      expect(r, q).toMatchObject({ answered: true, guidance: ['IPG255'], codes: [] });
+      expect(plainText(r)).toMatch(/not possible to classify the use of intraoperative nerve monitoring/);
+    }
+  });
+});
+
 describe('a guidance for the opposite kind of patient, donor or operation', () => {
   // Each was a partial match with the other guidance's codes: living donor codes for a deceased
   // donor, total wrist replacement for a partial one, malignant obstruction's diagnosis for a benign one.

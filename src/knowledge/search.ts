@@ -471,15 +471,25 @@ export class GuidanceIndex {
       // liver metastases in general) makes a partial match, said as such.
       // (Most candidates meet everything: nothing is allocated for them.)
       const unmet = q.mustHave.every(met) ? NONE : q.mustHave.filter((m) => !met(m));
+      let adjunctOnly = false;
       const unmetKeys: string[] = [];
       if (unmet.length > 0) {
         // Met at least half way: "colorectal liver metastases" against liver metastases.
         const partly = (m: (typeof q.mustHave)[number]) => !unmet.includes(m) || m.anyOf.some((all) => all.length > 1 && all.filter(about).length * 2 >= all.length);
+        // A guidance on what is done during another operation ("intraoperative nerve monitoring during
+        // thyroid surgery"), asked about by its own name, with the operation named in other words on
+        // the same organ ("total thyroidectomy with intraop nerve monitoring"): the operation is
+        // only its setting.
+        adjunctOnly =
+          d.head.some((k) => askedAll.has(k)) &&
+          unmet.every((m) => m.category === 'procedure') &&
+          d.subjects.length > 0 &&
+          d.subjects.every((k) => askedAll.has(k));
         // A procedure the question names must be there whole: microwave ablation is not cryoablation.
         if (procedures.length > 0 && procedures.every((m) => unmet.includes(m))) continue;
         // Coders name the procedure done first ("PRK following corneal graft", "PCI with stent"):
         // a guidance that lacks it is not a partial answer, whatever else it shares.
-        if (procedures[0] && !partly(procedures[0])) continue;
+        if (procedures[0] && !partly(procedures[0]) && !adjunctOnly) continue;
         if (subjects.length > 0 && !subjects.some(partly)) continue;
         for (const m of unmet) {
           // The closest reading: the alternative with most of its keys present.
@@ -541,7 +551,9 @@ export class GuidanceIndex {
         // the indication a question adds ("... for CRLM") does not count against it (it is still
         // said as not mentioned).
         const forAnything = indication[i] && d.conditions.length === 0 ? INDICATION_FREE : 0;
-        covered += unitWeight[i]! * Math.max(written, implied, forAnything);
+        // The operation an adjunct guidance is done during counts as its setting, as far as that.
+        const setting = adjunctOnly && unmet.some((m) => m.key === q.required[at[0]!]) ? INDICATION_FREE : 0;
+        covered += unitWeight[i]! * Math.max(written, implied, forAnything, setting);
       }
       for (const k of q.context) {
         const w = has(k);
@@ -566,10 +578,10 @@ export class GuidanceIndex {
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
       if (unmetKeys.length > 0) {
-        if (coverage < PARTIAL_COVERAGE) continue;
+        if (coverage < PARTIAL_COVERAGE && !adjunctOnly) continue;
         // Words we have no concept for that other guidance is about, on top of a missing subject,
         // may name another procedure altogether: no partial answer.
-        if (missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0)) continue;
+        if (!adjunctOnly && missing.some((k) => !categoryOf(k) && (this.df.get(k) ?? 0) > 0)) continue;
         for (const k of unmetKeys) if (!missing.includes(k)) missing.push(k);
       }
       // The question's procedure with a kind of its own in words we have no concept for
