@@ -280,6 +280,13 @@ describe('a guidance on what is done during another operation', () => {
       expect(plainText(r)).toMatch(/not possible to classify the use of intraoperative nerve monitoring/);
     }
   });
+
+  it('takes a follow-up that says how the operation was done to the guidance on that operation', () => {
+    const first = a.answer('total thyroidectomy with nerve monitoring');
+    const second = a.answer('it was minimally invasive, video-assisted', first.next).reply;
+    expect(second).toMatchObject({ answered: true, guidance: ['IPG499'] });
+    expect(second.codes.map((c) => c.code)).toContain('Y76.3');
+  });
 });
 
 describe('a guidance for the opposite kind of patient, donor or operation', () => {

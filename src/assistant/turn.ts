@@ -100,6 +100,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     const entry = kb.get(u.guidanceIds[0]!);
     return entry ? { kind: 'entry', entry, via: 'id' } : { kind: 'none', reason: 'unknown-id', topic: u.guidanceIds[0]! };
   }
+  const operation = aboutTheOperation(turn);
+  if (operation) return operation;
   if (state.guidance && ANAPHORA.test(u.text) && !hasTopicBeyondContext(turn)) {
     const entry = kb.get(state.guidance);
     if (entry) return { kind: 'entry', entry, via: 'context' };
@@ -164,6 +166,29 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     if (entry) return { kind: 'entry', entry, via: 'context' };
   }
   return byCodes(kb, opts.codes ?? u.codes) ?? { kind: 'none', reason: 'no-topic', topic: topicOf(u) };
+}
+
+/** What a title says a guidance is done during, before or with ("during thyroid surgery"). */
+const SETTING = /\s+(?:prior to|before|during|after|in association with)\s+/i;
+
+/**
+ * After a guidance on what is done during an operation (nerve monitoring during thyroid surgery), a
+ * follow-up that only says how the operation was done ("it was video assisted, minimally invasive")
+ * is about the operation: the guidance on it done that way, when one covers all the follow-up says.
+ */
+function aboutTheOperation(turn: Turn): Resolution | null {
+  const { kb, u, state } = turn;
+  if (!state.guidance) return null;
+  const le = kb.get(state.guidance);
+  const parts = le?.entry.title.text.split(SETTING);
+  if (!parts || parts.length < 2) return null;
+  const own = u.terms.filter((t) => !t.implied && !t.aside);
+  if (own.some((t) => t.category === 'procedure' || t.category === 'organ' || t.category === 'condition')) return null;
+  if (!own.some((t) => (t.category === 'approach' || t.category === 'qualifier') && !kb.index.isAbout(state.guidance!, t.key))) return null;
+  // Offsets below zero keep the carried terms apart from the question's own words.
+  const setting = analyse(parts.slice(1).join(' ')).map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
+  const hit = kb.index.search([...u.terms, ...setting]).find((h) => h.id !== state.guidance && h.missing.length === 0 && !h.contradicts && h.coverage >= MIN_COVERAGE);
+  return hit ? { kind: 'entry', entry: kb.get(hit.id)!, via: 'search', hit } : null;
 }
 
 /** The guidance that states most of the codes given, or null when none states any. */
