@@ -333,6 +333,15 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it("looks for a code's rule in the conversation's guidance when the words find another page", () => {
+    // "axillary clearance" finds the endoscopic axillary clearance page; the note on B27 is the mastectomy page's.
+    const first = a.answer('endoscopic mastectomy codes');
+    const r = a.answer('does B27 include the axillary clearance', first.next).reply;
+    expect(r).toMatchObject({ intent: 'rule_explanation', answered: true, guidance: ['IPG296'] });
+    expect(r.codes.map((c) => c.code)).toContain('T85-T87');
+    expect(plainText(r)).toMatch(/do not include any associate lymph node removal/);
+  });
+
   it('keeps the guidance for a follow-up that names one of its stages, with a word it lacks', () => {
     const first = a.answer('occipital nerve stimulator trial for migraine');
     expect(first.reply.codes.map((c) => c.code)).toContain('A70.4');

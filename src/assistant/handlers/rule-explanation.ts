@@ -196,6 +196,9 @@ export function ruleExplanation(turn: Turn): void {
   const wordsOnly = codes.length === 0 && u.guidanceIds.length === 0 && hits.length === 0 && !contextId;
   const aboutCoding = new Set(asked.filter((t) => (t.category ? CODING_CATEGORIES.has(t.category) : CODING_STEMS.has(t.key.slice(2)))).map((t) => t.key));
   const askedList = [...askedKeys].filter((k) => !wordsOnly || aboutCoding.has(k));
+  // Between the rules on a code asked about, what the question's words entail counts for half
+  // ("axillary clearance" is lymph node removal, which one note on B27 is about).
+  const impliedList = codes.length === 0 ? [] : [...new Set(u.terms.filter((t) => t.implied && !askedKeys.has(t.key)).map((t) => t.key))];
   const candidates: Candidate[] = [];
   // Only rules that can score: those naming an asked or conversation code, having an asked word,
   // or belonging to a guidance found or in the conversation (an index, not every rule).
@@ -210,7 +213,11 @@ export function ruleExplanation(turn: Turn): void {
     }
   };
   // Guidance named, or found for the question's words: only their rules can be chosen (below).
-  const only = u.guidanceIds.length > 0 ? u.guidanceIds.filter((id) => hits.length === 0 || entryScore.has(id)) : hits.length > 0 ? [...entryScore.keys()] : null;
+  // A code asked about in a conversation is looked for in the conversation's guidance too ("they did
+  // an axillary clearance too, is that included in B27?": the mastectomy page's note on B27, though
+  // the words find the axillary clearance page).
+  const withContext = (ids: string[]) => (state.guidance && codes.length > 0 && !ids.includes(state.guidance) ? [...ids, state.guidance] : ids);
+  const only = u.guidanceIds.length > 0 ? u.guidanceIds.filter((id) => hits.length === 0 || entryScore.has(id)) : hits.length > 0 ? withContext([...entryScore.keys()]) : null;
   if (only) for (const id of only) addAll(index.byEntry.get(id));
   else {
     for (const c of codes) for (const stem of stemsOf(c.stem, c.last)) addAll(index.byStem.get(stem));
@@ -234,6 +241,7 @@ export function ruleExplanation(turn: Turn): void {
     // many, and less than a word of the question.
     if (contextCodes.length > 0 && contextCodes.some((c) => rule.codes.some((rc) => rc.code === c))) score += 0.5;
     for (const k of askedList) if (ruleKeys.has(k)) score += 1;
+    for (const k of impliedList) if (ruleKeys.has(k)) score += 0.5;
     if (hits.length > 0) score += 2 * (entryScore.get(id) ?? 0);
     if (id === contextId) score += 1.5;
     if (score > 0) candidates.push({ le, rule, score, at });
