@@ -333,6 +333,18 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it("compares the conversation's guidance with another one asked about, code by code", () => {
+    const first = a.answer('HDR brachytherapy for cervical cancer codes');
+    expect(first.reply.guidance).toEqual(['IPG160']);
+    const r = a.answer('how does that compare with breast brachytherapy after local excision?', first.next).reply;
+    expect(r).toMatchObject({ answered: true, title: 'How IPG268 and IPG160 are coded' });
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['X65.3', 'X65.2', 'Z15.-', 'Z45.1']));
+    const text = plainText(r);
+    expect(text).toMatch(/Only IPG268 gives X65\.3, Y89\.-, Z15\.-, Z94\.-\./);
+    expect(text).toMatch(/Only IPG160 gives X65\.2, Y89\.1, Z45\.1\./);
+    expect(text).toMatch(/Both give Y35\.4\./);
+  });
+
   it("looks for a code's rule in the conversation's guidance when the words find another page", () => {
     // "axillary clearance" finds the endoscopic axillary clearance page; the note on B27 is the mastectomy page's.
     const first = a.answer('endoscopic mastectomy codes');

@@ -5,6 +5,7 @@ import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
 import { keysOf, type Term } from '../../text/analyse.js';
 import { guidanceTitle, tidy, type ReplyDraft } from '../draft.js';
 import type { ReplyCode } from '../reply.js';
+import type { SearchHit } from '../../knowledge/search.js';
 import type { Resolution, Turn } from '../turn.js';
 
 export const NOT_COVERED =
@@ -39,6 +40,43 @@ export function showGroup(draft: ReplyDraft, le: LoadedEntry, g: Group, label: s
   }
   draft.codesBlock(label, codes);
   for (const item of g.items) if (item.type === 'text') draft.text(`Plus: ${tidy(item.text)}`);
+}
+
+/** "how is that different from HDR cervix brachy coding", "compared with ...", "X vs Y". */
+export const DIFFERS = /\b(?:differ(?:s|ent|ence|ences|ently)?|compared?|comparison|versus|vs\.?)\b/i;
+
+/**
+ * A question that compares the conversation's guidance with another it names: both pages' codes,
+ * quoted, then which codes only one of them gives.
+ */
+export function compare(turn: Turn, other: LoadedEntry, context: LoadedEntry): void {
+  const d = turn.draft;
+  d.answered = true;
+  d.title = `How ${other.entry.id} and ${context.entry.id} are coded`;
+  d.text(`${other.entry.id} (${tidy(other.entry.title.text)}) and ${context.entry.id} (${tidy(context.entry.title.text)}) give these codes:`);
+  const listed = (le: LoadedEntry) => new Set(le.entry.groups.flatMap((g) => g.items).flatMap((i) => (i.type === 'code' ? [i.code] : [])));
+  for (const le of [other, context]) {
+    for (const g of le.entry.groups) showGroup(d, le, g, `${le.entry.id}${heading(g) ? `, ${heading(g)}` : ''} (${le.entry.version ?? 'OPCS-4'})`);
+    if (le.entry.groups.length === 0) d.text(`${le.entry.id} gives no OPCS-4 codes.`);
+  }
+  const mine = listed(other);
+  const theirs = listed(context);
+  const only = (a: Set<string>, b: Set<string>) => [...a].filter((c) => !b.has(c));
+  if (only(mine, theirs).length > 0) d.text(`Only ${other.entry.id} gives ${only(mine, theirs).join(', ')}.`);
+  if (only(theirs, mine).length > 0) d.text(`Only ${context.entry.id} gives ${only(theirs, mine).join(', ')}.`);
+  const both = [...mine].filter((c) => theirs.has(c));
+  if (both.length > 0) d.text(`Both give ${both.join(', ')}.`);
+  d.state = { guidance: other.entry.id, codes: d.codes.map((c) => c.code) };
+  d.suggest(`How do I code ${tidy(other.entry.title.text)}?`);
+}
+
+/** Words that only say the question compares ("compare", "differ"): not what it is about. */
+const COMPARING = new Set(['s:compar', 's:comparison', 's:differ', 's:differ', 's:versu', 's:vs']);
+
+/** The question compares the conversation's guidance with another, found for all it names. */
+export function comparesWith(turn: Turn, hit: SearchHit | undefined): boolean {
+  const { u, state } = turn;
+  return DIFFERS.test(u.text) && state.guidance !== null && hit !== undefined && hit.id !== state.guidance && u.codes.length === 0 && hit.missing.every((k) => COMPARING.has(k)) && !hit.contradicts;
 }
 
 const SHOWN_RULES = new Set(['note', 'additional', 'diagnosis', 'limitation', 'instruction']);

@@ -6,7 +6,7 @@ import { analyse } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import type { Term } from '../../text/analyse.js';
 import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type Turn } from '../turn.js';
-import { askWhich, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
+import { askWhich, compare, comparesWith, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
 /** Where a question names two procedures: "RFA and MWA ...", "wedge excision plus segment resection". */
 const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;|,(?=\s*(?:one|the other|another|the second)\b))\s*/gi;
@@ -84,6 +84,11 @@ export function howToCode(turn: Turn): void {
   }
   const r = resolveGuidance(turn);
   if (r.kind === 'none') return notFound(turn, r, 'codes');
+  // "how does that compare with ...": both pages' codes, side by side.
+  if (r.kind === 'entry' && r.via === 'search' && turn.state.guidance && comparesWith(turn, r.hit)) {
+    const context = turn.kb.get(turn.state.guidance);
+    if (context) return compare(turn, r.entry, context);
+  }
   if (r.kind === 'ambiguous') {
     const ask = (le: LoadedEntry) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`;
     if (!sharedPrimary(turn, r.entries, ask)) askWhich(turn, r.entries, ask);

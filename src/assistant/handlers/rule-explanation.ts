@@ -8,7 +8,7 @@ import { namesOperation } from '../../text/operations.js';
 import { tidy } from '../draft.js';
 import type { Knowledge } from '../../knowledge/kb.js';
 import { hasTopic, type Turn } from '../turn.js';
-import { NOT_COVERED } from './common.js';
+import { compare, comparesWith, NOT_COVERED } from './common.js';
 
 interface Candidate {
   le: LoadedEntry;
@@ -175,6 +175,16 @@ export function ruleExplanation(turn: Turn): void {
     d.title = 'Not covered by the loaded NICE guidance';
     d.text(`None of the loaded NICE guidance is about that, so I have no rule to quote. ${NOT_COVERED}`);
     return;
+  }
+  // Compared with the conversation's guidance: both pages' codes, side by side.
+  const otherHit = hits[0];
+  if (comparesWith(turn, otherHit)) {
+    const other = kb.get(otherHit!.id);
+    const context = kb.get(state.guidance!);
+    if (other && context) {
+      compare(turn, other, context);
+      return;
+    }
   }
   const topScore = hits[0]?.score ?? 0;
   const entryScore = new Map(hits.map((h) => [h.id, h.score / (topScore || 1)]));
