@@ -333,6 +333,13 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it('reads "the primary" after liver metastases as where they came from, not a new topic', () => {
+    const first = a.answer('perc RFA of CRLM codes');
+    // Had gone to endoscopic submucosal dissection of rectal lesions (IPG335).
+    const r = a.answer('what if the primary was rectal', first.next).reply;
+    expect(r.guidance).toEqual(['IPG327']);
+  });
+
   it("compares the conversation's guidance with another one asked about, code by code", () => {
     const first = a.answer('HDR brachytherapy for cervical cancer codes');
     expect(first.reply.guidance).toEqual(['IPG160']);

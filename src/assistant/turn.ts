@@ -73,7 +73,7 @@ function hasTopicBeyondContext(turn: Turn): boolean {
 }
 
 /** A follow-up that asks the same for something else: "and for ...", "what about ...", "... instead?". */
-const SAME_FOR = /^\s*(?:and|but|what about|how about|same(?: thing| again)?|if)\b|\b(?:instead|same thing|same again|as well)\b/i;
+const SAME_FOR = /^\s*(?:and|but|what about|how about|what if|same(?: thing| again)?|if)\b|\b(?:instead|same thing|same again|as well)\b/i;
 
 /**
  * A follow-up that names an organ or condition but no procedure, in a conversation about a
@@ -88,10 +88,15 @@ function carryProcedure(turn: Turn): Term[] | null {
   const le = kb.get(state.guidance);
   if (!le) return null;
   // Offsets below zero keep the carried terms apart from the question's own words.
-  const procedure = analyse(le.entry.title.text)
+  const title = analyse(le.entry.title.text);
+  const procedure = title
     .filter((t) => t.category === 'procedure')
     .map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
-  return procedure.length > 0 ? [...u.terms, ...procedure] : null;
+  // About metastases, "the primary" is where they came from ("what if the primary was rectal"),
+  // not primary cancer: part of the story, as in a question that names the metastases itself.
+  const metastatic = title.some((t) => t.key === 'c:metastasis');
+  const own = u.terms.map((t) => (metastatic && t.key === 'c:primary' ? { ...t, aside: true } : t));
+  return procedure.length > 0 ? [...own, ...procedure] : null;
 }
 
 export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}): Resolution {
