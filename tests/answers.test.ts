@@ -333,6 +333,14 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it('knows robotic as an approach: laparoscopic guidance answers it, saying what it does not give', () => {
+    const first = a.answer('lap nephrectomy for RCC');
+    const r = a.answer('and robotic?', first.next).reply;
+    expect(r).toMatchObject({ answered: true, guidance: ['IPG136'] });
+    expect(r.notices.join(' ')).toMatch(/IPG136 gives no codes for a robotic approach/);
+    expect(ask('robotic assisted radical prostatectomy codes').codes.map((c) => c.code)).toEqual(expect.arrayContaining(['M61.1', 'Y76.5']));
+  });
+
   it('reads "the primary" after liver metastases as where they came from, not a new topic', () => {
     const first = a.answer('perc RFA of CRLM codes');
     // Had gone to endoscopic submucosal dissection of rectal lesions (IPG335).
