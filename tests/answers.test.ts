@@ -333,6 +333,13 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it("says the conversation's guidance has no note on a rule asked about, rather than quote another page's", () => {
+    const first = a.answer('lap nephrectomy for RCC');
+    // Had quoted IPG110's site code rule (Z83, finger joints).
+    const r = a.answer('which site code?', first.next).reply;
+    expect(r).toMatchObject({ answered: false, codes: [], title: 'No note on that in IPG136' });
+  });
+
   it('knows robotic as an approach: laparoscopic guidance answers it, saying what it does not give', () => {
     const first = a.answer('lap nephrectomy for RCC');
     const r = a.answer('and robotic?', first.next).reply;

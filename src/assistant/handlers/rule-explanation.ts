@@ -261,7 +261,16 @@ export function ruleExplanation(turn: Turn): void {
   if (contextId && !topical && u.guidanceIds.length === 0) {
     const own = candidates.filter((c) => c.le.entry.id === contextId && (codes.length === 0 || codes.some((x) => mentions(c.rule, x))));
     if (own.length > 0) candidates.splice(0, candidates.length, ...own);
-    else if (codes.length > 0 && explainListing(turn, codes, contextId)) {
+    else if (codes.length === 0) {
+      // Another page's note ("which site code?" after a nephrectomy: a finger joint page's Z83) is
+      // not about this procedure: say the conversation's guidance has none.
+      const le = kb.get(contextId)!;
+      d.answered = false;
+      d.title = `No note on that in ${contextId}`;
+      d.text(`${contextId} (${tidy(le.entry.title.text)}) has no note about that, so I have no rule to quote from it. ${NOT_COVERED}`);
+      d.suggest(`Summarise ${contextId}`);
+      return;
+    } else if (codes.length > 0 && explainListing(turn, codes, contextId)) {
       // Another guidance's note on this code alone ("a fourth character must be selected from
       // M02.-") still answers the question, said as coming from there. A note that ties the code
       // to that guidance's other codes is about that procedure, not this one.
