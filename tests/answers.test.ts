@@ -333,6 +333,14 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
 });
 
 describe('conversations stay on topic', () => {
+  it('answers a rule follow-up from how the guidance lists a code, when no note meets its words', () => {
+    const first = a.answer('SIRT for colorectal liver mets');
+    // Had quoted "Y89.- Brachytherapy (where necessary)", the first of the guidance's notes.
+    const r = a.answer('which Y code for the imaging?', first.next).reply;
+    expect(r).toMatchObject({ answered: true, guidance: ['IPG401'] });
+    expect(r.codes.map((c) => c.code)).toEqual(['Y53.4']);
+  });
+
   it("says the conversation's guidance has no note on a rule asked about, rather than quote another page's", () => {
     const first = a.answer('lap nephrectomy for RCC');
     // Had quoted IPG110's site code rule (Z83, finger joints).

@@ -152,6 +152,19 @@ function explainListing(turn: Turn, codes: CodeRef[], only?: string): boolean {
   return true;
 }
 
+/**
+ * No note on it, but the conversation's guidance lists codes whose title or role answers the words
+ * ("which Y code for the imaging?": Y53.4, approach under fluoroscopic control, as image control).
+ */
+function listedFor(turn: Turn, id: string, asked: string[]): boolean {
+  const le = turn.kb.get(id);
+  if (!le || asked.length === 0) return false;
+  const items = le.entry.groups
+    .flatMap((g) => g.items)
+    .filter((i): i is CodeItem => i.type === 'code' && asked.some((k) => keysOf(`${i.title ?? ''}\n${i.role}`).has(k)));
+  return items.length > 0 && explainListing(turn, items, id);
+}
+
 export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
   const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
@@ -259,8 +272,12 @@ export function ruleExplanation(turn: Turn): void {
   // A follow-up with no topic of its own is about the conversation's guidance: its rules first,
   // and if it has none on this, how it lists the code, before any other guidance.
   if (contextId && !topical && u.guidanceIds.length === 0) {
-    const own = candidates.filter((c) => c.le.entry.id === contextId && (codes.length === 0 || codes.some((x) => mentions(c.rule, x))));
+    // A rule of the conversation's guidance that meets the question's words, when it has any ("why?"
+    // has none, and the guidance's main rule answers it; "which goes first?" is about any of them).
+    const meets = (c: Candidate) => askedList.length === 0 || ORDER.test(u.text) || askedList.some((k) => index.all[c.at]!.keys.has(k));
+    const own = candidates.filter((c) => c.le.entry.id === contextId && (codes.length === 0 ? meets(c) : codes.some((x) => mentions(c.rule, x))));
     if (own.length > 0) candidates.splice(0, candidates.length, ...own);
+    else if (codes.length === 0 && listedFor(turn, contextId, askedList)) return;
     else if (codes.length === 0) {
       // Another page's note ("which site code?" after a nephrectomy: a finger joint page's Z83) is
       // not about this procedure: say the conversation's guidance has none.
