@@ -216,6 +216,13 @@ describe('rules found through their codes', () => {
   });
 });
 
+describe('code lookups', () => {
+  it("takes a code's title from a list of codes, not from a note's sentence", () => {
+    // IPG168's note "... following Y53.4 if fluoroscopic control is used" had made the title "if fluoroscopic control".
+    expect(plainText(ask('what is Y53.4'))).toMatch(/Y53\.4 Approach to organ under fluoroscopic control \(OPCS-4\)/);
+  });
+});
+
 describe('code checks', () => {
   it('lets the codes decide when the other words of the question are ones it has no concept for', () => {
     const r = ask('O11.1 ok?? I thought O was for obstetrics');

@@ -84,6 +84,16 @@ describe('IPG327, the founding document', () => {
 });
 
 describe('irregular layouts', () => {
+  it('takes no title for a code named mid-sentence ("following Y53.4 if fluoroscopic control is used", "M61.1 and")', () => {
+    const y534 = entry('ipg168.txt').rules.flatMap((r) => r.codes).find((c) => c.code === 'Y53.4')!;
+    expect(y534.title).toBeNull();
+    // Y53 is image control whether or not the sentence titles it.
+    expect(y534.role).toMatch(/^secondary: image control/);
+    for (const name of ['ipg193.txt', 'ipg246.txt']) {
+      for (const c of entry(name).rules.flatMap((r) => r.codes)) expect(c.title, `${name} ${c.code}`).not.toBe('and');
+    }
+  });
+
   it('groups codes under approach headings (IPG214)', () => {
     const e = entry('ipg214.txt');
     expect(e.groups.map((g) => [g.heading?.text, g.items.map((i) => (i.type === 'code' ? i.code : i.text))])).toEqual([

@@ -101,6 +101,9 @@ const DEFINITIVE_SOURCE = /central\s+definitive\s+source|^All problems \(adverse
 const AUXILIARY =
   /^(?:is|are|was|were|would|should|can|could|may|might|must|will|has|have|need|needs|do|does)\b/;
 
+/** Words that carry a sentence on straight after a code, so what follows is no title. */
+const SENTENCE_GOES_ON = /^(?:and|or|plus|if|when|whenever|where|following|which|that|then)\b/;
+
 /** Where a code's title stops inside a sentence. */
 const TITLE_STOP = new RegExp(
   [
@@ -145,7 +148,8 @@ function titleAfter(text: string, from: number, limit: number, scopeEnd: number)
   let pos = from;
   while (pos < limit && (text[pos] === ' ' || text[pos] === '\t' || text[pos] === '\u00a0')) pos++;
   const scope = text.slice(pos, scopeEnd);
-  if (AUXILIARY.test(scope)) return { title: null, end: from };
+  // "... following Y53.4 if fluoroscopic control is used", "M61.1 and ...": the sentence goes on.
+  if (AUXILIARY.test(scope) || SENTENCE_GOES_ON.test(scope)) return { title: null, end: from };
   const stop = TITLE_STOP.exec(scope);
   const cut = Math.min(stop ? stop.index : scope.length, limit - pos);
   const raw = scope.slice(0, Math.max(0, cut));
@@ -159,7 +163,8 @@ function baseRole(system: CodeSystem, stem: string, title: string | null): strin
   const chapter = stem[0];
   const t = (title ?? '').toLowerCase();
   if (chapter === 'Y') {
-    if (/\bcontrol\b/.test(t)) return 'secondary: image control';
+    // Y53 is approach to organ under image control, whether or not the page titles it there.
+    if (stem === 'Y53' || /\bcontrol\b/.test(t)) return 'secondary: image control';
     if (/\bapproach\b/.test(t)) return 'secondary: approach';
     if (/\bstage|temporary\b/.test(t)) return 'secondary: staging';
     if (/\bdonor\b/.test(t)) return 'secondary: donor';

@@ -25,7 +25,9 @@ function state(turn: Turn, o: Occurrence, role?: string) {
 function describe(turn: Turn, ref: CodeRef): boolean {
   const { kb, draft: d } = turn;
   const l = kb.lookup(ref);
-  const titled = l.exact.find((o) => o.code.title !== null) ?? l.exact[0];
+  // A code listed in a group has its title there; one named in a note's sentence may carry the
+  // sentence's next words ("Y53.4 if fluoroscopic control is used").
+  const titled = l.exact.find((o) => o.where.type === 'group' && o.code.title !== null) ?? l.exact.find((o) => o.code.title !== null) ?? l.exact[0];
   if (titled) {
     const rc = state(turn, titled);
     const used = ids(l.exact);
