@@ -322,6 +322,10 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
       expect(ask(q), q).toMatchObject({ answered: false, codes: [], guidance: [] });
     }
     expect(ask('RFA of varicose veins')).toMatchObject({ match: 'full', guidance: ['IPG8'] });
+    // Nor against a guidance for a condition the question does not name: a sleeve gastrectomy is not
+    // laparoscopic gastrectomy for cancer (IPG269).
+    expect(ask('sleeve gastrectomy')).toMatchObject({ answered: false, codes: [], guidance: [] });
+    expect(ask('laparoscopic gastrectomy')).toMatchObject({ match: 'full', guidance: ['IPG269'] });
   });
 
   it('is no partial match for the same procedure done for another condition named in a word we have no concept for', () => {

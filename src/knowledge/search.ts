@@ -392,6 +392,7 @@ export class GuidanceIndex {
     const indicationKeys = terms.filter((t) => t.indication && !t.aside).map((t) => t.key);
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
+    const writtenProcedures = [...new Set(terms.filter((t) => !t.implied && t.category === 'procedure').map((t) => t.key))];
     // Words we have no concept for written just before a procedure ("mechanochemical ablation"): its kind.
     const kindWords = terms
       .filter((t) => !t.implied && !t.concept && t.key.startsWith('s:') && terms.some((p) => p.category === 'procedure' && !p.implied && p.start > t.end && p.start - t.end <= 2))
@@ -587,7 +588,15 @@ export class GuidanceIndex {
       // The question's procedure with a kind of its own in words we have no concept for
       // ("mechanochemical ablation of veins"), against a title with that procedure and another kind
       // of it ("radiofrequency ablation of varicose veins"): another procedure, no partial answer.
-      if (kindWords.length > 0 && kindWords.some((k) => missing.includes(k)) && d.kinds.some((k) => !askedAll.has(k)) && procedureKeys.every((k) => d.title.includes(k))) continue;
+      // So is a guidance for a condition the question does not name ("sleeve gastrectomy" against
+      // laparoscopic gastrectomy for cancer).
+      if (
+        kindWords.length > 0 &&
+        kindWords.some((k) => missing.includes(k)) &&
+        writtenProcedures.every((k) => d.title.includes(k)) &&
+        (d.kinds.some((k) => !askedAll.has(k)) || (!writtenSubject && d.subjects.some((k) => !askedAll.has(k))))
+      )
+        continue;
       // Matched on one word we have no concept for ("artificial"), while a missing one is what other
       // guidance is about ("implant"): likely another procedure altogether, no partial answer.
       const matched = q.required.filter((k) => !missing.includes(k));
