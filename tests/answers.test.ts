@@ -509,6 +509,11 @@ describe('a procedure named on its own, in the words of its guidance title', () 
       expect(plainText(r)).toMatch(/NHS Classifications Service/);
     }
     expect(ask('OK for Friday?').intent).toBe('smalltalk');
+    // An abbreviation with a small letter first, and what it was for, even when read as chat and matched only in part.
+    expect(ask('rTMS for treatment resistant depression, 20 sessions')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG242'], match: 'partial' });
+    // Coders' shorthand for a procedure the knowledge lacks is not covered, not "not something I can help with".
+    expect(ask('EVLT to L GSV')).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
+    expect(ask('what does GMT mean').intent).not.toBe('how_to_code');
     // What it was for may be an eponym or an abbreviation itself.
     expect(ask('LLETZ for CIN3')).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
     expect(ask("ECP for Crohn's disease")).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG288'] });

@@ -516,7 +516,10 @@ export class Assistant {
       u.guidanceIds.length > 0 ||
       written.some((t) => this.aboutCoding(t) || this.operationWord(u, t)) ||
       CODING_WORDS.test(u.text) ||
-      this.abbreviationFor(u.text);
+      this.abbreviationFor(u.text) ||
+      // Coders' shorthand for a procedure ("EVLT to L GSV"), read as how to code with confidence
+      // ("what does GMT mean" is no coding question).
+      (chatFree && intent === 'how_to_code' && confidence >= this.threshold && this.hasAbbreviation(u.text));
     let conversational = CHAT_INTENTS.has(intent);
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",
     // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
@@ -559,7 +562,10 @@ export class Assistant {
    * DVLA open today") name no procedure.
    */
   private procedureNamedAsChat(u: Understanding, written: Term[], intent: Intent, bareAbbreviation: boolean): boolean {
-    const named = bareAbbreviation || this.abbreviationFor(u.text) || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
+    // An abbreviation and what it was for ("rTMS for treatment resistant depression") names a
+    // procedure, however well a guidance matches it: the answer says how well.
+    if (this.abbreviationFor(u.text)) return true;
+    const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
     const pageWord = intent !== 'out_of_scope' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
     return named ? this.codedOrNotCovered(u) : this.bestMatch(u) === undefined;
@@ -588,12 +594,21 @@ export class Assistant {
     return !t.concept && t.key.startsWith('s:') && namesOperation(u.text.slice(t.start, t.end));
   }
 
+  /** An abbreviation in capitals ("EVLT", "rTMS") that is not a code and no chat uses ("ASAP"). */
+  private hasAbbreviation(text: string): boolean {
+    for (const m of text.matchAll(/\b[a-z]?[A-Z][A-Z0-9]{1,5}\b/g)) {
+      if (/^[A-Z]\d/.test(m[0]) || !/[A-Z].*[A-Z]/.test(m[0])) continue;
+      if (!this.chatStems.has(m[0].toLowerCase())) return true;
+    }
+    return false;
+  }
+
   /**
    * An abbreviation in capitals, then what it was for ("UAE for fibroids", "PFO closure for
    * migraine"): how coders name a procedure, known to the knowledge or not. "OK for Friday?" is chat.
    */
   private abbreviationFor(text: string): boolean {
-    for (const m of text.matchAll(/\b([A-Z][A-Z0-9]{1,5})(?:\s+[a-z]+)?\s+for\s+(?:a\s+|an\s+|the\s+)?(?:[a-z]|[A-Z][a-z]+'s\b|[A-Z]{2,}\d?\b)/g)) {
+    for (const m of text.matchAll(/\b([a-z]?[A-Z][A-Z0-9]{1,5})(?:\s+[a-z]+)?\s+for\s+(?:a\s+|an\s+|the\s+)?(?:[a-z]|[A-Z][a-z]+'s\b|[A-Z]{2,}\d?\b)/g)) {
       if (!this.chatStems.has(m[1]!.toLowerCase())) return true;
     }
     return false;
