@@ -13,6 +13,7 @@ import { parseSlackAsk } from '../src/render/buttons.js';
 import { assistant, knowledgeCopy } from './helpers.js';
 import { CHAT_INTENTS } from '../src/nlu/intents.js';
 import { namesOperation } from '../src/text/operations.js';
+import { spells } from '../src/assistant/turn.js';
 import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
@@ -553,6 +554,16 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     for (const q of ['what is a dichotomy', 'the printer needs a repair', 'thanks for the release notes']) {
       expect(CHAT_INTENTS.has(ask(q).intent), q).toBe(true);
     }
+  });
+
+  it('reads an unknown abbreviation as the procedure of a guidance only when its title could be abbreviated so', () => {
+    expect(spells('TMS', ['transcranial', 'magnetic', 'stimulation'])).toBe(true);
+    expect(spells('rTMS', ['transcranial', 'magnetic', 'stimulation'])).toBe(true);
+    expect(spells('ECP', ['extracorporeal', 'photopheresis'])).toBe(true);
+    expect(spells('ESWT', ['autologous', 'blood', 'injection'])).toBe(false);
+    // Had autologous blood injection for plantar fasciitis (IPG437) as a partial match.
+    expect(ask('ESWT plantar fasciitis')).toMatchObject({ answered: false, codes: [], guidance: [] });
+    expect(ask('ESWT achilles tendon, ultrasound guided').guidance).toEqual(['IPG312']);
   });
 
   it('takes the title words from the knowledge loaded: without the page, the word is not about coding', () => {

@@ -118,7 +118,9 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       const hit = kb.index.search(carried).find((h) => h.coverage >= MIN_COVERAGE && !h.contradicts && h.missing.length === 0);
       if (hit) return { kind: 'entry', entry: kb.get(hit.id)!, via: hit.id === state.guidance ? 'context' : 'search', hit };
     }
-    const found = kb.index.search(u.terms).filter((h) => h.coverage >= MIN_COVERAGE);
+    // (Only when the question names its procedure by no concept: "LIMA" and "SVG" in a CABG question are vessels.)
+    const namesProcedure = u.terms.some((t) => !t.implied && t.category === 'procedure');
+    const found = kb.index.search(u.terms).filter((h) => h.coverage >= MIN_COVERAGE && (namesProcedure || !otherAcronym(kb, u.text, h)));
     // About something else (Barrett's oesophagus is not reflux disease): never an answer, at most a suggestion.
     const hits = found.filter((h) => !h.contradicts);
     // Words we have no concept for that find nothing ("still", "the notes") leave the conversation where it was.
@@ -194,6 +196,36 @@ function aboutTheOperation(turn: Turn): Resolution | null {
   const setting = analyse(parts.slice(1).join(' ')).map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
   const hit = kb.index.search([...u.terms, ...setting]).find((h) => h.id !== state.guidance && h.missing.length === 0 && !h.contradicts && h.coverage >= MIN_COVERAGE);
   return hit ? { kind: 'entry', entry: kb.get(hit.id)!, via: 'search', hit } : null;
+}
+
+/** Can `acronym` ("TMS", "ECP", "rTMS") be read from these words, from a word's first letter on? */
+export function spells(acronym: string, words: string[]): boolean {
+  const letters = acronym.replace(/^[a-z](?=[A-Z])/, '').toLowerCase();
+  for (let w = 0; w < words.length; w++) {
+    if (words[w]![0] !== letters[0]) continue;
+    const rest = words.slice(w).join('');
+    let at = 1;
+    for (let i = 1; i < rest.length && at < letters.length; i++) if (rest[i] === letters[at]) at++;
+    if (at === letters.length) return true;
+  }
+  return false;
+}
+
+/**
+ * A partial match missing an abbreviation the question names ("ESWT plantar fasciitis" against
+ * autologous blood injection for plantar fasciitis) when the guidance's procedure could not be
+ * abbreviated so: the abbreviation names another procedure. ("TMS for depression" against
+ * transcranial magnetic stimulation is a partial match, said so.)
+ */
+function otherAcronym(kb: Knowledge, text: string, hit: SearchHit): boolean {
+  if (hit.missing.length === 0) return false;
+  const title = kb.get(hit.id)?.entry.title.text ?? '';
+  const words = title.split(/\s+for\s+/i)[0]!.toLowerCase().match(/[a-z]+/g) ?? [];
+  for (const m of text.matchAll(/(?<![\w-])[a-z]?[A-Z]{2,6}(?![\w-])/g)) {
+    const key = `s:${m[0].toLowerCase()}`;
+    if (hit.missing.includes(key) && !spells(m[0], words)) return true;
+  }
+  return false;
 }
 
 /** The guidance that states most of the codes given, or null when none states any. */
