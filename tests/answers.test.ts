@@ -535,6 +535,8 @@ describe('a procedure named on its own, in the words of its guidance title', () 
       expect(ask(q)).toMatchObject({ answered: false, codes: [] });
     }
     expect(ask('do you only do OPCS or ICD10 as well?').intent).toBe('help');
+    // A question about codebot with a word some page uses ("made") is help, not "not covered".
+    expect(ask('who made you').intent).toBe('help');
   });
 
   it('tells operation words by their endings and plain names, and not everyday words that look alike', () => {

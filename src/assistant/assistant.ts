@@ -566,7 +566,7 @@ export class Assistant {
     // procedure, however well a guidance matches it: the answer says how well.
     if (this.abbreviationFor(u.text)) return true;
     const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
-    const pageWord = intent !== 'out_of_scope' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
+    const pageWord = intent === 'smalltalk' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
     return named ? this.codedOrNotCovered(u) : this.bestMatch(u) === undefined;
   }
