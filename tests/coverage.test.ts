@@ -82,6 +82,12 @@ describe('what is covered', () => {
     expect(plain).toMatch(/\nK {2}Heart \(\d+\)\n/);
   });
 
+  it('answers "how many IPGs are loaded" with the count, not as a topic called "many"', () => {
+    const reply = ask('how many IPGs are loaded');
+    expect(reply).toMatchObject({ intent: 'guidance_summary', title: 'Guidance loaded', answered: true });
+    expect(plainText(reply)).toMatch(/I have 126 NICE interventional procedures guidance pages loaded/);
+  });
+
   it('answers "which guidance do you know?" with the chapters and how to see the titles', () => {
     const reply = ask('which guidance do you know?');
     expect(reply.title).toBe('Guidance loaded');

@@ -8,7 +8,10 @@ import { entryName, NOT_COVERED } from './common.js';
 
 /** Questions about what codebot covers, rather than about one procedure or code. */
 export const COVERAGE =
-  /\b(?:which|what)\b[^?.]*\b(?:guidance|guidelines?|pages?|ipgs?|procedures|topics|areas|specialties)\b[^?.]*\b(?:do you|can you|have you|you|are|is)\s+(?:know|have|cover|hold|loaded|covered|support|got)\b|\bwhat (?:do|can) you (?:have|know|cover)\b|\bwhat(?:'s| is| are) (?:loaded|covered|in your knowledge)\b|\b(?:list|show)(?: me)? (?:all |every |the |your )*(?:guidance|guidelines|ipgs?|pages|procedures|topics)\b|\bwhat (?:guidance|ipgs?|pages) (?:do you|have you|are there)\b|\bwhat do you know about\b|\b(?:which|what) (?:nice )?(?:guidance|guidelines|ipgs?|pages?) (?:cover|covers|mention|mentions|deal with|deals with|(?:is|are) (?:about|on|there (?:for|on|about)))\b|\b(?:is|are) there (?:an? |any )?(?:nice )?(?:ipgs?|guidance|guidelines?|pages?) (?:for|on|about|covering)\b/i;
+  /\b(?:which|what)\b[^?.]*\b(?:guidance|guidelines?|pages?|ipgs?|procedures|topics|areas|specialties)\b[^?.]*\b(?:do you|can you|have you|you|are|is)\s+(?:know|have|cover|hold|loaded|covered|support|got)\b|\bwhat (?:do|can) you (?:have|know|cover)\b|\bwhat(?:'s| is| are) (?:loaded|covered|in your knowledge)\b|\b(?:list|show)(?: me)? (?:all |every |the |your )*(?:guidance|guidelines|ipgs?|pages|procedures|topics)\b|\bwhat (?:guidance|ipgs?|pages) (?:do you|have you|are there)\b|\bwhat do you know about\b|\b(?:which|what) (?:nice )?(?:guidance|guidelines|ipgs?|pages?) (?:cover|covers|mention|mentions|deal with|deals with|(?:is|are) (?:about|on|there (?:for|on|about)))\b|\b(?:is|are) there (?:an? |any )?(?:nice )?(?:ipgs?|guidance|guidelines?|pages?) (?:for|on|about|covering)\b|\bhow many (?:nice )?(?:ipgs?|guidance|guidelines|pages|procedures)\b/i;
+
+/** Words of a question about what is loaded that name no topic ("how many IPGs are loaded"). */
+const NO_TOPIC = /^(?:many|loaded|load|ipgs?|nice)$/i;
 
 const MAX_LISTED = 30;
 
@@ -54,9 +57,10 @@ export function coverage(turn: Turn): void {
     for (const item of items.slice(0, 2)) d.suggest(`Summarise ${item.id}`);
     return;
   }
-  if (hasTopic(u.terms)) {
-    const hits = kb.index.search(u.terms).filter((h) => h.coverage >= 0.5);
-    const topic = topicOf(u);
+  const terms = u.terms.filter((t) => !NO_TOPIC.test(u.text.slice(t.start, t.end)));
+  if (hasTopic(terms)) {
+    const hits = kb.index.search(terms).filter((h) => h.coverage >= 0.5);
+    const topic = topicOf({ ...u, terms });
     if (hits.length === 0) {
       d.title = `Nothing loaded on "${topic}"`;
       d.text(`None of the ${total} loaded NICE guidance pages is about "${topic}". ${NOT_COVERED}`);
