@@ -218,6 +218,18 @@ describe('rules found through their codes', () => {
 });
 
 describe('code lookups', () => {
+  it('answers a SNOMED CT question with the terms the guidance gives, or says it gives none', () => {
+    // Had listed OPCS-4 codes whose titles matched the words.
+    const r = ask('snomed term for intravesical chemotherapy');
+    expect(r).toMatchObject({ answered: true, title: 'SNOMED CT terms from IPG235', guidance: ['IPG235'] });
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['840911000000106', '44194005']));
+    expect(r.codes.every((c) => c.system === 'SNOMED CT')).toBe(true);
+    expect(ask('SNOMED for RFA of varicose veins').title).toBe('SNOMED CT terms from IPG8');
+    const tavi = ask('SNOMED for TAVI');
+    expect(tavi).toMatchObject({ title: 'No SNOMED CT term in IPG421', codes: [] });
+    expect(plainText(tavi)).toMatch(/IPG8, IPG47, IPG178, IPG235, IPG259, IPG309/);
+  });
+
   it("takes a code's title from a list of codes, not from a note's sentence", () => {
     // IPG168's note "... following Y53.4 if fluoroscopic control is used" had made the title "if fluoroscopic control".
     expect(plainText(ask('what is Y53.4'))).toMatch(/Y53\.4 Approach to organ under fluoroscopic control \(OPCS-4\)/);

@@ -65,8 +65,42 @@ function describe(turn: Turn, ref: CodeRef): boolean {
   return false;
 }
 
+const SNOMED = /\bsnomed(?:[ -]?ct)?\b/i;
+
+/**
+ * "SNOMED term for intravesical chemotherapy": the SNOMED CT terms the guidance on it gives, or that
+ * it gives none (only a few pages do), never its OPCS-4 codes instead.
+ */
+function snomedTerms(turn: Turn): boolean {
+  const { kb, u, draft: d } = turn;
+  const withTerms = kb.entries.filter((le) => le.entry.snomed.length > 0).map((le) => le.entry.id);
+  const hit = kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
+  const le = hit ? kb.get(hit.id) : undefined;
+  if (!le) {
+    d.title = 'SNOMED CT terms in the loaded guidance';
+    d.text(`Which procedure? Only ${withTerms.length} loaded NICE guidance pages give SNOMED CT terms: ${withTerms.join(', ')}.`);
+    return false;
+  }
+  d.use(le);
+  if (le.entry.snomed.length === 0) {
+    d.title = `No SNOMED CT term in ${le.entry.id}`;
+    d.text(`${le.entry.id} (${tidy(le.entry.title.text)}) gives no SNOMED CT term, only classification codes. The loaded pages that give SNOMED CT terms are ${withTerms.join(', ')}.`);
+    d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
+    return true;
+  }
+  d.title = `SNOMED CT terms from ${le.entry.id}`;
+  for (const use of ['procedure', 'diagnosis'] as const) {
+    const concepts = le.entry.snomed.filter((c) => c.use === use);
+    if (concepts.length > 0) d.codesBlock(`SNOMED CT preferred terms (${use === 'procedure' ? 'procedure' : 'diagnosis or health condition'}), for the patient record, not a classification code`, concepts.map((c) => d.snomed(le, c)));
+  }
+  d.state = { guidance: le.entry.id, codes: [] };
+  d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
+  return true;
+}
+
 /** Codes whose titles carry the question's words. */
 function searchCodes(turn: Turn): boolean {
+  if (SNOMED.test(turn.u.text)) return snomedTerms(turn);
   const { kb, u, draft: d } = turn;
   const q = queryTerms(u.terms);
   if (q.required.length === 0 && q.optional.length === 0) {
