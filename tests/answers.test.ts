@@ -372,6 +372,13 @@ describe('conversations stay on topic', () => {
     expect(r).toMatchObject({ answered: false, codes: [], title: 'No note on that in IPG136' });
   });
 
+  it('knows a mini sling is a single-incision tape, also as a follow-up', () => {
+    const first = a.answer('biological sling for SUI');
+    expect(first.reply.guidance).toEqual(['IPG154']);
+    const r = a.answer('and the mini sling?', first.next).reply;
+    expect(r).toMatchObject({ answered: true, match: 'full', guidance: ['IPG262'] });
+  });
+
   it('knows robotic as an approach: laparoscopic guidance answers it, saying what it does not give', () => {
     const first = a.answer('lap nephrectomy for RCC');
     const r = a.answer('and robotic?', first.next).reply;
