@@ -598,6 +598,12 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 });
 
 describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('reads past sizes and the way it was done ("3cm", "en bloc", "route")', () => {
+    // Each had been "not covered" or a partial match for these words alone.
+    expect(ask('ESD of 3cm gastric lesion, en bloc, codes?')).toMatchObject({ match: 'full', guidance: ['IPG360'] });
+    expect(ask('Pt 82F, TAVI via transfemoral route for severe AS, how to code')).toMatchObject({ match: 'full', guidance: ['IPG421'] });
+  });
+
   it('does not let history in the question ("hx of rectal ca resected 2019") spoil a match', () => {
     const r = ask('pt had perc RFA to liver mets, hx of rectal ca resected 2019 - codes?');
     expect(r).toMatchObject({ match: 'full', guidance: ['IPG327'] });

@@ -84,7 +84,7 @@ ok okay fine happy else maybe perhaps probably think thought surgery surgical
 device devices system systems kit technique techniques method methods type types kind plus
 day case daycase inpatient inpatients outpatient outpatients admission admitted elective iv intravenous ga la
 anaesthetic anaesthesia sedation session sessions today yesterday tomorrow left right bilateral unilateral
-x1 x2 x3 x4 lesion lesions see seen page pages website ipgs guidances guidelines turns turned apparently histology histopathology histo pathology path report results result`.split(/\s+/),
+x1 x2 x3 x4 route en bloc performed carried lesion lesions see seen page pages website ipgs guidances guidelines turns turned apparently histology histopathology histo pathology path report results result`.split(/\s+/),
 );
 
 interface Phrase {
@@ -162,7 +162,8 @@ export function analyse(text: string, opts: AnalyseOptions = {}): Term[] {
     }
     const w = ws[i]!;
     // A spinal level (L4, C5/6, S1) says where, never which procedure.
-    const stopword = STOP.has(w.lower) || /^\d+$/.test(w.lower) || /^[a-z]\d$/.test(w.lower) || w.lower.length < 2;
+    // A size or count ("3cm", "20mm", "2nd") says nothing of what was done.
+    const stopword = STOP.has(w.lower) || /^\d/.test(w.lower) || /^[a-z]\d$/.test(w.lower) || w.lower.length < 2;
     if (!stopword || opts.keepStop) out.push({ key: `s:${w.stem}`, implied: false, start: w.start, end: w.end });
     i++;
   }
