@@ -483,6 +483,10 @@ describe('understanding coders’ words', () => {
     expect(ask('LUNA for pelvic pain').guidance).toEqual(['IPG234']);
     // Defined only as another page's comparator: not taken.
     expect(a.kb.abbreviations.has('tvt')).toBe(false);
+    // Letters from inside a word count after each word's first: extraCorporeal membrane oxygenation.
+    expect(a.kb.abbreviations.get('ecmo')).toBe('Extracorporeal membrane oxygenation');
+    expect(ask('hello, is there guidance on ECMO?').guidance).toEqual(expect.arrayContaining(['IPG391', 'IPG482']));
+    expect(ask('ECMO codes').codes.map((c) => c.code)).toContain('X58.1');
   });
 
   it('answers a bare procedure name, naming the other guidance when the condition is not said', () => {
@@ -598,6 +602,12 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 });
 
 describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('reads past greetings and apologies in a coding question', () => {
+    // Had been partial matches that "do not mention 'morning', 'quick'".
+    expect(ask('morning! quick one - codes for perc RFA liver mets?')).toMatchObject({ match: 'full', guidance: ['IPG327'] });
+    expect(ask('sorry to bother you but how do I code a lap chole').match).toBe('full');
+  });
+
   it('reads past sizes and the way it was done ("3cm", "en bloc", "route")', () => {
     // Each had been "not covered" or a partial match for these words alone.
     expect(ask('ESD of 3cm gastric lesion, en bloc, codes?')).toMatchObject({ match: 'full', guidance: ['IPG360'] });

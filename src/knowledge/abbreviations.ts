@@ -7,6 +7,25 @@ const SMALL = new Set(['of', 'for', 'the', 'and', 'with', 'in', 'to', 'on', 'a',
 /** "(ABBR)": the words before it are read back from there (a plain scan, no backtracking). */
 const BRACKETED = /\(([A-Za-z][A-Za-z0-9]{1,9})\)/g;
 
+/**
+ * Every word gives its first letter, in order, and may give more from inside it: "ECMO" from
+ * extraCorporeal membrane oxygenation, "ECP" from extraCorporeal photopheresis.
+ */
+function spelledBy(letters: string, words: string[], at = 0, w = 0): boolean {
+  if (w === words.length) return at === letters.length;
+  const word = words[w]!;
+  if (letters[at] !== word[0]) return false;
+  // The word's first letter, then any of its inner letters in order, then the next word.
+  let next = at + 1;
+  if (spelledBy(letters, words, next, w + 1)) return true;
+  for (let i = 1; i < word.length && next < letters.length; i++) {
+    if (word[i] !== letters[next]) continue;
+    next++;
+    if (spelledBy(letters, words, next, w + 1)) return true;
+  }
+  return false;
+}
+
 /** The words before the brackets whose initials spell the abbreviation, or null. */
 export function expansionOf(before: string, abbr: string): string | null {
   const letters = abbr.toLowerCase().replace(/[^a-z]/g, '');
@@ -17,8 +36,8 @@ export function expansionOf(before: string, abbr: string): string | null {
     if (SMALL.has(phrase[0]!.toLowerCase())) continue;
     for (const split of [false, true]) {
       const parts = split ? phrase.flatMap((w) => w.split('-')) : phrase;
-      const initials = parts.filter((w) => !SMALL.has(w.toLowerCase())).map((w) => w[0]!.toLowerCase()).join('');
-      if (initials === letters) return phrase.join(' ');
+      const words = parts.filter((w) => !SMALL.has(w.toLowerCase())).map((w) => w.toLowerCase());
+      if (words.map((w) => w[0]).join('') === letters || spelledBy(letters, words)) return phrase.join(' ');
     }
   }
   return null;
