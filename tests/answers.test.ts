@@ -602,6 +602,13 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 });
 
 describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('takes help asked with a named procedure\'s codes as a question about them', () => {
+    // Had been the help text, or a partial match that "does not mention 'help'".
+    expect(ask('can you help me code a SILC please')).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG346'] });
+    expect(ask('help me code TAVI')).toMatchObject({ match: 'full', guidance: ['IPG421'] });
+    expect(ask('can you help me with coding?').intent).toBe('help');
+  });
+
   it('reads past greetings and apologies in a coding question', () => {
     // Had been partial matches that "do not mention 'morning', 'quick'".
     expect(ask('morning! quick one - codes for perc RFA liver mets?')).toMatchObject({ match: 'full', guidance: ['IPG327'] });

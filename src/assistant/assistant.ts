@@ -529,6 +529,10 @@ export class Assistant {
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
       conversational = false;
     }
+    // "can you help me code a SILC please": asking for help with a named procedure's codes is asking for them.
+    if (intent === 'help' && CODING_WORDS.test(u.text) && written.some((t) => t.category === 'procedure' && !t.aside)) {
+      return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
+    }
     if (conversational && chatFree && this.procedureNamedAsChat(u, written, intent, bareAbbreviation)) {
       return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
     }
