@@ -237,6 +237,14 @@ describe('code lookups', () => {
 });
 
 describe('code checks', () => {
+  it('does not confirm codes against the guidance they come from when the question names another procedure', () => {
+    // L88.2 is radiofrequency ablation's code (IPG8); EVLA is laser ablation, which no page covers.
+    // Had been "All your codes match IPG8".
+    expect(ask('coded L88.2 for EVLA of GSV - right?')).toMatchObject({ answered: false, guidance: [] });
+    // Codes still say which guidance when the words name nothing else.
+    expect(ask('O11.1 - is that right?? thought O codes were obstetric').guidance).toEqual(['IPG461']);
+  });
+
   it('lets the codes decide when the other words of the question are ones it has no concept for', () => {
     const r = ask('O11.1 ok?? I thought O was for obstetrics');
     expect(r.guidance).toEqual(['IPG461']);

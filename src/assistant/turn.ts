@@ -140,7 +140,9 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     if (hits.length === 0 && context) return { kind: 'entry', entry: context, via: 'context' };
     // Codes say more than words we have no concept for ("O11.1 - thought O codes were obstetric").
     const fromCodes = hits.length === 0 && found.length === 0 && conceptless ? byCodes(kb, opts.codes ?? u.codes) : null;
-    if (fromCodes) return fromCodes;
+    // Unless the words name the procedure by an abbreviation that guidance could not be shortened to
+    // ("coded L88.2 for EVLA of GSV": L88.2 is radiofrequency ablation's code, EVLA is laser).
+    if (fromCodes && !(fromCodes.kind === 'entry' && otherProcedureNamed(u.text, fromCodes.entry))) return fromCodes;
     if (hits.length === 0) {
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
       const procedureOnly = u.terms.filter((t) => t.category === 'procedure' || t.category === 'approach');
@@ -224,6 +226,17 @@ function otherAcronym(kb: Knowledge, text: string, hit: SearchHit): boolean {
   for (const m of text.matchAll(/(?<![\w-])[a-z]?[A-Z]{2,6}(?![\w-])/g)) {
     const key = `s:${m[0].toLowerCase()}`;
     if (hit.missing.includes(key) && !spells(m[0], words)) return true;
+  }
+  return false;
+}
+
+/** The question names its procedure by an abbreviation (not a code) this guidance's title cannot give. */
+function otherProcedureNamed(text: string, le: LoadedEntry): boolean {
+  const words = le.entry.title.text.split(/\s+for\s+/i)[0]!.toLowerCase().match(/[a-z]+/g) ?? [];
+  const own = keysOf(le.page);
+  for (const m of text.matchAll(/(?<![\w-])[a-z]?[A-Z]{2,6}(?![\w-])/g)) {
+    if (/\d/.test(m[0]) || own.has(`s:${m[0].toLowerCase()}`)) continue;
+    if (!spells(m[0], words)) return true;
   }
   return false;
 }
