@@ -400,6 +400,18 @@ describe('conversations stay on topic', () => {
     // Had gone to endoscopic submucosal dissection of rectal lesions (IPG335).
     const r = a.answer('what if the primary was rectal', first.next).reply;
     expect(r.guidance).toEqual(['IPG327']);
+    // "a primary liver tumour" is primary cancer: no RFA page for it is loaded.
+    expect(a.answer('and for a primary liver tumour instead?', first.next).reply).toMatchObject({ answered: false, guidance: [] });
+  });
+
+  it("keeps the conversation's procedure for another organ, and says when no page has it there", () => {
+    // Had been laparoscopic radical prostatectomy (IPG193), the only page on the prostate.
+    const ire = a.answer('IRE of liver mets - codes?');
+    expect(a.answer('and for prostate?', ire.next).reply).toMatchObject({ answered: false, codes: [], guidance: [] });
+    // A mitral valve is not the aortic valve of TAVI (IPG421), whose summary it had been given.
+    const tavi = a.answer('TAVI codes');
+    expect(a.answer('what about mitral valve replacement?', tavi.next).reply).toMatchObject({ answered: false, codes: [], guidance: [] });
+    expect(ask('MitraClip for mitral regurgitation').guidance).toEqual(['IPG309']);
   });
 
   it("compares the conversation's guidance with another one asked about, code by code", () => {

@@ -8,7 +8,8 @@ import type { Group } from '../knowledge/schema.js';
 import { queryTerms, type SearchHit } from '../knowledge/search.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
-import type { ReplyDraft } from './draft.js';
+import { namesOperation } from '../text/operations.js';
+import { tidy, type ReplyDraft } from './draft.js';
 import type { ConversationState } from '../shared/conversation.js';
 
 export interface Turn {
@@ -84,6 +85,9 @@ function carryProcedure(turn: Turn): Term[] | null {
   const { kb, u, state } = turn;
   if (!state.guidance || !SAME_FOR.test(u.text)) return null;
   if (u.terms.some((t) => t.category === 'procedure' && !t.aside)) return null;
+  // An operation named in words we have no concept for ("what about mitral valve replacement?") is a
+  // procedure of the follow-up's own, not the conversation's.
+  if (u.terms.some((t) => !t.category && !t.aside && !t.implied && namesOperation(u.text.slice(t.start, t.end)))) return null;
   if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
   const le = kb.get(state.guidance);
   if (!le) return null;
@@ -95,7 +99,9 @@ function carryProcedure(turn: Turn): Term[] | null {
   // About metastases, "the primary" is where they came from ("what if the primary was rectal"),
   // not primary cancer: part of the story, as in a question that names the metastases itself.
   const metastatic = title.some((t) => t.key === 'c:metastasis');
-  const own = u.terms.map((t) => (metastatic && t.key === 'c:primary' ? { ...t, aside: true } : t));
+  // (Only "the primary" as a noun: "a primary liver tumour" is primary cancer.)
+  const asNoun = (t: Term) => /^\s*(?:was|is|were|being|site|in|from|[,.?!]|$)/i.test(u.text.slice(t.end));
+  const own = u.terms.map((t) => (metastatic && t.key === 'c:primary' && asNoun(t) ? { ...t, aside: true } : t));
   return procedure.length > 0 ? [...own, ...procedure] : null;
 }
 
@@ -117,6 +123,11 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     if (carried) {
       const hit = kb.index.search(carried).find((h) => h.coverage >= MIN_COVERAGE && !h.contradicts && h.missing.length === 0);
       if (hit) return { kind: 'entry', entry: kb.get(hit.id)!, via: hit.id === state.guidance ? 'context' : 'search', hit };
+      // No guidance has the conversation's procedure for that: not another procedure on the same
+      // organ ("and for prostate?" after IRE is not a prostatectomy).
+      const le = kb.get(state.guidance!)!;
+      const procedure = tidy(le.entry.title.text.split(/\s+for\s+/i)[0]!).toLowerCase();
+      return { kind: 'none', reason: 'not-found', topic: `${procedure}, ${topicOf(u)}`, nearest: [] };
     }
     // (Only when the question names its procedure by no concept: "LIMA" and "SVG" in a CABG question are vessels.)
     const namesProcedure = u.terms.some((t) => !t.implied && t.category === 'procedure');
