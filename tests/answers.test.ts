@@ -355,6 +355,14 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
     expect(ask('mechanical thrombectomy for stroke')).toMatchObject({ answered: true, guidance: ['IPG458'] });
   });
 
+  it('is no partial match for the same organ at another site, named in a word we have no concept for', () => {
+    // Had been uterine nerve ablation (LUNA, IPG234) and occipital nerve stimulation (IPG452).
+    for (const q of ['genicular nerve ablation', 'vagus nerve stimulation for epilepsy']) {
+      expect(ask(q), q).toMatchObject({ answered: false, codes: [], guidance: [] });
+    }
+    expect(ask('uterine nerve ablation').guidance).toEqual(['IPG234']);
+  });
+
   it('still answers the side the title says, and a question that says neither', () => {
     expect(ask('live donor liver transplant, donor side codes').guidance).toEqual(['IPG194']);
     expect(ask('ECMO for acute heart failure in an adult')).toMatchObject({ match: 'full', guidance: ['IPG482'] });

@@ -112,6 +112,20 @@ interface Doc {
   sides: Set<string>;
   /** Procedure concepts the title writes ("radiofrequency", "ablation"): its kind of the procedure. */
   kinds: string[];
+  /** For each organ the title writes, another organ just before it ("uterine" nerve): which one it is. */
+  sites: Map<string, Set<string>>;
+}
+
+/** Organ keys of these terms, each with the key of the word written just before it when `which` takes it. */
+function sitesOf(terms: readonly Term[], which: (before: Term) => boolean): Map<string, Set<string>> {
+  const written = terms.filter((t) => !t.implied);
+  const out = new Map<string, Set<string>>();
+  written.forEach((t, i) => {
+    const before = written[i - 1];
+    if (t.category !== 'organ' || !before || t.start - before.end > 2 || !which(before)) return;
+    (out.get(t.key) ?? out.set(t.key, new Set()).get(t.key)!).add(before.key);
+  });
+  return out;
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -292,6 +306,8 @@ export class GuidanceIndex {
         named,
         sides: titleSides(e.title.text),
         kinds: [...new Set(written.filter((t) => t.category === 'procedure').map((t) => t.key))],
+        // (Another organ before it says which: "uterine" nerve. "superficial" bladder does not.)
+        sites: sitesOf(titleTerms, (b) => b.category === 'organ'),
       };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
@@ -393,6 +409,8 @@ export class GuidanceIndex {
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
     const writtenProcedures = [...new Set(terms.filter((t) => !t.implied && t.category === 'procedure').map((t) => t.key))];
+    // Words we have no concept for written just before an organ ("genicular nerve"): which one it is.
+    const questionSites = [...sitesOf(terms, (b) => !b.category && b.key.startsWith('s:'))].flatMap(([organ, before]) => [...before].map((k) => ({ organ, k })));
     // Words we have no concept for written just before a procedure ("mechanochemical ablation"): its kind.
     const kindWords = terms
       .filter((t) => !t.implied && !t.concept && t.key.startsWith('s:') && terms.some((p) => p.category === 'procedure' && !p.implied && p.start > t.end && p.start - t.end <= 2))
@@ -588,6 +606,16 @@ export class GuidanceIndex {
       // The question's procedure with a kind of its own in words we have no concept for
       // ("mechanochemical ablation of veins"), against a title with that procedure and another kind
       // of it ("radiofrequency ablation of varicose veins"): another procedure, no partial answer.
+      // So is the same organ at another site, or one the title does not name: "genicular nerve
+      // ablation" is neither uterine nerve ablation nor thoracic sympathectomy.
+      if (
+        questionSites.some(({ organ, k }) => {
+          if (!missing.includes(k)) return false;
+          const others = d.sites.get(organ);
+          return others ? [...others].some((m) => m !== k && !askedAll.has(m)) : !d.title.includes(organ);
+        })
+      )
+        continue;
       // So is a guidance for a condition the question does not name ("sleeve gastrectomy" against
       // laparoscopic gastrectomy for cancer).
       if (
