@@ -346,6 +346,9 @@ describe('a guidance for the opposite kind of patient, donor or operation', () =
     // Nor against a guidance for a condition the question does not name: a sleeve gastrectomy is not
     // laparoscopic gastrectomy for cancer (IPG269).
     expect(ask('sleeve gastrectomy')).toMatchObject({ answered: false, codes: [], guidance: [] });
+    // Or whose title names an operation we have no concept for: cooled RF of the knee is not
+    // arthroscopic radiofrequency chondroplasty (IPG493).
+    expect(ask('cooled RF of the knee')).toMatchObject({ answered: false, codes: [], guidance: [] });
     expect(ask('laparoscopic gastrectomy')).toMatchObject({ match: 'full', guidance: ['IPG269'] });
   });
 

@@ -4,6 +4,7 @@
 // or procedure the question names is not a match at all: a wrong code is worse than none.
 
 import { analyse, type Term } from '../text/analyse.js';
+import { namesOperation } from '../text/operations.js';
 import type { Entry } from './schema.js';
 
 const TITLE = 3;
@@ -112,6 +113,8 @@ interface Doc {
   sides: Set<string>;
   /** Procedure concepts the title writes ("radiofrequency", "ablation"): its kind of the procedure. */
   kinds: string[];
+  /** Words of the title's procedure part that name an operation and that we have no concept for. */
+  operations: string[];
   /** For each organ the title writes, another organ just before it ("uterine" nerve): which one it is. */
   sites: Map<string, Set<string>>;
 }
@@ -306,6 +309,8 @@ export class GuidanceIndex {
         named,
         sides: titleSides(e.title.text),
         kinds: [...new Set(written.filter((t) => t.category === 'procedure').map((t) => t.key))],
+        // Operation words of the title's procedure part we have no concept for ("chondroplasty").
+        operations: [...new Set(written.filter((t) => !t.concept && (forAt < 0 || t.start < forAt) && namesOperation(e.title.text.slice(t.start, t.end))).map((t) => t.key))],
         // (Another organ before it says which: "uterine" nerve. "superficial" bladder does not.)
         sites: sitesOf(titleTerms, (b) => b.category === 'organ'),
       };
@@ -622,7 +627,7 @@ export class GuidanceIndex {
         kindWords.length > 0 &&
         kindWords.some((k) => missing.includes(k)) &&
         writtenProcedures.every((k) => d.title.includes(k)) &&
-        (d.kinds.some((k) => !askedAll.has(k)) || (!writtenSubject && d.subjects.some((k) => !askedAll.has(k))))
+        (d.kinds.some((k) => !askedAll.has(k)) || (!writtenSubject && d.subjects.some((k) => !askedAll.has(k))) || d.operations.some((k) => !askedAll.has(k)))
       )
         continue;
       // Matched on one word we have no concept for ("artificial"), while a missing one is what other
