@@ -640,6 +640,11 @@ describe('the patient’s story, how far a disease has gone, and words nobody kn
     expect(ask('can you help me with coding?').intent).toBe('help');
   });
 
+  it('does not read an operation as another that differs by two letters', () => {
+    // "sterilisation" had been corrected to "stabilisation": non-rigid spinal stabilisation (IPG366), a full match.
+    expect(ask('hysteroscopic sterilisation')).toMatchObject({ answered: false, codes: [], guidance: [] });
+  });
+
   it('reads past greetings and apologies in a coding question', () => {
     // Had been partial matches that "do not mention 'morning', 'quick'".
     expect(ask('morning! quick one - codes for perc RFA liver mets?')).toMatchObject({ match: 'full', guidance: ['IPG327'] });

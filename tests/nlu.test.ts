@@ -50,6 +50,13 @@ describe('typo repair', () => {
     expect(speller.correct('metastsaes')).toBe('metastases');
     expect(speller.correct('imaeg')).toBe('image');
   });
+  it('does not take another word with two letters changed for a typo', () => {
+    const s = new Speller(['stabilisation', 'ablation']);
+    expect(s.correct('sterilisation')).toBe('sterilisation');
+    // A slip of one letter, or two letters swapped, still is one.
+    expect(s.correct('stabilsation')).toBe('stabilisation');
+    expect(s.correct('abaltion')).toBe('ablation');
+  });
   it('leaves known, short and far-off words alone', () => {
     expect(speller.correct('liver')).toBe('liver');
     expect(speller.correct('lvr')).toBe('lvr');

@@ -36,8 +36,12 @@ export class Speller {
     let bestCount = 0;
     // Typos seldom change the first letter; comparing within it keeps this fast.
     for (const cand of this.byInitial.get(word[0]!) ?? []) {
-      if (Math.abs(cand.length - word.length) > max || cand.length < 4 || lettersApart(letters, cand) > max) continue;
+      const apart = lettersApart(letters, cand);
+      if (Math.abs(cand.length - word.length) > max || cand.length < 4 || apart > max) continue;
       const d = editDistance(word, cand);
+      // Two letters changed for two others is another word, not a typo ("sterilisation" is not
+      // "stabilisation"); a slip drops, adds, swaps or mistypes one.
+      if (d === 2 && apart === 2 && cand.length === word.length) continue;
       const count = this.counts.get(cand)!;
       if (d < bestDistance || (d === bestDistance && count > bestCount)) {
         best = cand;
