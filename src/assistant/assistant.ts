@@ -24,9 +24,9 @@ import { IDENTIFIER_REMINDER, redact, type Redacted } from '../store/redact.js';
 import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
-import type { Turn } from './turn.js';
+import { bestMatch, type Turn } from './turn.js';
 import type { Term } from '../text/analyse.js';
-import { namesOperation } from '../text/operations.js';
+import { operationTerm } from '../text/operations.js';
 import { asksClinically } from './clinical.js';
 
 const HANDLERS: Record<Intent, (turn: Turn) => void> = {
@@ -131,6 +131,11 @@ const CHAT_WORDS = /\b(?:thanks?|thank you|cheers|please|pls|ok|okay|yes|yeah|hi
 
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
+
+/** The question read as `intent`, with the confidence the classifier gave that reading. */
+function readAs(u: Understanding, intent: Intent): { intent: Intent; confidence: number; fallback: boolean } {
+  return { intent, confidence: u.classification.ranked.find((r) => r.label === intent)?.p ?? 0, fallback: false };
+}
 
 /** A question understood: what it names, and the intent it is answered by. */
 interface Understood {
@@ -500,7 +505,7 @@ export class Assistant {
   private decide(u: Understanding, state: ConversationState): { intent: Intent; confidence: number; fallback: boolean } {
     // Risks, outcomes, recovery: a clinical question, whatever procedure it names (no codes for it).
     if (u.codes.length === 0 && u.guidanceIds.length === 0 && asksClinically(u.text)) {
-      return { intent: 'out_of_scope', confidence: u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0, fallback: false };
+      return readAs(u, 'out_of_scope');
     }
     const shaped = codeQuestionShape(u) ?? procedureCodesShape(u);
     if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
@@ -531,15 +536,14 @@ export class Assistant {
     }
     // "can you help me code a SILC please": asking for help with a named procedure's codes is asking for them.
     if (intent === 'help' && CODING_WORDS.test(u.text) && written.some((t) => t.category === 'procedure' && !t.aside)) {
-      return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
+      return readAs(u, 'how_to_code');
     }
     if (conversational && chatFree && this.procedureNamedAsChat(u, written, intent, bareAbbreviation)) {
-      return { intent: 'how_to_code', confidence: u.classification.ranked.find((r) => r.label === 'how_to_code')?.p ?? 0, fallback: false };
+      return readAs(u, 'how_to_code');
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
     if (!domain && !conversational && !(state.guidance && (u.text.split(' ').length <= 4 || (FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(' ').length <= 14)))) {
-      const p = u.classification.ranked.find((r) => r.label === 'out_of_scope')?.p ?? 0;
-      return { intent: 'out_of_scope', confidence: p, fallback: false };
+      return readAs(u, 'out_of_scope');
     }
     // Unsure, but the message names a procedure the knowledge has ("SIRT?", "LUNA for pelvic pain"):
     // a coder naming a procedure wants its codes, the one reading that cannot mislead.
@@ -572,16 +576,12 @@ export class Assistant {
     const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
     const pageWord = intent === 'smalltalk' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
-    return named ? this.codedOrNotCovered(u) : this.bestMatch(u) === undefined;
-  }
-
-  private bestMatch(u: Understanding) {
-    return this.kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
+    return named ? this.codedOrNotCovered(u) : bestMatch(this.kb, u.terms) === undefined;
   }
 
   /** Read as how to code, the message would get a guidance's codes for all it names, or "not covered": never a partial answer. */
   private codedOrNotCovered(u: Understanding): boolean {
-    const best = this.bestMatch(u);
+    const best = bestMatch(this.kb, u.terms);
     return best === undefined || best.missing.length === 0;
   }
 
@@ -595,7 +595,7 @@ export class Assistant {
 
   /** A word we have no concept for that names an operation ("trabeculectomy", "ACL reconstruction"). */
   private operationWord(u: Understanding, t: Term): boolean {
-    return !t.concept && t.key.startsWith('s:') && namesOperation(u.text.slice(t.start, t.end));
+    return operationTerm(u.text, t);
   }
 
   /** An abbreviation in capitals ("EVLT", "rTMS") that is not a code and no chat uses ("ASAP"). */

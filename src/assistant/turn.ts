@@ -5,10 +5,10 @@ import type { CodeMatch } from '../knowledge/codes.js';
 import type { Knowledge } from '../knowledge/kb.js';
 import type { LoadedEntry } from '../knowledge/load.js';
 import type { Group } from '../knowledge/schema.js';
-import { queryTerms, type SearchHit } from '../knowledge/search.js';
+import { queryTerms, SETTING, type SearchHit } from '../knowledge/search.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
-import { namesOperation } from '../text/operations.js';
+import { operationTerm } from '../text/operations.js';
 import { tidy, type ReplyDraft } from './draft.js';
 import type { ConversationState } from '../shared/conversation.js';
 
@@ -55,6 +55,11 @@ export function topicOf(u: Understanding): string {
   return u.text.slice(content[0]!.start, content[content.length - 1]!.end);
 }
 
+/** The best guidance that covers enough of these terms and is not about something else, if any. */
+export function bestMatch(kb: Knowledge, terms: Term[]): SearchHit | undefined {
+  return kb.index.search(terms).find((h) => h.coverage >= MIN_COVERAGE && !h.contradicts);
+}
+
 /** Does the question name a procedure, organ or condition, beyond approach and coding words? */
 export function hasTopic(terms: Term[]): boolean {
   const q = queryTerms(terms);
@@ -87,7 +92,7 @@ function carryProcedure(turn: Turn): Term[] | null {
   if (u.terms.some((t) => t.category === 'procedure' && !t.aside)) return null;
   // An operation named in words we have no concept for ("what about mitral valve replacement?") is a
   // procedure of the follow-up's own, not the conversation's.
-  if (u.terms.some((t) => !t.category && !t.aside && !t.implied && namesOperation(u.text.slice(t.start, t.end)))) return null;
+  if (u.terms.some((t) => !t.aside && !t.implied && operationTerm(u.text, t))) return null;
   if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
   const le = kb.get(state.guidance);
   if (!le) return null;
@@ -125,8 +130,7 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       if (hit) return { kind: 'entry', entry: kb.get(hit.id)!, via: hit.id === state.guidance ? 'context' : 'search', hit };
       // No guidance has the conversation's procedure for that: not another procedure on the same
       // organ ("and for prostate?" after IRE is not a prostatectomy).
-      const le = kb.get(state.guidance!)!;
-      const procedure = tidy(le.entry.title.text.split(/\s+for\s+/i)[0]!).toLowerCase();
+      const procedure = tidy(procedurePart(kb.get(state.guidance!)!)).toLowerCase();
       return { kind: 'none', reason: 'not-found', topic: `${procedure}, ${topicOf(u)}`, nearest: [] };
     }
     // (Only when the question names its procedure by no concept: "LIMA" and "SVG" in a CABG question are vessels.)
@@ -188,9 +192,6 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
   return byCodes(kb, opts.codes ?? u.codes) ?? { kind: 'none', reason: 'no-topic', topic: topicOf(u) };
 }
 
-/** What a title says a guidance is done during, before or with ("during thyroid surgery"). */
-const SETTING = /\s+(?:prior to|before|during|after|in association with)\s+/i;
-
 /**
  * After a guidance on what is done during an operation (nerve monitoring during thyroid surgery), a
  * follow-up that only says how the operation was done ("it was video assisted, minimally invasive")
@@ -224,6 +225,21 @@ export function spells(acronym: string, words: string[]): boolean {
   return false;
 }
 
+/** A title's procedure part, before what it is for: "Deep brain stimulation" of "... for chronic pain". */
+function procedurePart(le: LoadedEntry): string {
+  return le.entry.title.text.split(/\s+for\s+/i)[0]!;
+}
+
+/** Abbreviations written in capitals ("ESWT", "rTMS"), not joined to other words ("X-STOP"). */
+const ABBREVIATION = /(?<![\w-])[a-z]?[A-Z]{2,6}(?![\w-])/g;
+
+/** An abbreviation in `text` that `which` picks and that `le`'s procedure could not be shortened to. */
+function abbreviatesOther(text: string, le: LoadedEntry, which: (abbr: string) => boolean): boolean {
+  const words = procedurePart(le).toLowerCase().match(/[a-z]+/g) ?? [];
+  for (const m of text.matchAll(ABBREVIATION)) if (which(m[0]) && !spells(m[0], words)) return true;
+  return false;
+}
+
 /**
  * A partial match missing an abbreviation the question names ("ESWT plantar fasciitis" against
  * autologous blood injection for plantar fasciitis) when the guidance's procedure could not be
@@ -231,25 +247,18 @@ export function spells(acronym: string, words: string[]): boolean {
  * transcranial magnetic stimulation is a partial match, said so.)
  */
 function otherAcronym(kb: Knowledge, text: string, hit: SearchHit): boolean {
-  if (hit.missing.length === 0) return false;
-  const title = kb.get(hit.id)?.entry.title.text ?? '';
-  const words = title.split(/\s+for\s+/i)[0]!.toLowerCase().match(/[a-z]+/g) ?? [];
-  for (const m of text.matchAll(/(?<![\w-])[a-z]?[A-Z]{2,6}(?![\w-])/g)) {
-    const key = `s:${m[0].toLowerCase()}`;
-    if (hit.missing.includes(key) && !spells(m[0], words)) return true;
-  }
-  return false;
+  const le = kb.get(hit.id);
+  return hit.missing.length > 0 && le !== undefined && abbreviatesOther(text, le, (abbr) => hit.missing.includes(`s:${abbr.toLowerCase()}`));
 }
 
-/** The question names its procedure by an abbreviation (not a code) this guidance's title cannot give. */
+/** Each page's words as keys, worked out once: a page is long. */
+const pageKeys = new WeakMap<LoadedEntry, Set<string>>();
+
+/** The question names its procedure by an abbreviation (not a code, not a word of the page) this guidance's title cannot give. */
 function otherProcedureNamed(text: string, le: LoadedEntry): boolean {
-  const words = le.entry.title.text.split(/\s+for\s+/i)[0]!.toLowerCase().match(/[a-z]+/g) ?? [];
-  const own = keysOf(le.page);
-  for (const m of text.matchAll(/(?<![\w-])[a-z]?[A-Z]{2,6}(?![\w-])/g)) {
-    if (/\d/.test(m[0]) || own.has(`s:${m[0].toLowerCase()}`)) continue;
-    if (!spells(m[0], words)) return true;
-  }
-  return false;
+  let own = pageKeys.get(le);
+  if (!own) pageKeys.set(le, (own = keysOf(le.page)));
+  return abbreviatesOther(text, le, (abbr) => !/\d/.test(abbr) && !own.has(`s:${abbr.toLowerCase()}`));
 }
 
 /** The guidance that states most of the codes given, or null when none states any. */

@@ -4,7 +4,7 @@
 // or procedure the question names is not a match at all: a wrong code is worse than none.
 
 import { analyse, type Term } from '../text/analyse.js';
-import { namesOperation } from '../text/operations.js';
+import { operationTerm } from '../text/operations.js';
 import type { Entry } from './schema.js';
 
 const TITLE = 3;
@@ -69,6 +69,9 @@ function opposed(question: ReadonlySet<string>, title: ReadonlySet<string>): boo
 
 /** Words after "for" in a title that say why or for whom, not what condition ("for the treatment of"). */
 const FOR_WHOM = new Set(['treat', 'treatment', 'prevent', 'prevention', 'manag', 'manage', 'management', 'patient', 'peopl', 'adult', 'women', 'men', 'children', 'child', 'use', 'relief', 'symptom', 'sever', 'select', 'diagnosi', 'correct', 'palliat', 'control', 'reduct', 'improv', 'assess', 'augment', 'secondari', 'primari', 'induct', 'remov', 'repair', 'with', 'without', 'other', 'than', 'non']);
+
+/** Where a title says what a guidance is done during, before or with ("during thyroid surgery"). */
+export const SETTING = /\s+(?:prior to|before|during|after|in association with)\s+/i;
 
 /** Categories a guidance must share with the question to be about the same thing. */
 const REQUIRED = new Set(['organ', 'condition', 'procedure']);
@@ -292,7 +295,7 @@ export class GuidanceIndex {
       const exclusion = /\b(?:excluding|except|other than|not including)\b([^)]*)/i.exec(e.title.text);
       const excluded = exclusion ? [...new Set(analyse(exclusion[1]!).filter((t) => !t.implied).map((t) => t.key))] : [];
       // Only where the title says what the procedure is an adjunct to ("... prior to emergency caesarean section").
-      const parts = e.title.text.split(/\s+(?:prior to|before|during|after|in association with)\s+/i);
+      const parts = e.title.text.split(SETTING);
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
       const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt)).map((t) => t.key.slice(2)))];
@@ -310,7 +313,7 @@ export class GuidanceIndex {
         sides: titleSides(e.title.text),
         kinds: [...new Set(written.filter((t) => t.category === 'procedure').map((t) => t.key))],
         // Operation words of the title's procedure part we have no concept for ("chondroplasty").
-        operations: [...new Set(written.filter((t) => !t.concept && (forAt < 0 || t.start < forAt) && namesOperation(e.title.text.slice(t.start, t.end))).map((t) => t.key))],
+        operations: [...new Set(written.filter((t) => (forAt < 0 || t.start < forAt) && operationTerm(e.title.text, t)).map((t) => t.key))],
         // (Another organ before it says which: "uterine" nerve. "superficial" bladder does not.)
         sites: sitesOf(titleTerms, (b) => b.category === 'organ'),
       };

@@ -1,7 +1,10 @@
 // Words that name an operation by their form or by what they do, whatever pages are loaded:
 // "trabeculectomy", "vertebroplasty", "circumcision", "ACL reconstruction", "dental extraction".
-// Only for telling a coder's message from chat; never for matching guidance (that is the
-// vocabulary's job), so nothing here can bring a code into a reply.
+// Only for telling a coder's message from chat, and one operation from another so as to rule a
+// match out; never for finding guidance (that is the vocabulary's job), so nothing here can bring a
+// code into a reply.
+
+import type { Term } from './analyse.js';
 
 // Greek and Latin endings surgeons name operations with (-ectomy, -plasty, -scopy ...).
 const ENDING = /(?:ectom|otom|ostom|plast|scop|pex|rrhaph)(?:y|ies)$|(?:desis|tripsy|centesis)$|^(?:ex|in|circum)cisions?$/;
@@ -23,4 +26,9 @@ const ACTIONS = new Set(
 export function namesOperation(word: string): boolean {
   const w = word.toLowerCase();
   return ACTIONS.has(w) || (ENDING.test(w) && !EVERYDAY.has(w));
+}
+
+/** A term of `text` with no lexicon concept whose word names an operation ("trabeculectomy" in a question). */
+export function operationTerm(text: string, t: Term): boolean {
+  return !t.concept && namesOperation(text.slice(t.start, t.end));
 }

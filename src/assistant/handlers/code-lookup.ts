@@ -5,8 +5,8 @@ import type { CodeRef } from '../../knowledge/codes.js';
 import type { Occurrence } from '../../knowledge/kb.js';
 import { queryTerms } from '../../knowledge/search.js';
 import { tidy } from '../draft.js';
-import type { Turn } from '../turn.js';
-import { NOT_COVERED } from './common.js';
+import { bestMatch, type Turn } from '../turn.js';
+import { NOT_COVERED, snomedBlocks } from './common.js';
 
 const MAX_CODES = 8;
 const MAX_LIST = 12;
@@ -74,7 +74,7 @@ const SNOMED = /\bsnomed(?:[ -]?ct)?\b/i;
 function snomedTerms(turn: Turn): boolean {
   const { kb, u, draft: d } = turn;
   const withTerms = kb.entries.filter((le) => le.entry.snomed.length > 0).map((le) => le.entry.id);
-  const hit = kb.index.search(u.terms).find((h) => h.coverage >= 0.5 && !h.contradicts);
+  const hit = bestMatch(kb, u.terms);
   const le = hit ? kb.get(hit.id) : undefined;
   if (!le) {
     d.title = 'SNOMED CT terms in the loaded guidance';
@@ -89,10 +89,7 @@ function snomedTerms(turn: Turn): boolean {
     return true;
   }
   d.title = `SNOMED CT terms from ${le.entry.id}`;
-  for (const use of ['procedure', 'diagnosis'] as const) {
-    const concepts = le.entry.snomed.filter((c) => c.use === use);
-    if (concepts.length > 0) d.codesBlock(`SNOMED CT preferred terms (${use === 'procedure' ? 'procedure' : 'diagnosis or health condition'}), for the patient record, not a classification code`, concepts.map((c) => d.snomed(le, c)));
-  }
+  snomedBlocks(d, le);
   d.state = { guidance: le.entry.id, codes: [] };
   d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
   return true;

@@ -42,6 +42,14 @@ export function showGroup(draft: ReplyDraft, le: LoadedEntry, g: Group, label: s
   for (const item of g.items) if (item.type === 'text') draft.text(`Plus: ${tidy(item.text)}`);
 }
 
+/** The SNOMED CT terms a guidance gives, for the record, kept apart from the classification codes. */
+export function snomedBlocks(draft: ReplyDraft, le: LoadedEntry): void {
+  for (const use of ['procedure', 'diagnosis'] as const) {
+    const concepts = le.entry.snomed.filter((c) => c.use === use);
+    if (concepts.length > 0) draft.codesBlock(`SNOMED CT preferred terms (${use === 'procedure' ? 'procedure' : 'diagnosis or health condition'}), for the patient record, not a classification code`, concepts.map((c) => draft.snomed(le, c)));
+  }
+}
+
 /** "how is that different from HDR cervix brachy coding", "compared with ...", "X vs Y". */
 export const DIFFERS = /\b(?:differ(?:s|ent|ence|ences|ently)?|compared?|comparison|versus|vs\.?)\b/i;
 
@@ -61,17 +69,18 @@ export function compare(turn: Turn, other: LoadedEntry, context: LoadedEntry): v
   }
   const mine = listed(other);
   const theirs = listed(context);
-  const only = (a: Set<string>, b: Set<string>) => [...a].filter((c) => !b.has(c));
-  if (only(mine, theirs).length > 0) d.text(`Only ${other.entry.id} gives ${only(mine, theirs).join(', ')}.`);
-  if (only(theirs, mine).length > 0) d.text(`Only ${context.entry.id} gives ${only(theirs, mine).join(', ')}.`);
+  const onlyMine = [...mine].filter((c) => !theirs.has(c));
+  const onlyTheirs = [...theirs].filter((c) => !mine.has(c));
   const both = [...mine].filter((c) => theirs.has(c));
+  if (onlyMine.length > 0) d.text(`Only ${other.entry.id} gives ${onlyMine.join(', ')}.`);
+  if (onlyTheirs.length > 0) d.text(`Only ${context.entry.id} gives ${onlyTheirs.join(', ')}.`);
   if (both.length > 0) d.text(`Both give ${both.join(', ')}.`);
   d.state = { guidance: other.entry.id, codes: d.codes.map((c) => c.code) };
   d.suggest(`How do I code ${tidy(other.entry.title.text)}?`);
 }
 
 /** Words that only say the question compares ("compare", "differ"): not what it is about. */
-const COMPARING = new Set(['s:compar', 's:comparison', 's:differ', 's:differ', 's:versu', 's:vs']);
+const COMPARING = new Set(['s:compar', 's:comparison', 's:differ', 's:versu', 's:vs']);
 
 /** The question compares the conversation's guidance with another, found for all it names. */
 export function comparesWith(turn: Turn, hit: SearchHit | undefined): boolean {

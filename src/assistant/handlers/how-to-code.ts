@@ -6,7 +6,7 @@ import { analyse } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import type { Term } from '../../text/analyse.js';
 import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type Turn } from '../turn.js';
-import { askWhich, compare, comparesWith, diagnosisCodes, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
+import { askWhich, compare, comparesWith, diagnosisCodes, snomedBlocks, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
 /** Where a question names two procedures: "RFA and MWA ...", "wedge excision plus segment resection". */
 const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;|,(?=\s*(?:one|the other|another|the second)\b))\s*/gi;
@@ -191,11 +191,7 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   });
   if (e.groups.length === 0) d.text(`${e.id} gives no OPCS-4 codes for this procedure. What it says:`);
 
-  // SNOMED CT terms for the record, kept apart from the classification codes.
-  for (const use of ['procedure', 'diagnosis'] as const) {
-    const concepts = e.snomed.filter((c) => c.use === use);
-    if (concepts.length > 0) d.codesBlock(`SNOMED CT preferred terms (${use === 'procedure' ? 'procedure' : 'diagnosis or health condition'}), for the patient record, not a classification code`, concepts.map((c) => d.snomed(le, c)));
-  }
+  snomedBlocks(d, le);
 
   imagingHint(turn, le, shownCodes);
   noteCodes(d, le, rules, shownCodes);

@@ -4,7 +4,7 @@ import { covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Rule } from '../../knowledge/schema.js';
 import { keysOf } from '../../text/analyse.js';
-import { namesOperation } from '../../text/operations.js';
+import { operationTerm } from '../../text/operations.js';
 import { tidy } from '../draft.js';
 import type { Knowledge } from '../../knowledge/kb.js';
 import { hasTopic, type Turn } from '../turn.js';
@@ -182,7 +182,7 @@ export function ruleExplanation(turn: Turn): void {
   const namesConcept =
     hasTopic(u.terms) &&
     !describesCode &&
-    u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || (!t.category && namesOperation(u.text.slice(t.start, t.end)))));
+    u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || operationTerm(u.text, t)));
   if ((topical || (namesConcept && !state.guidance)) && hits.length === 0 && codes.length === 0 && u.guidanceIds.length === 0) {
     d.answered = false;
     d.title = 'Not covered by the loaded NICE guidance';
