@@ -14,6 +14,7 @@ import { assistant, knowledgeCopy } from './helpers.js';
 import { CHAT_INTENTS } from '../src/nlu/intents.js';
 import { namesOperation } from '../src/text/operations.js';
 import { spells } from '../src/assistant/turn.js';
+import { titleAcronyms } from '../src/knowledge/abbreviations.js';
 import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
@@ -551,10 +552,37 @@ describe('a procedure named on its own, in the words of its guidance title', () 
   it('answers a bare procedure name from the title that has it, not with a greeting', () => {
     expect(ask('falloposcopy')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG62'] });
     expect(ask('nuss bar')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG310'] });
-    // An abbreviation no page defines, with the condition its guidance is for: a partial match, said so.
-    const tms = ask('TMS for depression');
+    // An abbreviation no page defines or title spells, with the condition its guidance is for: a partial match, said so.
+    const tms = ask('rTMS for severe depression');
     expect(tms.guidance).toEqual(['IPG242']);
-    expect(tms.notices.join(' ')).toMatch(/Partial match: IPG242 .* does not mention "TMS"/);
+    expect(tms.notices.join(' ')).toMatch(/Partial match: IPG242 .* does not mention "rTMS"/);
+  });
+
+  it('reads an abbreviation no page defines as the title words that spell it, when the question shares another word with that title', () => {
+    // Whole runs of a title's words between small words; "twin-to-twin" gives its words' initials.
+    const read = titleAcronyms(
+      ['Intrauterine laser ablation of placental vessels for the treatment of twin-to-twin transfusion syndrome', 'Off-pump coronary artery bypass grafting', 'Insertion of a balloon device to disimpact an engaged fetal head before an emergency caesarean section'],
+      new Set(['hat']),
+    );
+    expect(read.get('ttts')?.words).toBe('twin-to-twin transfusion syndrome');
+    expect(read.get('ecs')?.words).toBe('emergency caesarean section');
+    expect(read.has('opcabg')).toBe(true);
+    // Not the end of a run ("artery bypass grafting" is no "ABG"), nor a word the pages use.
+    expect(read.has('abg')).toBe(false);
+    expect(titleAcronyms(['Hypoxic ablation technique'], new Set(['hat'])).has('hat')).toBe(false);
+    // Two runs spelled alike: neither is taken.
+    expect(titleAcronyms(['Deep brain stimulation', 'Direct bladder stimulation'], new Set()).has('dbs')).toBe(false);
+    // Had been "not covered" (TTTS a word nobody knows), a partial match "not mentioning" the
+    // abbreviation, or another page's balloon (the Eustachian tube).
+    expect(ask('laser for TTTS, US guided, which codes')).toMatchObject({ answered: true, match: 'full', guidance: ['IPG198'] });
+    expect(ask('laser for TTTS, US guided, which codes').codes.map((c) => c.code)).toEqual(expect.arrayContaining(['R07.1', 'Y53.2']));
+    expect(ask('TMS for depression')).toMatchObject({ match: 'full', guidance: ['IPG242'] });
+    expect(ask('ECS balloon').guidance).toEqual(['IPG515']);
+    // Only in capitals, and only with another word of that title: "DCD" in a liver transplant is
+    // not the discrete chondral defects of IPG493's title.
+    expect(ask('laser for ttts').guidance).not.toEqual(['IPG198']);
+    expect(ask('liver transplant from a DCD donor').guidance).not.toContain('IPG493');
+    expect(ask('TTTS')).toMatchObject({ answered: false, codes: [] });
   });
 
   it('says a procedure the knowledge lacks is not covered, when it is named as coders do ("UAE for fibroids")', () => {

@@ -252,7 +252,7 @@ export class Assistant {
 
   static create(opts: AssistantOptions = {}): Assistant {
     const kb = Knowledge.load(opts.knowledgeDir ?? DEFAULT_KNOWLEDGE);
-    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS, kb.vocabulary()).useAbbreviations(kb.abbreviations);
+    const nlu = Nlu.fromDir(opts.intentsDir ?? DEFAULT_INTENTS, kb.vocabulary()).useAbbreviations(kb.abbreviations, kb.titleAcronyms);
     return new Assistant(kb, nlu, opts);
   }
 

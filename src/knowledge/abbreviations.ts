@@ -75,3 +75,37 @@ export function pageAbbreviations(pages: Array<{ id: string; title: string; text
   for (const k of conflicting) found.delete(k);
   return found;
 }
+
+/**
+ * Abbreviations coders use that no page defines, read off the titles: a whole run of the title's
+ * words between small words ("twin-to-twin transfusion syndrome" in "... for the treatment of
+ * twin-to-twin transfusion syndrome") whose initials spell three letters or more ("TTTS"). Only
+ * whole runs: "artery bypass grafting" is not "ABG". Lower case -> the words and the titles they
+ * are from; one spelled by two runs, or that is a word the pages use, is left out: only a clear
+ * reading is taken.
+ */
+export function titleAcronyms(titles: readonly string[], words: ReadonlySet<string>): Map<string, { words: string; titles: string[] }> {
+  const found = new Map<string, { words: string; titles: string[] }>();
+  const conflicting = new Set<string>();
+  for (const title of titles) {
+    for (const run of title.split(RUN_BREAK)) {
+      const units = run.trim().split(/\s+/);
+      // "prior to emergency caesarean section": the run starts after every joining word.
+      while (units.length > 0 && JOINING.has(units[0]!.toLowerCase())) units.shift();
+      if (units.length < 2 || !units.every((u) => /^[A-Za-z][A-Za-z'’-]*$/.test(u))) continue;
+      const letters = units.flatMap((u) => u.toLowerCase().split('-').filter((p) => p && !SMALL.has(p))).map((p) => p[0]).join('');
+      if (letters.length < 3 || words.has(letters)) continue;
+      const text = units.join(' ').toLowerCase();
+      const prev = found.get(letters);
+      if (prev !== undefined && prev.words !== text) conflicting.add(letters);
+      else if (prev !== undefined) prev.titles.push(title);
+      else found.set(letters, { words: text, titles: [title] });
+    }
+  }
+  for (const k of conflicting) found.delete(k);
+  return found;
+}
+
+/** Small words and the words that join a procedure to its use: a title's runs of words end at them. */
+const JOINING = new Set([...SMALL, 'using', 'during', 'after', 'before', 'prior', 'treating', 'causing', 'excluding', 'following', 'including', 'other', 'from']);
+const RUN_BREAK = new RegExp(`[,;:()]|\\s+(?:${[...JOINING].join('|')})\\s+`, 'i');

@@ -4,7 +4,7 @@
 import { covers, sameCode, type CodeRef } from './codes.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pageAbbreviations } from './abbreviations.js';
+import { pageAbbreviations, titleAcronyms } from './abbreviations.js';
 import { readErrata, type Erratum } from './errata.js';
 import { catalogue, chaptersFor, type CatalogueGroup, type Chapters } from './catalogue.js';
 import { loadKnowledgeFiles, type LoadedEntry } from './load.js';
@@ -41,6 +41,8 @@ export class Knowledge {
   readonly chapters: Chapters;
   /** Abbreviations the pages define, lower case -> the words. */
   readonly abbreviations: ReadonlyMap<string, string>;
+  /** Abbreviations no page defines, spelled by a run of a title's words ("TTTS"), lower case -> the words and their titles. */
+  readonly titleAcronyms: ReadonlyMap<string, { words: string; titles: string[] }>;
   /** Known errors in the published text, by guidance id. */
   readonly errata: ReadonlyMap<string, Erratum[]>;
   private readonly byId = new Map<string, LoadedEntry>();
@@ -67,6 +69,8 @@ export class Knowledge {
     for (const e of readErrata(files.dir, (id) => this.byId.get(id)?.page)) errata.set(e.id, [...(errata.get(e.id) ?? []), e]);
     this.errata = errata;
     this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, title: le.entry.title.text, text: le.page })));
+    const pageWords = new Set(this.entries.flatMap((le) => le.page.toLowerCase().match(/[a-z]+/g) ?? []));
+    this.titleAcronyms = new Map([...titleAcronyms(this.entries.map((le) => le.entry.title.text), pageWords)].filter(([a]) => !this.abbreviations.has(a)));
   }
 
   /** Every word the guidance uses where it names things: titles, headings, codes, rules. */

@@ -60,13 +60,12 @@ export const CLASSIFIER_SETTINGS = { steps: 60, weights: { w: 1, b: 0.5, c: 1, s
  * Write out the abbreviations the pages define ("UGFS" -> "ultrasound-guided foam sclerotherapy"),
  * keeping a way back from offsets in the written-out text to offsets in the question.
  */
-function expand(text: string, abbreviations: ReadonlyMap<string, string>): { text: string; back: (offset: number, end: boolean) => number } {
-  if (abbreviations.size === 0) return { text, back: (o) => o };
+function expand(text: string, wordsFor: (abbreviation: string) => string | undefined): { text: string; back: (offset: number, end: boolean) => number } {
   const segments: Array<{ from: number; to: number; newFrom: number; newTo: number }> = [];
   let out = '';
   let last = 0;
   for (const m of text.matchAll(/[A-Za-z][A-Za-z0-9]{1,9}/g)) {
-    const words = abbreviations.get(m[0].toLowerCase());
+    const words = wordsFor(m[0]);
     if (!words || (m.index > 0 && /[\w-]/.test(text[m.index - 1]!)) || /[\w-]/.test(text[m.index + m[0].length] ?? '')) continue;
     out += text.slice(last, m.index);
     segments.push({ from: m.index, to: m.index + m[0].length, newFrom: out.length, newTo: out.length + words.length });
@@ -87,8 +86,15 @@ function expand(text: string, abbreviations: ReadonlyMap<string, string>): { tex
   return { text: out, back };
 }
 
+/** The terms a text writes (not what they imply), stop words aside. */
+function writtenKeys(text: string): Set<string> {
+  return new Set(analyse(text).filter((t) => !t.implied).map((t) => t.key));
+}
+
 export class Nlu {
   private abbreviations: ReadonlyMap<string, string> = new Map();
+  /** Abbreviations read off titles, with the terms the rest of those titles write. */
+  private fromTitles: ReadonlyMap<string, { words: string; context: ReadonlySet<string> }> = new Map();
 
   constructor(
     readonly classifier: IntentClassifier,
@@ -99,11 +105,39 @@ export class Nlu {
     readonly chatStems: ReadonlySet<string> = new Set(),
   ) {}
 
-  /** Abbreviations defined by the loaded pages; ones the vocabulary already knows are left to it. */
-  useAbbreviations(defined: ReadonlyMap<string, string>): this {
+  /**
+   * Abbreviations defined by the loaded pages, and ones read off their titles; ones the vocabulary
+   * already knows are left to it.
+   */
+  useAbbreviations(defined: ReadonlyMap<string, string>, fromTitles: ReadonlyMap<string, { words: string; titles: readonly string[] }> = new Map()): this {
     const known = new Set(lexiconWords());
     this.abbreviations = new Map([...defined].filter(([abbr]) => !known.has(abbr)));
+    this.fromTitles = new Map(
+      [...fromTitles]
+        .filter(([abbr]) => !known.has(abbr))
+        .map(([abbr, { words, titles }]) => {
+          const own = writtenKeys(words);
+          return [abbr, { words, context: new Set(titles.flatMap((t) => [...writtenKeys(t)]).filter((k) => !own.has(k))) }];
+        }),
+    );
     return this;
+  }
+
+  /**
+   * The words for an abbreviation in the question. One read off a title only when written in
+   * capitals ("TTTS", not "ttts") and when the question shares another word with that title
+   * ("laser for TTTS"): "DCD liver transplant" is not about discrete chondral defects.
+   */
+  private wordsFor(question: string): (abbreviation: string) => string | undefined {
+    let keys: Set<string> | undefined;
+    return (abbreviation) => {
+      const defined = this.abbreviations.get(abbreviation.toLowerCase());
+      if (defined !== undefined || !/^[A-Z]+$/.test(abbreviation)) return defined;
+      const titled = this.fromTitles.get(abbreviation.toLowerCase());
+      if (!titled) return undefined;
+      keys ??= writtenKeys(question);
+      return [...titled.context].some((k) => keys!.has(k)) ? titled.words : undefined;
+    };
   }
 
   /**
@@ -125,7 +159,7 @@ export class Nlu {
   private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
 
   private analyseExpanded(rest: string): Term[] {
-    const x = expand(rest, this.abbreviations);
+    const x = expand(rest, this.wordsFor(rest));
     const terms = analyse(x.text, { correct: this.correct });
     const back = (t: Term): Term => (x.text === rest ? t : { ...t, start: x.back(t.start, false), end: x.back(t.end, true) });
     // A word we have no concept for, written straight after "for", names what the procedure was for.
