@@ -560,18 +560,26 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 
   it('reads an abbreviation no page defines as the title words that spell it, when the question shares another word with that title', () => {
     // Whole runs of a title's words between small words; "twin-to-twin" gives its words' initials.
+    const pages = (...titles: string[]) => titles.map((title) => ({ title, about: title }));
     const read = titleAcronyms(
-      ['Intrauterine laser ablation of placental vessels for the treatment of twin-to-twin transfusion syndrome', 'Off-pump coronary artery bypass grafting', 'Insertion of a balloon device to disimpact an engaged fetal head before an emergency caesarean section'],
+      pages('Intrauterine laser ablation of placental vessels for the treatment of twin-to-twin transfusion syndrome', 'Off-pump coronary artery bypass grafting', 'Insertion of a balloon device to disimpact an engaged fetal head before an emergency caesarean section', 'Islet cell transplantation for type 1 diabetes mellitus'),
       new Set(['hat']),
     );
     expect(read.get('ttts')?.words).toBe('twin-to-twin transfusion syndrome');
     expect(read.get('ecs')?.words).toBe('emergency caesarean section');
+    expect(read.get('t1dm')?.words).toBe('type 1 diabetes mellitus');
     expect(read.has('opcabg')).toBe(true);
     // Not the end of a run ("artery bypass grafting" is no "ABG"), nor a word the pages use.
     expect(read.has('abg')).toBe(false);
-    expect(titleAcronyms(['Hypoxic ablation technique'], new Set(['hat'])).has('hat')).toBe(false);
+    expect(titleAcronyms(pages('Hypoxic ablation technique'), new Set(['hat'])).has('hat')).toBe(false);
     // Two runs spelled alike: neither is taken.
-    expect(titleAcronyms(['Deep brain stimulation', 'Direct bladder stimulation'], new Set()).has('dbs')).toBe(false);
+    expect(titleAcronyms(pages('Deep brain stimulation', 'Direct bladder stimulation'), new Set()).has('dbs')).toBe(false);
+    // Written in capitals on its own page ("FMT") it is still an abbreviation, not a word.
+    expect(a.kb.titleAcronyms.get('fmt')?.words).toBe('faecal microbiota transplant');
+    expect(ask('FMT for recurrent c diff').guidance).toEqual(['IPG485']);
+    expect(ask('islet cell transplant for T1DM')).toMatchObject({ match: 'full', guidance: ['IPG257'] });
+    // What the page's description says it treats counts as another word of it (menorrhagia, IPG7).
+    expect(ask('MEA for menorrhagia').guidance).toEqual(['IPG7']);
     // Had been "not covered" (TTTS a word nobody knows), a partial match "not mentioning" the
     // abbreviation, or another page's balloon (the Eustachian tube).
     expect(ask('laser for TTTS, US guided, which codes')).toMatchObject({ answered: true, match: 'full', guidance: ['IPG198'] });
@@ -648,6 +656,9 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     // Had autologous blood injection for plantar fasciitis (IPG437) as a partial match.
     expect(ask('ESWT plantar fasciitis')).toMatchObject({ answered: false, codes: [], guidance: [] });
     expect(ask('ESWT achilles tendon, ultrasound guided').guidance).toEqual(['IPG312']);
+    // An abbreviation for what the procedure is for does not rule the guidance out: osteoarthritis.
+    expect(ask('arthroscopic washout of knee OA').guidance).toEqual(['IPG230']);
+    expect(ask('TAVI for OA')).toMatchObject({ answered: false, codes: [] });
   });
 
   it('takes the title words from the knowledge loaded: without the page, the word is not about coding', () => {

@@ -6,6 +6,7 @@ import type { Knowledge } from '../knowledge/kb.js';
 import type { LoadedEntry } from '../knowledge/load.js';
 import type { Group } from '../knowledge/schema.js';
 import { queryTerms, SETTING, type SearchHit } from '../knowledge/search.js';
+import { spelledByRun } from '../knowledge/abbreviations.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
 import { operationTerm } from '../text/operations.js';
@@ -248,7 +249,10 @@ function abbreviatesOther(text: string, le: LoadedEntry, which: (abbr: string) =
  */
 function otherAcronym(kb: Knowledge, text: string, hit: SearchHit): boolean {
   const le = kb.get(hit.id);
-  return hit.missing.length > 0 && le !== undefined && abbreviatesOther(text, le, (abbr) => hit.missing.includes(`s:${abbr.toLowerCase()}`));
+  if (hit.missing.length === 0 || le === undefined) return false;
+  // What the procedure is for may be the abbreviation ("knee washout for OA": osteoarthritis).
+  const forWhat = le.entry.title.text.split(/\s+for\s+/i).slice(1).join(' ').toLowerCase().match(/[a-z]+/g) ?? [];
+  return abbreviatesOther(text, le, (abbr) => hit.missing.includes(`s:${abbr.toLowerCase()}`) && !spelledByRun(abbr, forWhat));
 }
 
 /** Each page's words as keys, worked out once: a page is long. */

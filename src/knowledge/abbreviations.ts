@@ -26,6 +26,14 @@ function spelledBy(letters: string, words: string[], at = 0, w = 0): boolean {
   return false;
 }
 
+/** Some run of `words` (lower case, small words left out) spells the abbreviation, as a page would define it. */
+export function spelledByRun(abbr: string, words: readonly string[]): boolean {
+  const letters = abbr.toLowerCase().replace(/[^a-z]/g, '');
+  const content = words.filter((w) => w && !SMALL.has(w));
+  for (let i = 0; i < content.length; i++) for (let j = i + 1; j <= content.length; j++) if (spelledBy(letters, content.slice(i, j))) return true;
+  return false;
+}
+
 /** The words before the brackets whose initials spell the abbreviation, or null. */
 export function expansionOf(before: string, abbr: string): string | null {
   const letters = abbr.toLowerCase().replace(/[^a-z]/g, '');
@@ -79,27 +87,28 @@ export function pageAbbreviations(pages: Array<{ id: string; title: string; text
 /**
  * Abbreviations coders use that no page defines, read off the titles: a whole run of the title's
  * words between small words ("twin-to-twin transfusion syndrome" in "... for the treatment of
- * twin-to-twin transfusion syndrome") whose initials spell three letters or more ("TTTS"). Only
- * whole runs: "artery bypass grafting" is not "ABG". Lower case -> the words and the titles they
- * are from; one spelled by two runs, or that is a word the pages use, is left out: only a clear
- * reading is taken.
+ * twin-to-twin transfusion syndrome", "type 1 diabetes mellitus") whose initials spell three
+ * letters or more ("TTTS", "T1DM"). Only whole runs: "artery bypass grafting" is not "ABG". Lower
+ * case -> the words and what the pages they are from are about (title and description); one
+ * spelled by two runs, or that is a word the pages write in small letters, is left out: only a
+ * clear reading is taken.
  */
-export function titleAcronyms(titles: readonly string[], words: ReadonlySet<string>): Map<string, { words: string; titles: string[] }> {
-  const found = new Map<string, { words: string; titles: string[] }>();
+export function titleAcronyms(pages: ReadonlyArray<{ title: string; about: string }>, words: ReadonlySet<string>): Map<string, { words: string; about: string[] }> {
+  const found = new Map<string, { words: string; about: string[] }>();
   const conflicting = new Set<string>();
-  for (const title of titles) {
+  for (const { title, about } of pages) {
     for (const run of title.split(RUN_BREAK)) {
       const units = run.trim().split(/\s+/);
       // "prior to emergency caesarean section": the run starts after every joining word.
       while (units.length > 0 && JOINING.has(units[0]!.toLowerCase())) units.shift();
-      if (units.length < 2 || !units.every((u) => /^[A-Za-z][A-Za-z'’-]*$/.test(u))) continue;
+      if (units.length < 2 || !units.every((u) => /^[A-Za-z0-9][A-Za-z0-9'’-]*$/.test(u))) continue;
       const letters = units.flatMap((u) => u.toLowerCase().split('-').filter((p) => p && !SMALL.has(p))).map((p) => p[0]).join('');
-      if (letters.length < 3 || words.has(letters)) continue;
+      if (letters.replace(/\d/g, '').length < 3 - (/\d/.test(letters) ? 1 : 0) || letters.length < 3 || words.has(letters)) continue;
       const text = units.join(' ').toLowerCase();
       const prev = found.get(letters);
       if (prev !== undefined && prev.words !== text) conflicting.add(letters);
-      else if (prev !== undefined) prev.titles.push(title);
-      else found.set(letters, { words: text, titles: [title] });
+      else if (prev !== undefined) prev.about.push(about);
+      else found.set(letters, { words: text, about: [about] });
     }
   }
   for (const k of conflicting) found.delete(k);

@@ -41,8 +41,8 @@ export class Knowledge {
   readonly chapters: Chapters;
   /** Abbreviations the pages define, lower case -> the words. */
   readonly abbreviations: ReadonlyMap<string, string>;
-  /** Abbreviations no page defines, spelled by a run of a title's words ("TTTS"), lower case -> the words and their titles. */
-  readonly titleAcronyms: ReadonlyMap<string, { words: string; titles: string[] }>;
+  /** Abbreviations no page defines, spelled by a run of a title's words ("TTTS"), lower case -> the words and what their pages are about. */
+  readonly titleAcronyms: ReadonlyMap<string, { words: string; about: string[] }>;
   /** Known errors in the published text, by guidance id. */
   readonly errata: ReadonlyMap<string, Erratum[]>;
   private readonly byId = new Map<string, LoadedEntry>();
@@ -69,8 +69,10 @@ export class Knowledge {
     for (const e of readErrata(files.dir, (id) => this.byId.get(id)?.page)) errata.set(e.id, [...(errata.get(e.id) ?? []), e]);
     this.errata = errata;
     this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, title: le.entry.title.text, text: le.page })));
-    const pageWords = new Set(this.entries.flatMap((le) => le.page.toLowerCase().match(/[a-z]+/g) ?? []));
-    this.titleAcronyms = new Map([...titleAcronyms(this.entries.map((le) => le.entry.title.text), pageWords)].filter(([a]) => !this.abbreviations.has(a)));
+    // Words written in small letters: "FMT" on its own page is still an abbreviation.
+    const pageWords = new Set(this.entries.flatMap((le) => le.page.match(/\b[a-z]+\b/g) ?? []));
+    const pages = this.entries.map((le) => ({ title: le.entry.title.text, about: `${le.entry.title.text}\n${le.entry.description?.text ?? ''}` }));
+    this.titleAcronyms = new Map([...titleAcronyms(pages, pageWords)].filter(([a]) => !this.abbreviations.has(a)));
   }
 
   /** Every word the guidance uses where it names things: titles, headings, codes, rules. */

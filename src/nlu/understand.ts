@@ -93,8 +93,8 @@ function writtenKeys(text: string): Set<string> {
 
 export class Nlu {
   private abbreviations: ReadonlyMap<string, string> = new Map();
-  /** Abbreviations read off titles, with the terms the rest of those titles write. */
-  private fromTitles: ReadonlyMap<string, { words: string; context: ReadonlySet<string> }> = new Map();
+  /** Abbreviations read off titles, with what their pages are about (its terms worked out when first asked). */
+  private fromTitles: ReadonlyMap<string, { words: string; about: readonly string[]; context?: Set<string> }> = new Map();
 
   constructor(
     readonly classifier: IntentClassifier,
@@ -109,32 +109,30 @@ export class Nlu {
    * Abbreviations defined by the loaded pages, and ones read off their titles; ones the vocabulary
    * already knows are left to it.
    */
-  useAbbreviations(defined: ReadonlyMap<string, string>, fromTitles: ReadonlyMap<string, { words: string; titles: readonly string[] }> = new Map()): this {
+  useAbbreviations(defined: ReadonlyMap<string, string>, fromTitles: ReadonlyMap<string, { words: string; about: readonly string[] }> = new Map()): this {
     const known = new Set(lexiconWords());
     this.abbreviations = new Map([...defined].filter(([abbr]) => !known.has(abbr)));
-    this.fromTitles = new Map(
-      [...fromTitles]
-        .filter(([abbr]) => !known.has(abbr))
-        .map(([abbr, { words, titles }]) => {
-          const own = writtenKeys(words);
-          return [abbr, { words, context: new Set(titles.flatMap((t) => [...writtenKeys(t)]).filter((k) => !own.has(k))) }];
-        }),
-    );
+    this.fromTitles = new Map([...fromTitles].filter(([abbr]) => !known.has(abbr)).map(([abbr, { words, about }]) => [abbr, { words, about }]));
     return this;
   }
 
   /**
    * The words for an abbreviation in the question. One read off a title only when written in
-   * capitals ("TTTS", not "ttts") and when the question shares another word with that title
-   * ("laser for TTTS"): "DCD liver transplant" is not about discrete chondral defects.
+   * capitals ("TTTS", not "ttts") and when the question shares another term with what that page is
+   * about, its title or description ("laser for TTTS", "MEA for menorrhagia"): "DCD" in a liver
+   * transplant is not the discrete chondral defects of a knee page.
    */
   private wordsFor(question: string): (abbreviation: string) => string | undefined {
     let keys: Set<string> | undefined;
     return (abbreviation) => {
       const defined = this.abbreviations.get(abbreviation.toLowerCase());
-      if (defined !== undefined || !/^[A-Z]+$/.test(abbreviation)) return defined;
+      if (defined !== undefined || !/^[A-Z][A-Z0-9]*[A-Z]$/.test(abbreviation)) return defined;
       const titled = this.fromTitles.get(abbreviation.toLowerCase());
       if (!titled) return undefined;
+      if (!titled.context) {
+        const own = writtenKeys(titled.words);
+        titled.context = new Set(titled.about.flatMap((t) => [...writtenKeys(t)]).filter((k) => !own.has(k)));
+      }
       keys ??= writtenKeys(question);
       return [...titled.context].some((k) => keys!.has(k)) ? titled.words : undefined;
     };
