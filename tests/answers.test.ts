@@ -399,6 +399,13 @@ describe('conversations stay on topic', () => {
     expect(r).toMatchObject({ answered: true, match: 'full', guidance: ['IPG262'] });
   });
 
+  it('tells a valve-in-valve procedure from a first TAVI', () => {
+    // Had been a partial match with TAVI for aortic stenosis (IPG421), or IPG421 first.
+    expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);
+    expect(ask('transcatheter valve in valve implantation').guidance[0]).toBe('IPG504');
+    expect(ask('TAVI for aortic stenosis').guidance).toEqual(['IPG421']);
+  });
+
   it('knows robotic as an approach: laparoscopic guidance answers it, saying what it does not give', () => {
     const first = a.answer('lap nephrectomy for RCC');
     const r = a.answer('and robotic?', first.next).reply;
