@@ -406,6 +406,18 @@ describe('conversations stay on topic', () => {
     expect(ask('TAVI for aortic stenosis').guidance).toEqual(['IPG421']);
   });
 
+  it('knows coders\' names for a condition and a dressing: tennis elbow is a tendinopathy, a VAC dressing negative pressure wound therapy', () => {
+    // Each had been "not covered".
+    expect(ask('autologous blood injection for tennis elbow')).toMatchObject({ answered: true, match: 'full', guidance: ['IPG438'] });
+    expect(ask('VAC dressing open abdomen').guidance).toEqual(['IPG467']);
+    expect(ask('codes for NPWT').guidance).toEqual(['IPG467']);
+    expect(ask('laser revascularisation of the myocardium, what codes').guidance).toEqual(['IPG301']);
+    // A tendon is not a tendinopathy: "tendonitis" would have made it one by its stem.
+    expect(ask('ESWT achilles tendon, ultrasound guided').guidance).toEqual(['IPG312']);
+    // Another kind of injection in words we have no concept for is not the title's own kind (autologous blood).
+    expect(ask('PRP injection for tennis elbow')).toMatchObject({ answered: false, codes: [] });
+  });
+
   it('knows robotic as an approach: laparoscopic guidance answers it, saying what it does not give', () => {
     const first = a.answer('lap nephrectomy for RCC');
     const r = a.answer('and robotic?', first.next).reply;

@@ -625,12 +625,16 @@ export class GuidanceIndex {
       )
         continue;
       // So is a guidance for a condition the question does not name ("sleeve gastrectomy" against
-      // laparoscopic gastrectomy for cancer).
+      // laparoscopic gastrectomy for cancer), or whose title gives the procedure a kind of its own
+      // in words we have no concept for ("PRP injection" against autologous blood injection).
       if (
         kindWords.length > 0 &&
         kindWords.some((k) => missing.includes(k)) &&
         writtenProcedures.every((k) => d.title.includes(k)) &&
-        (d.kinds.some((k) => !askedAll.has(k)) || (!writtenSubject && d.subjects.some((k) => !askedAll.has(k))) || d.operations.some((k) => !askedAll.has(k)))
+        (d.kinds.some((k) => !askedAll.has(k)) ||
+          (!writtenSubject && d.subjects.some((k) => !askedAll.has(k))) ||
+          d.operations.some((k) => !askedAll.has(k)) ||
+          d.named.some((k) => !askedAll.has(`s:${k}`)))
       )
         continue;
       // Matched on one word we have no concept for ("artificial"), while a missing one is what other
