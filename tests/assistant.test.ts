@@ -92,7 +92,7 @@ describe('how to code', () => {
   it('warns when the guidance has no codes for the approach asked about', () => {
     const r = ask('how do I code open RFA of colorectal liver mets');
     expect(r.guidance).toContain('IPG327');
-    expect(r.notices.join(' ')).toMatch(/IPG327 gives no codes for a open approach/);
+    expect(r.notices.join(' ')).toMatch(/IPG327 gives no codes for an open approach/);
   });
 
   it('names the Y53 code the knowledge titles for the imaging method asked about', () => {

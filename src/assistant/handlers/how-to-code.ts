@@ -155,8 +155,9 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   }
 
   if (choice.unmatched.length > 0) {
+    const approach = termList(choice.unmatched);
     d.notice(
-      `${e.id} gives no codes for a ${termList(choice.unmatched)} approach. The codes below are the ones it does give; do not use them for a different approach without checking with the NHS Classifications Service.`,
+      `${e.id} gives no codes for ${/^[aeiou]/i.test(approach) ? 'an' : 'a'} ${approach} approach. The codes below are the ones it does give; do not use them for a different approach without checking with the NHS Classifications Service.`,
     );
   }
 
