@@ -399,6 +399,16 @@ describe('conversations stay on topic', () => {
     expect(r).toMatchObject({ answered: true, match: 'full', guidance: ['IPG262'] });
   });
 
+  it('gives the group for the approach asked without saying the guidance is about another', () => {
+    const first = a.answer('coding a TAVI today');
+    const r = a.answer('it was transapical', first.next).reply;
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['K26.2', 'Y49.4']));
+    // Had said "IPG421 is about the transluminal procedure" above the transapical codes.
+    expect(r.notices.join(' ')).not.toMatch(/about the transluminal procedure/);
+    // Asked without an approach, the title's approach is still said.
+    expect(ask('lap chole codes').notices.join(' ')).toMatch(/IPG346 is about the single incision, laparoscopic procedure/);
+  });
+
   it('tells a valve-in-valve procedure from a first TAVI', () => {
     // Had been a partial match with TAVI for aortic stenosis (IPG421), or IPG421 first.
     expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);

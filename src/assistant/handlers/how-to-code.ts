@@ -2,7 +2,7 @@
 
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem } from '../../knowledge/schema.js';
-import { analyse } from '../../text/analyse.js';
+import { analyse, keysOf } from '../../text/analyse.js';
 import { tidy } from '../draft.js';
 import type { Term } from '../../text/analyse.js';
 import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type Turn } from '../turn.js';
@@ -166,7 +166,12 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   const titleApproach = analyse(e.title.text).filter(
     (t) => t.category === 'approach' && t.concept?.id !== 'image guided' && !askedKeys.has(t.key),
   );
-  if (titleApproach.length > 0 && choice.unmatched.length === 0) {
+  // (Not when the group chosen is for the approach the question names: "it was transapical" gets
+  // IPG421's transapical codes, though its title says transcatheter.)
+  const chosenHeading = choice.index === null ? null : (e.groups[choice.index]?.heading?.text ?? null);
+  const askedApproaches = u.terms.filter((t) => t.category === 'approach' && !t.implied);
+  const groupForAsked = chosenHeading !== null && askedApproaches.length > 0 && askedApproaches.every((t) => keysOf(chosenHeading).has(t.key));
+  if (titleApproach.length > 0 && choice.unmatched.length === 0 && !groupForAsked) {
     const words = [...new Set(titleApproach.map((t) => (t.implied ? (t.concept?.id ?? '') : e.title.text.slice(t.start, t.end).toLowerCase())))].filter(Boolean);
     d.notice(`${e.id} is about the ${words.join(', ')} procedure: check that this is the procedure that was performed.`);
   }
