@@ -414,6 +414,12 @@ describe('conversations stay on topic', () => {
     expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);
     expect(ask('transcatheter valve in valve implantation').guidance[0]).toBe('IPG504');
     expect(ask('TAVI for aortic stenosis').guidance).toEqual(['IPG421']);
+    // The aortic valve is not the pulmonary valve: had been a full match with fetal pulmonary valvuloplasty (IPG176).
+    expect(ask('aortic balloon valvuloplasty')).toMatchObject({ answered: false, codes: [] });
+    expect(ask('pulmonary valvuloplasty in a fetus').guidance).toEqual(['IPG176']);
+    // The only guidance on a procedure, for a condition the question does not name: said, not assumed.
+    expect(ask('balloon valvuloplasty').notices.join(' ')).toMatch(/does not say the condition: IPG176 is for pulmonary atresia with intact ventricular septum/);
+    expect(ask('TAVI for aortic stenosis').notices.join(' ')).not.toMatch(/does not say the condition/);
   });
 
   it('knows coders\' names for a condition and a dressing: tennis elbow is a tendinopathy, a VAC dressing negative pressure wound therapy', () => {

@@ -152,6 +152,14 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
     );
     d.confidence = Math.min(d.confidence, 0.5);
     for (const o of r.alsoFor.slice(0, 2)) d.suggest(`How do I code ${tidy(o.entry.title.text)}?`);
+  } else if (r.via === 'search' && r.hit && r.hit.missing.length === 0) {
+    // The only guidance on the procedure, asked about in the words of its procedure alone ("balloon
+    // valvuloplasty": a fetal one, for pulmonary atresia): what it is for is said, not assumed.
+    const [procedure, ...rest] = e.title.text.split(/\s+for\s+/i);
+    const forWhat = rest.join(' for ');
+    const own = keysOf(procedure!);
+    const written = u.terms.filter((t) => !t.implied && t.category !== 'coding' && t.category !== 'approach' && t.category !== 'imaging');
+    if (forWhat && written.length > 0 && written.every((t) => own.has(t.key))) d.notice(`The question does not say the condition: ${e.id} is for ${tidy(forWhat).replace(/^./, (c) => c.toLowerCase())}. Check that this is what the procedure was done for.`);
   }
 
   if (choice.unmatched.length > 0) {
