@@ -409,6 +409,15 @@ describe('conversations stay on topic', () => {
     expect(ask('lap chole codes').notices.join(' ')).toMatch(/IPG346 is about the single incision, laparoscopic procedure/);
   });
 
+  it('knows an ultrasonic scalpel is a cutting device, not ultrasound imaging', () => {
+    // "ultrasonic" had made IPG178 a guidance with image control in its title, so plain
+    // "tonsillectomy" got coblation tonsillectomy's codes alone.
+    expect(ask('harmonic scalpel tonsillectomy')).toMatchObject({ answered: true, guidance: ['IPG178'] });
+    const plain = ask('tonsillectomy codes');
+    expect(plain.codes).toEqual([]);
+    expect(plain.clarify?.options.map((o) => o.label).join(' ')).toMatch(/IPG9[\s\S]*IPG178|IPG178[\s\S]*IPG9/);
+  });
+
   it('tells a valve-in-valve procedure from a first TAVI', () => {
     // Had been a partial match with TAVI for aortic stenosis (IPG421), or IPG421 first.
     expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);
