@@ -458,6 +458,30 @@ describe('conversations stay on topic', () => {
     expect(r.guidance).toEqual(['IPG327']);
     // "a primary liver tumour" is primary cancer: no RFA page for it is loaded.
     expect(a.answer('and for a primary liver tumour instead?', first.next).reply).toMatchObject({ answered: false, guidance: [] });
+    // Said plainly, with no "what if": the codes again (had been ESD's rule, IPG335).
+    const sigmoid = a.answer('the primary is sigmoid', first.next).reply;
+    expect(sigmoid).toMatchObject({ intent: 'how_to_code', guidance: ['IPG327'] });
+    expect(sigmoid.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['C78.7', 'C18.-']));
+    // After a page on liver metastases of any origin, the metastases stay what was treated (had
+    // been microwave ablation of hepatocellular carcinoma, IPG214).
+    const mwa = a.answer('how do I code microwave ablation of liver mets');
+    expect(a.answer('primary was rectal', mwa.next).reply.guidance).toEqual(['IPG406']);
+  });
+
+  it("answers \"what's the ICD-10?\" and \"SNOMED?\" in a conversation from its guidance", () => {
+    const first = a.answer('how do I code microwave ablation of liver mets');
+    // Had been "Which code?" (a code search with nothing to search for).
+    for (const q of ["what's the ICD-10?", 'what are the codes', "what's the diagnosis code"]) {
+      expect(a.answer(q, first.next).reply, q).toMatchObject({ intent: 'how_to_code', guidance: ['IPG406'] });
+    }
+    const ire = a.answer('IRE for liver mets');
+    expect(a.answer("what's the ICD-10?", ire.next).reply.codes.map((c) => c.code)).toContain('C78.7');
+    // A rule question stays one.
+    expect(a.answer('which site code?', first.next).reply.intent).toBe('rule_explanation');
+    // Had listed the pages that give SNOMED CT terms.
+    expect(a.answer('SNOMED?', first.next).reply.title).toBe('No SNOMED CT term in IPG406');
+    const chemo = a.answer('heated intravesical chemo codes');
+    expect(a.answer('and the snomed term?', chemo.next).reply.title).toBe('SNOMED CT terms from IPG235');
   });
 
   it("keeps the conversation's procedure for another organ, and says when no page has it there", () => {

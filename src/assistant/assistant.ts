@@ -24,7 +24,7 @@ import { IDENTIFIER_REMINDER, redact, type Redacted } from '../store/redact.js';
 import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
-import { bestMatch, type Turn } from './turn.js';
+import { bestMatch, tellsThePrimary, type Turn } from './turn.js';
 import type { Term } from '../text/analyse.js';
 import { operationTerm } from '../text/operations.js';
 import { asksClinically } from './clinical.js';
@@ -128,6 +128,9 @@ const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|aft
 
 /** Words of chat that are too common to be terms of their own ("OMG thanks", "ASAP please"). */
 const CHAT_WORDS = /\b(?:thanks?|thank you|cheers|please|pls|ok|okay|yes|yeah|hi|hello|hey|bye|lol)\b/i;
+
+/** What the codes are, asked in so many words ("what's the ICD-10?", "and the dx code"). */
+const ASKS_CODES = /^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what(?:'s|s| is| are| would be)?|which (?:is|are)|give me|list|and)\b.*\b(?:codes?|icd-?10|opcs(?:-?4)?|diagnos[ie]s|dx)\b/i;
 
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
@@ -509,6 +512,11 @@ export class Assistant {
     }
     const shaped = codeQuestionShape(u) ?? procedureCodesShape(u);
     if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
+    // "the primary is sigmoid" after liver metastases: the codes again, for that primary.
+    if (tellsThePrimary({ kb: this.kb, u, state })) return readAs(u, 'how_to_code');
+    // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
+    // search with nothing to search for (a rule question, "which site code?", was taken above).
+    if (this.asksConversationCodes(u, state)) return readAs(u, 'how_to_code');
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);
@@ -589,6 +597,14 @@ export class Assistant {
    * A word that puts a message about coding: a lexicon concept, or a word of a title's procedure part
    * that no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
    */
+  private asksConversationCodes(u: Understanding, state: ConversationState): boolean {
+    if (!state.guidance || u.codes.length > 0 || u.guidanceIds.length > 0) return false;
+    // (Read as a rule question, it is one: "why the ICD-10 code?")
+    if (u.intent === 'rule_explanation' || u.intent === 'code_check') return false;
+    const written = u.terms.filter((t) => !t.implied);
+    return written.every((t) => t.category === 'coding' && t.concept?.id !== 'snomed') && ASKS_CODES.test(u.text);
+  }
+
   private aboutCoding(t: Term): boolean {
     return t.concept !== undefined || (t.key.startsWith('s:') && this.topicStems.has(t.key.slice(2)));
   }

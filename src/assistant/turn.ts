@@ -89,26 +89,44 @@ const SAME_FOR = /^\s*(?:and|but|what about|how about|what if|same(?: thing| aga
  */
 function carryProcedure(turn: Turn): Term[] | null {
   const { kb, u, state } = turn;
-  if (!state.guidance || !SAME_FOR.test(u.text)) return null;
+  const le = state.guidance ? kb.get(state.guidance) : undefined;
+  if (!le) return null;
+  const title = analyse(le.entry.title.text);
+  const primary = primaryOf(le, u);
+  if (!SAME_FOR.test(u.text) && !u.terms.some(primary)) return null;
   if (u.terms.some((t) => t.category === 'procedure' && !t.aside)) return null;
   // An operation named in words we have no concept for ("what about mitral valve replacement?") is a
   // procedure of the follow-up's own, not the conversation's.
   if (u.terms.some((t) => !t.aside && !t.implied && operationTerm(u.text, t))) return null;
   if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
-  const le = kb.get(state.guidance);
-  if (!le) return null;
+  // So is the organ said of it ("primary was rectal"): where they came from, not what was treated.
+  const primaries = u.terms.filter(primary);
+  const ofPrimary = (t: Term) => (t.category === 'organ' || t.category === 'condition') && primaries.some((p) => Math.abs(t.start - p.end) <= 12 || Math.abs(p.start - t.end) <= 2);
+  const own = u.terms.map((t) => (primary(t) || ofPrimary(t) ? { ...t, aside: true } : t));
+  // With only the story left, what was treated is the conversation's too (the liver metastases).
+  const story = !own.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'));
   // Offsets below zero keep the carried terms apart from the question's own words.
-  const title = analyse(le.entry.title.text);
-  const procedure = title
-    .filter((t) => t.category === 'procedure')
+  const carried = title
+    .filter((t) => t.category === 'procedure' || (story && !t.implied && (t.category === 'organ' || t.category === 'condition')))
     .map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
-  // About metastases, "the primary" is where they came from ("what if the primary was rectal"),
-  // not primary cancer: part of the story, as in a question that names the metastases itself.
-  const metastatic = title.some((t) => t.key === 'c:metastasis');
-  // (Only "the primary" as a noun: "a primary liver tumour" is primary cancer.)
+  return carried.some((t) => t.category === 'procedure') ? [...own, ...carried] : null;
+}
+
+/**
+ * About metastases, "the primary" is where they came from ("what if the primary was rectal",
+ * "primary was rectal"), not primary cancer: part of the story, as in a question that names the
+ * metastases itself. (Only "the primary" as a noun: "a primary liver tumour" is primary cancer.)
+ */
+function primaryOf(le: LoadedEntry, u: Understanding): (t: Term) => boolean {
+  const metastatic = keysOf(le.entry.title.text).has('c:metastasis');
   const asNoun = (t: Term) => /^\s*(?:was|is|were|being|site|in|from|[,.?!]|$)/i.test(u.text.slice(t.end));
-  const own = u.terms.map((t) => (metastatic && t.key === 'c:primary' && asNoun(t) ? { ...t, aside: true } : t));
-  return procedure.length > 0 ? [...own, ...procedure] : null;
+  return (t) => metastatic && t.key === 'c:primary' && asNoun(t);
+}
+
+/** A follow-up that tells where the conversation's metastases came from ("the primary is sigmoid"): more of the same question. */
+export function tellsThePrimary(turn: Pick<Turn, 'kb' | 'u' | 'state'>): boolean {
+  const le = turn.state.guidance ? turn.kb.get(turn.state.guidance) : undefined;
+  return le !== undefined && turn.u.codes.length === 0 && turn.u.terms.some(primaryOf(le, turn.u));
 }
 
 export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}): Resolution {

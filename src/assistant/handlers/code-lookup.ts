@@ -72,10 +72,12 @@ const SNOMED = /\bsnomed(?:[ -]?ct)?\b/i;
  * it gives none (only a few pages do), never its OPCS-4 codes instead.
  */
 function snomedTerms(turn: Turn): boolean {
-  const { kb, u, draft: d } = turn;
+  const { kb, u, state, draft: d } = turn;
   const withTerms = kb.entries.filter((le) => le.entry.snomed.length > 0).map((le) => le.entry.id);
   const hit = bestMatch(kb, u.terms);
-  const le = hit ? kb.get(hit.id) : undefined;
+  // Named nothing ("SNOMED?"): the conversation's guidance.
+  const named = u.terms.some((t) => !t.implied && t.category !== 'coding');
+  const le = hit ? kb.get(hit.id) : !named && state.guidance ? kb.get(state.guidance) : undefined;
   if (!le) {
     d.title = 'SNOMED CT terms in the loaded guidance';
     d.text(`Which procedure? Only ${withTerms.length} loaded NICE guidance pages give SNOMED CT terms: ${withTerms.join(', ')}.`);
