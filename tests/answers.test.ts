@@ -441,6 +441,10 @@ describe('conversations stay on topic', () => {
     expect(ask('ESWT achilles tendon, ultrasound guided').guidance).toEqual(['IPG312']);
     // Another kind of injection in words we have no concept for is not the title's own kind (autologous blood).
     expect(ask('PRP injection for tennis elbow')).toMatchObject({ answered: false, codes: [] });
+    // Needle aspiration is a kind of biopsy: TBNA is IPG254, not transbronchial biopsy (IPG337), which it had tied with.
+    expect(ask('EBUS TBNA codes').guidance).toEqual(['IPG254']);
+    expect(ask("I've coded E48.4 Y53.2 for EBUS TBNA")).toMatchObject({ intent: 'code_check', guidance: ['IPG254'] });
+    expect(ask('EBUS TBB for peripheral lung lesion').guidance).toEqual(['IPG337']);
   });
 
   it('knows robotic as an approach: laparoscopic guidance answers it, saying what it does not give', () => {
