@@ -311,6 +311,11 @@ describe('more ways coders ask', () => {
     const r = ask('which guidance covers SIRT');
     expect(r.intent).toBe('guidance_summary');
     expect(r.guidance.sort()).toEqual(['IPG401', 'IPG459']);
+    // Asked for one summary, it names the other page on the procedure (had left it unsaid).
+    const one = ask('summary of SIRT guidance');
+    expect(one.guidance).toHaveLength(1);
+    const other = one.guidance[0] === 'IPG459' ? 'IPG401' : 'IPG459';
+    expect(one.notices.join(' ')).toMatch(new RegExp(`other loaded guidance on the same procedure: ${other}`));
   });
 
   it('explains how a code is listed when no note gives a rule for it', () => {

@@ -72,6 +72,11 @@ export function guidanceSummary(turn: Turn): void {
   d.state = { guidance: e.id, group: null, codes: [] };
   d.use(le);
   if (r.hit && r.hit.missing.length > 0) d.partial(le, wordsFor(u, r.hit.missing));
+  // "summary of SIRT guidance", two SIRT pages loaded: the other is named, not left out unsaid.
+  if (r.alsoFor && r.alsoFor.length > 0) {
+    d.notice(`The question does not say the condition. This is ${e.id}; other loaded guidance on the same procedure: ${r.alsoFor.map((o) => `${o.entry.id} (${tidy(o.entry.title.text)})`).join('; ')}.`);
+    for (const o of r.alsoFor.slice(0, 2)) d.suggest(`Summarise ${o.entry.id}`);
+  }
 
   const asksReplaces = REPLACES.test(u.text);
   const replaces = () => {
