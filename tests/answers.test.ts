@@ -658,9 +658,16 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('laser for TTTS, US guided, which codes').codes.map((c) => c.code)).toEqual(expect.arrayContaining(['R07.1', 'Y53.2']));
     expect(ask('TMS for depression')).toMatchObject({ match: 'full', guidance: ['IPG242'] });
     expect(ask('ECS balloon').guidance).toEqual(['IPG515']);
-    // Only in capitals, and only with another word of that title: "DCD" in a liver transplant is
-    // not the discrete chondral defects of IPG493's title.
-    expect(ask('laser for ttts').guidance).not.toEqual(['IPG198']);
+    // Only in capitals or with no vowel (as no word is), and only with another word of that title:
+    // "DCD" in a liver transplant is not the discrete chondral defects of IPG493's title.
+    expect(ask('laser for ttts').guidance).toEqual(['IPG198']);
+    expect(ask('opcs code for tms depression')).toMatchObject({ match: 'full', guidance: ['IPG242'] });
+    expect(ask('ecs balloon').guidance).not.toEqual(['IPG515']);
+    // Chat shorthand and a swapped typo are not what a partial match "does not mention" (had been "wot", "cdoe").
+    for (const q of ['wot codes 4 TAVI', 'how do i cdoe percutaenous radiofrequncy ablation of liver metastsis']) expect(ask(q).match, q).toBe('full');
+    // A page's own abbreviation in capitals with another beside it is a coder's message, not chat (had been smalltalk).
+    expect(ask('VV ECMO').intent).toBe('how_to_code');
+    expect(ask('need codes for ecmo resp failure adult').guidance).toEqual(['IPG391']);
     expect(ask('liver transplant from a DCD donor').guidance).not.toContain('IPG493');
     expect(ask('TTTS')).toMatchObject({ answered: false, codes: [] });
   });

@@ -57,6 +57,14 @@ describe('typo repair', () => {
     expect(s.correct('stabilsation')).toBe('stabilisation');
     expect(s.correct('abaltion')).toBe('ablation');
   });
+  it('takes four letters with two neighbours swapped for the word, and no other edit', () => {
+    const s = new Speller(['code', 'codes', 'tavi', 'liver']);
+    expect(s.correct('cdoe')).toBe('code');
+    expect(s.correct('taiv')).toBe('tavi');
+    // One letter off in four is as likely another word or an abbreviation.
+    expect(s.correct('cove')).toBe('cove');
+    expect(s.correct('evla')).toBe('evla');
+  });
   it('leaves known, short and far-off words alone', () => {
     expect(speller.correct('liver')).toBe('liver');
     expect(speller.correct('lvr')).toBe('lvr');

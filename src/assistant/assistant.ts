@@ -581,6 +581,8 @@ export class Assistant {
     // An abbreviation and what it was for ("rTMS for treatment resistant depression") names a
     // procedure, however well a guidance matches it: the answer says how well.
     if (this.abbreviationFor(u.text)) return true;
+    // So does an abbreviation a page defines for its own procedure, written in capitals ("VV ECMO").
+    if ([...u.text.matchAll(/\b[A-Z][A-Z0-9]{1,9}\b/g)].some((m) => this.kb.abbreviations.has(m[0].toLowerCase()))) return true;
     const named = bareAbbreviation || written.some((t) => (t.concept ? t.category === 'procedure' : this.ownStems.has(t.key.slice(2)) || this.operationWord(u, t)));
     const pageWord = intent === 'smalltalk' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
@@ -593,10 +595,7 @@ export class Assistant {
     return best === undefined || best.missing.length === 0;
   }
 
-  /**
-   * A word that puts a message about coding: a lexicon concept, or a word of a title's procedure part
-   * that no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
-   */
+  /** "what's the ICD-10?", "what are the codes" in a conversation: asking for its guidance's codes. */
   private asksConversationCodes(u: Understanding, state: ConversationState): boolean {
     if (!state.guidance || u.codes.length > 0 || u.guidanceIds.length > 0) return false;
     // (Read as a rule question, it is one: "why the ICD-10 code?")
@@ -605,6 +604,10 @@ export class Assistant {
     return written.every((t) => t.category === 'coding' && t.concept?.id !== 'snomed') && ASKS_CODES.test(u.text);
   }
 
+  /**
+   * A word that puts a message about coding: a lexicon concept, or a word of a title's procedure part
+   * that no chat uses. (Not any abbreviation in capitals: "ASAP", "BBC" and "DVLA" are chat.)
+   */
   private aboutCoding(t: Term): boolean {
     return t.concept !== undefined || (t.key.startsWith('s:') && this.topicStems.has(t.key.slice(2)));
   }

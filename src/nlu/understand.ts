@@ -86,6 +86,10 @@ function expand(text: string, wordsFor: (abbreviation: string) => string | undef
   return { text: out, back };
 }
 
+/** An abbreviation in capitals ("TTTS", "T1DM"), or in small letters with no vowel, as no word is ("tms", "ttts"). */
+const CAPITALS = /^[A-Z][A-Z0-9]*[A-Z]$/;
+const NO_VOWELS = /^[b-df-hj-np-tv-xz][b-df-hj-np-tv-xz0-9]*[b-df-hj-np-tv-xz]$/;
+
 /** The terms a text writes (not what they imply), stop words aside. */
 function writtenKeys(text: string): Set<string> {
   return new Set(analyse(text).filter((t) => !t.implied).map((t) => t.key));
@@ -118,7 +122,7 @@ export class Nlu {
 
   /**
    * The words for an abbreviation in the question. One read off a title only when written in
-   * capitals ("TTTS", not "ttts") and when the question shares another term with what that page is
+   * capitals or with no vowel ("TTTS", "tms"; not "Era" or "pea") and when the question shares another term with what that page is
    * about, its title or description ("laser for TTTS", "MEA for menorrhagia"): "DCD" in a liver
    * transplant is not the discrete chondral defects of a knee page.
    */
@@ -126,7 +130,7 @@ export class Nlu {
     let keys: Set<string> | undefined;
     return (abbreviation) => {
       const defined = this.abbreviations.get(abbreviation.toLowerCase());
-      if (defined !== undefined || !/^[A-Z][A-Z0-9]*[A-Z]$/.test(abbreviation)) return defined;
+      if (defined !== undefined || !(CAPITALS.test(abbreviation) || NO_VOWELS.test(abbreviation))) return defined;
       const titled = this.fromTitles.get(abbreviation.toLowerCase());
       if (!titled) return undefined;
       if (!titled.context) {

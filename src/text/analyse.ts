@@ -65,7 +65,7 @@ could did do does doing done during each either else etc few for from further ha
 how i if in into is it its itself just let me might more most much must my myself no nor not now of off on once only or
 other our ours out over own please same shall she should so some such than that the their them then there these they this
 those through to too under until up upon us very via was we well were what whats when where which while who whom why will
-with within without would you your yours hi hello thanks thank cheers ok okay yes yeah hey pls plz re
+with within without would you your yours hi hello thanks thank cheers ok okay yes yeah hey pls plz re wot wat wut
 code codes coding coded coder coders opcs opcs4 opcs-4 classification classifications classify nice guidance guideline
 ipg procedure procedures treatment treatments treat treated treating therapy operation operations need needs use used
 using record recorded assign assigned correct right wrong patient patients tell know mean meaning means title titles

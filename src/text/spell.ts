@@ -26,9 +26,25 @@ export class Speller {
 
   /** The word, or the known word it is most likely a typo of. */
   correct(word: string): string {
-    if (word.length < 5 || this.counts.has(word) || !/^[a-z]+$/.test(word)) return word;
+    if (word.length < 4 || this.counts.has(word) || !/^[a-z]+$/.test(word)) return word;
     const hit = this.cache.get(word);
     if (hit !== undefined) return hit;
+    // Four letters are too few for any edit but two neighbours swapped ("cdoe"): one letter off is
+    // as likely another word or an abbreviation.
+    if (word.length === 4) {
+      let best = word;
+      let bestCount = 0;
+      for (let i = 0; i + 1 < 4; i++) {
+        const swapped = word.slice(0, i) + word[i + 1] + word[i] + word.slice(i + 2);
+        const count = this.counts.get(swapped) ?? 0;
+        if (count > bestCount) {
+          best = swapped;
+          bestCount = count;
+        }
+      }
+      if (this.cache.size < 10_000) this.cache.set(word, best);
+      return best;
+    }
     const max = word.length >= 8 ? 2 : 1;
     const letters = letterCounts(word);
     let best = word;
