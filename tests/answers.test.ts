@@ -418,6 +418,18 @@ describe('conversations stay on topic', () => {
     expect(plain.clarify?.options.map((o) => o.label).join(' ')).toMatch(/IPG9[\s\S]*IPG178|IPG178[\s\S]*IPG9/);
   });
 
+  it('says when the only guidance found is on one kind of the procedure asked about', () => {
+    // Had been full matches with nothing said: whole pancreas transplant is not islet cell
+    // transplantation, nor is any spinal fusion the transaxial interbody one.
+    expect(ask('pancreas transplant').notices.join(' ')).toMatch(/IPG257 is about allogeneic pancreatic islet cell transplantation: check/);
+    expect(ask('spinal fusion').notices.join(' ')).toMatch(/IPG387 is about transaxial interbody lumbosacral fusion/);
+    expect(ask('tonsillectomy with adenoidectomy').notices.join(' ')).toMatch(/is about tonsillectomy using ultrasonic scalpel/);
+    // Not for the procedure named in the title's own words, by an abbreviation, or with one word more.
+    for (const q of ['RFA of colorectal liver mets', 'IRE for HCC', 'shockwave therapy for achilles tendinopathy', 'pectus bar for pectus excavatum codes']) {
+      expect(ask(q).notices.join(' '), q).not.toMatch(/is about [a-z].*: check that this is the procedure/);
+    }
+  });
+
   it('tells a valve-in-valve procedure from a first TAVI', () => {
     // Had been a partial match with TAVI for aortic stenosis (IPG421), or IPG421 first.
     expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);

@@ -3,6 +3,7 @@
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem } from '../../knowledge/schema.js';
 import { analyse, keysOf } from '../../text/analyse.js';
+import { operationTerm } from '../../text/operations.js';
 import { tidy } from '../draft.js';
 import type { Term } from '../../text/analyse.js';
 import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type Turn } from '../turn.js';
@@ -179,7 +180,12 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   const chosenHeading = choice.index === null ? null : (e.groups[choice.index]?.heading?.text ?? null);
   const askedApproaches = u.terms.filter((t) => t.category === 'approach' && !t.implied);
   const groupForAsked = chosenHeading !== null && askedApproaches.length > 0 && askedApproaches.every((t) => keysOf(chosenHeading).has(t.key));
-  if (titleApproach.length > 0 && choice.unmatched.length === 0 && !groupForAsked) {
+  // Nor a guidance on one kind of the procedure, found by the procedure alone ("pancreas
+  // transplant": islet cells; "spinal fusion": transaxial interbody lumbosacral): its whole procedure is said.
+  const kind = r.via === 'search' && r.hit && r.hit.missing.length === 0 ? kindOfProcedure(le, u.terms) : null;
+  if (kind) {
+    d.notice(`${e.id} is about ${kind}: check that this is the procedure that was performed.`);
+  } else if (titleApproach.length > 0 && choice.unmatched.length === 0 && !groupForAsked) {
     const words = [...new Set(titleApproach.map((t) => (t.implied ? (t.concept?.id ?? '') : e.title.text.slice(t.start, t.end).toLowerCase())))].filter(Boolean);
     d.notice(`${e.id} is about the ${words.join(', ')} procedure: check that this is the procedure that was performed.`);
   }
@@ -225,4 +231,31 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   if (e.replaces) d.suggest(`What did ${e.id} replace?`);
   d.suggest(`Summarise ${e.id}`);
   d.state.codes = d.codes.map((c) => c.code);
+}
+
+/**
+ * The title's own kind of the procedure the question names ("Allogeneic pancreatic islet cell
+ * transplantation" for "pancreas transplant", "Coblation tonsillectomy" for "tonsillectomy"): words
+ * we have no concept for, written before the question's procedure in the title's procedure part,
+ * that the question does not have. Null when there are none, or when the question names the
+ * procedure by an abbreviation (it stands for those words: "IRE", "ONS").
+ */
+function kindOfProcedure(le: LoadedEntry, terms: readonly Term[]): string | null {
+  if (terms.some((t) => !t.implied && t.concept?.expands)) return null;
+  const asked = new Set(terms.map((t) => t.key));
+  const procedure = le.entry.title.text.split(/\s+for\s+/i)[0]!;
+  // A method the title names ("Tonsillectomy using ultrasonic scalpel") that the question does not.
+  const using = /\busing\s+(.+)$/i.exec(procedure)?.[1];
+  if (using && [...keysOf(using)].some((k) => !asked.has(k))) return tidy(procedure).replace(/^./, (c) => c.toLowerCase());
+  const written = analyse(procedure).filter((t) => !t.implied);
+  const at = written.findIndex((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
+  if (at <= 0) return null;
+  // (Not the operation itself: "placement of" a pectus bar, "insertion of" a prosthesis.)
+  // (Nor a word the question shortens: "intraop" for intraoperative.)
+  const shortened = (k: string) => [...asked].some((a) => a.startsWith('s:') && a.length >= 6 && k.startsWith(a));
+  const kinds = written
+    .slice(0, at)
+    .filter((t) => !t.category && !asked.has(t.key) && !shortened(t.key) && !operationTerm(procedure, t) && !/^(?:placement|placing|implanting)$/i.test(procedure.slice(t.start, t.end)));
+  // Two words or more: one ("extracorporeal" shockwave therapy) seldom makes another procedure.
+  return kinds.length >= 2 ? tidy(procedure).replace(/^./, (c) => c.toLowerCase()) : null;
 }
