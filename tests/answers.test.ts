@@ -424,6 +424,11 @@ describe('conversations stay on topic', () => {
     expect(ask('pancreas transplant').notices.join(' ')).toMatch(/IPG257 is about allogeneic pancreatic islet cell transplantation: check/);
     expect(ask('spinal fusion').notices.join(' ')).toMatch(/IPG387 is about transaxial interbody lumbosacral fusion/);
     expect(ask('tonsillectomy with adenoidectomy').notices.join(' ')).toMatch(/is about tonsillectomy using ultrasonic scalpel/);
+    expect(ask('hepatic resection open').notices.join(' ')).toMatch(/IPG298 is about ex-vivo hepatic resection and reimplantation/);
+    // Two operations in one title are not a kind of the second.
+    expect(ask('endoscopic WLE breast ca codes').notices.join(' ')).not.toMatch(/IPG296 is about endoscopic mastectomy/);
+    // ERCP is not matched through what it implies (endoscopic, bile duct): had been microwave ablation of HCC.
+    expect(ask('ERCP')).toMatchObject({ answered: false, codes: [] });
     // Not for the procedure named in the title's own words, by an abbreviation, or with one word more.
     for (const q of ['RFA of colorectal liver mets', 'IRE for HCC', 'shockwave therapy for achilles tendinopathy', 'pectus bar for pectus excavatum codes']) {
       expect(ask(q).notices.join(' '), q).not.toMatch(/is about [a-z].*: check that this is the procedure/);

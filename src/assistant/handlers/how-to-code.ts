@@ -182,7 +182,7 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   const groupForAsked = chosenHeading !== null && askedApproaches.length > 0 && askedApproaches.every((t) => keysOf(chosenHeading).has(t.key));
   // Nor a guidance on one kind of the procedure, found by the procedure alone ("pancreas
   // transplant": islet cells; "spinal fusion": transaxial interbody lumbosacral): its whole procedure is said.
-  const kind = r.via === 'search' && r.hit && r.hit.missing.length === 0 ? kindOfProcedure(le, u.terms) : null;
+  const kind = r.via === 'search' && r.hit && r.hit.missing.length === 0 ? kindOfProcedure(le, u.text, u.terms) : null;
   if (kind) {
     d.notice(`${e.id} is about ${kind}: check that this is the procedure that was performed.`);
   } else if (titleApproach.length > 0 && choice.unmatched.length === 0 && !groupForAsked) {
@@ -240,22 +240,33 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
  * that the question does not have. Null when there are none, or when the question names the
  * procedure by an abbreviation (it stands for those words: "IRE", "ONS").
  */
-function kindOfProcedure(le: LoadedEntry, terms: readonly Term[]): string | null {
-  if (terms.some((t) => !t.implied && t.concept?.expands)) return null;
+function kindOfProcedure(le: LoadedEntry, text: string, terms: readonly Term[]): string | null {
+  if (terms.some((t) => !t.implied && t.concept?.expands && /^[a-z]{2,5}$/i.test(text.slice(t.start, t.end)))) return null;
   const asked = new Set(terms.map((t) => t.key));
   const procedure = le.entry.title.text.split(/\s+for\s+/i)[0]!;
   // A method the title names ("Tonsillectomy using ultrasonic scalpel") that the question does not.
   const using = /\busing\s+(.+)$/i.exec(procedure)?.[1];
   if (using && [...keysOf(using)].some((k) => !asked.has(k))) return tidy(procedure).replace(/^./, (c) => c.toLowerCase());
   const written = analyse(procedure).filter((t) => !t.implied);
-  const at = written.findIndex((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
+  let at = written.findIndex((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
   if (at <= 0) return null;
+  // Only the words of its own phrase: "endoscopic mastectomy and endoscopic wide local excision"
+  // names two operations, not a kind of the second.
+  const from = Math.max(...[...procedure.slice(0, written[at]!.start).matchAll(/\b(?:and|or|with|plus)\b|[,;(]/gi)].map((m) => m.index + m[0].length), 0);
+  written.splice(0, written.findIndex((t) => t.start >= from));
+  const own = written.findIndex((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
+  if (own <= 0) return null;
+  at = own;
   // (Not the operation itself: "placement of" a pectus bar, "insertion of" a prosthesis.)
   // (Nor a word the question shortens: "intraop" for intraoperative.)
   const shortened = (k: string) => [...asked].some((a) => a.startsWith('s:') && a.length >= 6 && k.startsWith(a));
   const kinds = written
     .slice(0, at)
     .filter((t) => !t.category && !asked.has(t.key) && !shortened(t.key) && !operationTerm(procedure, t) && !/^(?:placement|placing|implanting)$/i.test(procedure.slice(t.start, t.end)));
-  // Two words or more: one ("extracorporeal" shockwave therapy) seldom makes another procedure.
-  return kinds.length >= 2 ? tidy(procedure).replace(/^./, (c) => c.toLowerCase()) : null;
+  // Two words or more, or one joined with a hyphen ("ex-vivo"): one plain word ("extracorporeal"
+  // shockwave therapy) seldom makes another procedure.
+  // Or a procedure of our vocabulary written as the kind ("ex vivo", "radiofrequency-assisted").
+  const technique = written.slice(0, at).some((t) => t.category === 'procedure' && !asked.has(t.key));
+  const strong = technique || kinds.length >= 2 || kinds.some((t) => procedure.slice(t.start, t.end).includes('-') || procedure[t.start - 1] === '-' || procedure[t.end] === '-');
+  return strong ? tidy(procedure).replace(/^./, (c) => c.toLowerCase()) : null;
 }
