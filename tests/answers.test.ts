@@ -435,6 +435,15 @@ describe('conversations stay on topic', () => {
     }
   });
 
+  it('knows PRK as laser correction of refractive error, not phototherapeutic keratectomy', () => {
+    // Had been "not covered" (the keratectomy of PTK's page was all PRK meant).
+    const r = ask('PRK after a corneal transplant, codes?');
+    expect(r).toMatchObject({ answered: true, guidance: ['IPG385'] });
+    expect(r.codes.map((c) => c.code)).toContain('C44.4');
+    // Said as a partial match: the page does not name the graft.
+    expect(r.match).toBe('partial');
+  });
+
   it('tells a valve-in-valve procedure from a first TAVI', () => {
     // Had been a partial match with TAVI for aortic stenosis (IPG421), or IPG421 first.
     expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);
