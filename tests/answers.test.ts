@@ -498,6 +498,19 @@ describe('conversations stay on topic', () => {
     expect(a.answer('primary was rectal', mwa.next).reply.guidance).toEqual(['IPG406']);
   });
 
+  it('compares with the page on the conversation\'s organ, and moves to the page on the approach a follow-up names', () => {
+    const sirt = a.answer('SIRT for colorectal liver mets');
+    // Had been "No note on that in IPG401" ("compare" was a search word), then a choice of three RFA pages.
+    const r = a.answer('how does that compare with RFA?', sirt.next).reply;
+    expect(r.guidance.sort()).toEqual(['IPG327', 'IPG401']);
+    expect(r.codes.map((c) => c.code)).toEqual(expect.arrayContaining(['J12.4', 'J12.3']));
+    // Had stayed with laparoscopic nephrectomy, saying it gives no single-port code.
+    const lap = a.answer('lap nephrectomy codes');
+    expect(a.answer('what about single port?', lap.next).reply.guidance).toEqual(['IPG414']);
+    // No page on the procedure done that way: the conversation's, saying so.
+    expect(a.answer('and if it was open?', lap.next).reply.guidance).toEqual(['IPG136']);
+  });
+
   it("answers \"what's the ICD-10?\" and \"SNOMED?\" in a conversation from its guidance", () => {
     const first = a.answer('how do I code microwave ablation of liver mets');
     // Had been "Which code?" (a code search with nothing to search for).

@@ -113,6 +113,25 @@ function carryProcedure(turn: Turn): Term[] | null {
 }
 
 /**
+ * "what about single port?" after laparoscopic nephrectomy: the guidance on the same procedure done
+ * the way the follow-up names, when one is loaded (single-port laparoscopic nephrectomy), rather
+ * than the conversation's, which gives no code for that approach.
+ */
+function otherApproach(turn: Turn, le: LoadedEntry): Resolution | null {
+  const { kb, u } = turn;
+  const named = u.terms.filter((t) => !t.implied && t.category === 'approach' && t.concept?.id !== 'image guided');
+  if (named.length === 0 || named.every((t) => kb.index.isAbout(le.entry.id, t.key))) return null;
+  // Offsets below zero keep the carried terms apart from the question's own words.
+  const carried = analyse(le.entry.title.text)
+    .filter((t) => !t.implied && t.category !== 'approach')
+    .map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
+  const hit = kb.index
+    .search([...named, ...carried])
+    .find((h) => h.id !== le.entry.id && h.missing.length === 0 && !h.contradicts && named.every((t) => kb.index.isAbout(h.id, t.key)));
+  return hit ? { kind: 'entry', entry: kb.get(hit.id)!, via: 'search', hit } : null;
+}
+
+/**
  * About metastases, "the primary" is where they came from ("what if the primary was rectal",
  * "primary was rectal"), not primary cancer: part of the story, as in a question that names the
  * metastases itself. (Only "the primary" as a noun: "a primary liver tumour" is primary cancer.)
@@ -201,11 +220,21 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // In a conversation about one of the close matches, the follow-up is about that one.
     const fromContext = close.find((h) => h.id === state.guidance);
     if (fromContext) return { kind: 'entry', entry: kb.get(fromContext.id)!, via: 'context', hit: fromContext };
+    // In a conversation, a follow-up that names only the procedure ("how does that compare with
+    // RFA?" after SIRT for liver metastases) means the one on the conversation's organ or condition.
+    if (close.length > 1 && state.guidance && !u.terms.some((t) => !t.implied && (t.category === 'organ' || t.category === 'condition'))) {
+      const title = analyse(kb.get(state.guidance)?.entry.title.text ?? '');
+      const subjects = [...new Set(title.filter((t) => t.category === 'organ' || t.category === 'condition').map((t) => t.key))];
+      const same = close.filter((h) => subjects.some((k) => kb.index.isAbout(h.id, k)));
+      if (same.length === 1) return { kind: 'entry', entry: kb.get(same[0]!.id)!, via: 'search', hit: same[0]! };
+    }
     if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };
     return { kind: 'entry', entry: kb.get(top.id)!, via: 'search', hit: top, ...(alsoFor.length > 0 ? { alsoFor } : {}) };
   }
   if (state.guidance) {
     const entry = kb.get(state.guidance);
+    const other = entry ? otherApproach(turn, entry) : null;
+    if (other) return other;
     if (entry) return { kind: 'entry', entry, via: 'context' };
   }
   return byCodes(kb, opts.codes ?? u.codes) ?? { kind: 'none', reason: 'no-topic', topic: topicOf(u) };

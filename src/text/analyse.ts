@@ -76,7 +76,7 @@ link url read full loaded replace replaced replaces supersede superseded superse
 rule rules note notes order sequence sequencing sequenced mandatory compulsory necessary required require requires
 valid validate verify confirm audit query advice stand stands category categories subcode subcodes search show
 exist exists available mention mentions mentioned contain contains containing apply applies go goes put add added
-cover covers covered covering regarding concerning relating related
+cover covers covered covering regarding concerning relating related compare compared compares comparing comparison versus vs differ differs difference differences
 still doesn doesnt dont didnt isnt wasnt arent werent cant couldnt shouldnt wouldnt haven hasn hadn won op ops
 anything something everything nothing thing things stuff bit lot actually also instead then though just really quite
 what whatever which whichever happen happens happened change changes changed difference different same other another
