@@ -496,6 +496,9 @@ describe('conversations stay on topic', () => {
     // been microwave ablation of hepatocellular carcinoma, IPG214).
     const mwa = a.answer('how do I code microwave ablation of liver mets');
     expect(a.answer('primary was rectal', mwa.next).reply.guidance).toEqual(['IPG406']);
+    // In one message: the organ written after "primary" is where they came from (had been a
+    // partial match that "does not mention colorectal"). "underwent" is no search word either.
+    expect(ask('MWA of 3 liver mets under US guidance, primary colorectal, underwent laparoscopically')).toMatchObject({ match: 'full', guidance: ['IPG406'] });
   });
 
   it('compares with the page on the conversation\'s organ, and moves to the page on the approach a follow-up names', () => {

@@ -168,6 +168,9 @@ export function queryTerms(terms: Term[]): QueryTerms {
   // "Liver mets from a rectal primary": with metastases named, "primary" is where they came from,
   // not primary cancer of the organ.
   const metastatic = terms.some((t) => t.key === 'c:metastasis' && !t.implied);
+  // ... and the organ written straight after it ("primary colorectal", "primary: sigmoid") is where.
+  const primaries = metastatic ? terms.filter((t) => t.key === 'c:primary' && !t.implied) : [];
+  const ofPrimary = (t: Term) => (t.category === 'organ' || t.category === 'condition') && primaries.some((p) => t.start > p.end && t.start - p.end <= 3);
   for (const t of terms) {
     const cat = t.category;
     if (cat === 'coding') continue;
@@ -175,7 +178,7 @@ export function queryTerms(terms: Term[]): QueryTerms {
       optional.add(t.key);
       continue;
     }
-    if (t.aside || cat === 'qualifier' || (metastatic && t.key === 'c:primary' && !t.implied)) {
+    if (t.aside || cat === 'qualifier' || (metastatic && t.key === 'c:primary' && !t.implied) || ofPrimary(t)) {
       context.add(t.key);
       continue;
     }
