@@ -514,6 +514,19 @@ describe('conversations stay on topic', () => {
     expect(a.answer('and if it was open?', lap.next).reply.guidance).toEqual(['IPG136']);
   });
 
+  it('gives the diagnosis code every matching page gives, asked with no procedure', () => {
+    // Had been "Which guidance do you mean?" with five pages to choose from.
+    const r = ask('what ICD-10 code for liver mets');
+    expect(r.answered).toBe(true);
+    expect(r.codes.map((c) => c.code)).toEqual(['C78.7']);
+    expect(r.citations.length).toBeGreaterThanOrEqual(2);
+    for (const c of r.citations) expect(c.quote).toContain('C78.7');
+    expect(r.notices.join(' ')).toMatch(/also give C18\.- \(IPG327, IPG401\)/);
+    expect(r.clarify?.options.length).toBeGreaterThanOrEqual(2);
+    // Asked with a procedure, it is that procedure's answer.
+    expect(ask('ICD-10 codes for RFA liver mets').guidance).toEqual(['IPG327']);
+  });
+
   it("answers \"what's the ICD-10?\" and \"SNOMED?\" in a conversation from its guidance", () => {
     const first = a.answer('how do I code microwave ablation of liver mets');
     // Had been "Which code?" (a code search with nothing to search for).

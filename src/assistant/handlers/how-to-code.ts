@@ -1,7 +1,7 @@
 // how_to_code: the codes for a procedure, grouped and labelled, with its rules and citations.
 
 import type { LoadedEntry } from '../../knowledge/load.js';
-import type { CodeItem } from '../../knowledge/schema.js';
+import type { CodeItem, Rule, RuleCode } from '../../knowledge/schema.js';
 import { analyse, keysOf } from '../../text/analyse.js';
 import { operationTerm } from '../../text/operations.js';
 import { tidy } from '../draft.js';
@@ -92,10 +92,47 @@ export function howToCode(turn: Turn): void {
   }
   if (r.kind === 'ambiguous') {
     const ask = (le: LoadedEntry) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`;
-    if (!sharedPrimary(turn, r.entries, ask)) askWhich(turn, r.entries, ask);
+    if (!sharedDiagnosis(turn, r.entries, ask) && !sharedPrimary(turn, r.entries, ask)) askWhich(turn, r.entries, ask);
     return;
   }
   codeOne(turn, r);
+}
+
+/** The ICD-10 codes a guidance's notes give, with the note each is in. */
+function diagnosisItems(le: LoadedEntry): Array<{ rule: Rule; code: RuleCode }> {
+  return le.entry.rules.flatMap((rule) => rule.codes.filter((code) => code.system === 'ICD-10').map((code) => ({ rule, code })));
+}
+
+/**
+ * A diagnosis code asked for with no procedure ("what ICD-10 code for liver mets"), where every
+ * matching guidance gives the same one (C78.7): that code, quoted from each, with the codes only
+ * some give named, and a choice of procedure for the rest.
+ */
+function sharedDiagnosis(turn: Turn, entries: LoadedEntry[], ask: (le: LoadedEntry) => string): boolean {
+  const { u, draft: d } = turn;
+  if (!u.terms.some((t) => t.concept?.id === 'diagnosis') || u.terms.some((t) => !t.implied && t.category === 'procedure')) return false;
+  // (A page that gives no diagnosis code, its capture cut short or not, says nothing either way.)
+  const giving = entries.filter((le) => diagnosisItems(le).length > 0);
+  const [first, ...rest] = giving;
+  if (!first || rest.length === 0) return false;
+  const shared = [...new Set(diagnosisItems(first).map((x) => x.code.code))].filter((code) => rest.every((le) => diagnosisItems(le).some((x) => x.code.code === code)));
+  if (shared.length === 0) return false;
+  d.answered = true;
+  d.title = `ICD-10 diagnosis code${shared.length > 1 ? 's' : ''}: ${shared.join(', ')} (${giving.map((le) => le.entry.id).join(', ')})`;
+  d.text(`${entries.length} NICE guidance match "${u.text}"; the ${giving.length} that give a diagnosis code each give ${shared.join(', ')}:`);
+  for (const le of giving) for (const x of diagnosisItems(le).filter((x) => shared.includes(x.code.code))) d.cite(le, x.rule.start, x.rule.end);
+  d.codesBlock('ICD-10 diagnosis codes (the same in each)', shared.map((code) => d.code(first, diagnosisItems(first).find((x) => x.code.code === code)!.code)));
+  const silent = entries.filter((le) => !giving.includes(le)).map((le) => le.entry.id);
+  if (silent.length > 0) d.notice(`${silent.join(', ')} ${silent.length > 1 ? 'give' : 'gives'} no ICD-10 code in the loaded text.`);
+  const others = new Map<string, string[]>();
+  for (const le of giving) for (const x of diagnosisItems(le)) if (!shared.includes(x.code.code)) others.set(x.code.code, [...new Set([...(others.get(x.code.code) ?? []), le.entry.id])]);
+  if (others.size > 0) d.notice(`Some of them also give ${[...others].map(([code, ids]) => `${code} (${ids.join(', ')})`).join(', ')}: say which procedure was done for its full set.`);
+  d.clarify = {
+    question: 'Which procedure was done?',
+    options: entries.map((le) => ({ label: entryName(le), value: ask(le) })),
+  };
+  d.state = { guidance: first.entry.id, codes: shared };
+  return true;
 }
 
 function primaryItems(le: LoadedEntry): CodeItem[] {
