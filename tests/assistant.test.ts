@@ -250,6 +250,22 @@ describe('conversation', () => {
     expect(codes(dx)).toEqual(expect.arrayContaining(['C22.0', 'C78.7']));
   });
 
+  it('takes a number or a place in the list after a choice as that choice', async () => {
+    const conv = { platform: 'test', channel: 'c-choice', thread: null };
+    const which = await must(a.handle({ text: 'tonsillectomy codes', conversation: conv, user: 'u' }));
+    const options = which.clarify!.options;
+    expect(options.length).toBe(2);
+    // Had been read as a greeting.
+    const second = await must(a.handle({ text: '2', conversation: conv, user: 'u' }));
+    expect(second.title).toContain(options[1]!.label.replace(/^.*\((IPG\d+)\)$/, '$1'));
+    expect(second.answered).toBe(true);
+    // The answer offered no choice: a number is no longer one.
+    expect((await must(a.handle({ text: '1', conversation: conv, user: 'u' }))).codes).toEqual([]);
+    const again = a.answer('tonsillectomy codes');
+    expect(a.answer('the first one', again.next).reply.title).toContain(options[0]!.label.replace(/^.*\((IPG\d+)\)$/, '$1'));
+    expect(a.answer('9', again.next).reply.codes).toEqual([]);
+  });
+
   it('keeps conversations apart', async () => {
     await must(a.handle({ text: 'microwave ablation of HCC codes', conversation: { platform: 'test', channel: 'c2', thread: null }, user: 'u' }));
     const other = await must(a.handle({ text: 'and laparoscopic?', conversation: { platform: 'test', channel: 'c3', thread: null }, user: 'u' }));

@@ -121,6 +121,18 @@ function procedureCodesShape(u: Understanding): Intent | null {
   return ending.test(t) || leading.test(t) ? 'how_to_code' : null;
 }
 
+const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
+
+/** The question behind the choice a reply names by number or place ("2", "option 3", "the second one"), or null. */
+function choiceOf(text: string, options: readonly string[] | undefined): string | null {
+  if (!options || options.length === 0) return null;
+  const t = text.trim().toLowerCase();
+  const n = /^(?:no\.?|number|option|#)?\s*(\d{1,2})\s*[.)!]?$/.exec(t)?.[1];
+  const word = /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|last)(?:\s+(?:one|option|page|guidance))?\s*[.!]?$/.exec(t)?.[1];
+  const at = n !== undefined ? Number(n) - 1 : word === 'last' ? options.length - 1 : word !== undefined ? ORDINALS.indexOf(word) : -1;
+  return at >= 0 && at < options.length ? options[at]! : null;
+}
+
 /** How follow-ups start or ask. */
 const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then)\b|\?\s*$|\b(?:this|that) (?:one|guidance|page|ipg)\b/i;
 /** Chat, not a question about the guidance. */
@@ -459,7 +471,8 @@ export class Assistant {
    * rules around it) and what it names. A question too long or empty is answered here already.
    */
   private understand(redacted: Redacted, state: ConversationState): Understood | { reply: Reply } {
-    const question = redacted.text;
+    // "2", "the second one" after a list of choices: that choice's question, as its button would ask.
+    const question = choiceOf(redacted.text, state.options) ?? redacted.text;
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
@@ -500,6 +513,7 @@ export class Assistant {
       ...d.state,
       intent: reply.intent,
       question: u.text,
+      options: reply.clarify ? reply.clarify.options.map((o) => o.value) : undefined,
     };
     reply.context = { guidance: next.guidance ?? null, group: next.group ?? null };
     return { reply, next };
