@@ -264,6 +264,9 @@ describe('conversation', () => {
     const again = a.answer('tonsillectomy codes');
     expect(a.answer('the first one', again.next).reply.title).toContain(options[0]!.label.replace(/^.*\((IPG\d+)\)$/, '$1'));
     expect(a.answer('9', again.next).reply.codes).toEqual([]);
+    // A follow-up that fits one of the choices is about it (had asked "which guidance?" again).
+    const dbs = a.answer('DBS');
+    expect(a.answer('for chronic pain', dbs.next).reply.guidance).toEqual(['IPG382']);
   });
 
   it('keeps conversations apart', async () => {
