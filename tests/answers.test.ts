@@ -720,6 +720,9 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('ecs balloon').guidance).not.toEqual(['IPG515']);
     // Chat shorthand and a swapped typo are not what a partial match "does not mention" (had been "wot", "cdoe").
     for (const q of ['wot codes 4 TAVI', 'how do i cdoe percutaenous radiofrequncy ablation of liver metastsis', 'have you got the nuss bar guidance']) expect(ask(q).match, q).toBe('full');
+    // Asking which code comes first is not a word of the topic (had been "not covered": "first for SIRT").
+    expect(ask('which code goes first for SIRT').answered).toBe(true);
+    expect(ask('FMT for first episode of c diff').codes).toEqual([]);
     // A page's own abbreviation in capitals with another beside it is a coder's message, not chat (had been smalltalk).
     expect(ask('VV ECMO').intent).toBe('how_to_code');
     expect(ask('need codes for ecmo resp failure adult').guidance).toEqual(['IPG391']);
