@@ -197,7 +197,7 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
     const forWhat = rest.join(' for ');
     const own = keysOf(procedure!);
     const written = u.terms.filter((t) => !t.implied && t.category !== 'coding' && t.category !== 'approach' && t.category !== 'imaging');
-    if (forWhat && written.length > 0 && written.every((t) => own.has(t.key))) d.notice(`The question does not say the condition: ${e.id} is for ${tidy(forWhat).replace(/^./, (c) => c.toLowerCase())}. Check that this is what the procedure was done for.`);
+    if (forWhat && written.length > 0 && written.every((t) => own.has(t.key))) d.notice(`The question does not say the condition: ${e.id} is for ${lowerFirst(forWhat)}. Check that this is what the procedure was done for.`);
   }
 
   if (choice.unmatched.length > 0) {
@@ -283,27 +283,27 @@ function kindOfProcedure(le: LoadedEntry, text: string, terms: readonly Term[]):
   const procedure = le.entry.title.text.split(/\s+for\s+/i)[0]!;
   // A method the title names ("Tonsillectomy using ultrasonic scalpel") that the question does not.
   const using = /\busing\s+(.+)$/i.exec(procedure)?.[1];
-  if (using && [...keysOf(using)].some((k) => !asked.has(k))) return tidy(procedure).replace(/^./, (c) => c.toLowerCase());
+  if (using && [...keysOf(using)].some((k) => !asked.has(k))) return lowerFirst(procedure);
   const written = analyse(procedure).filter((t) => !t.implied);
-  let at = written.findIndex((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
-  if (at <= 0) return null;
+  const named = written.find((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
+  if (!named) return null;
   // Only the words of its own phrase: "endoscopic mastectomy and endoscopic wide local excision"
   // names two operations, not a kind of the second.
-  const from = Math.max(...[...procedure.slice(0, written[at]!.start).matchAll(/\b(?:and|or|with|plus)\b|[,;(]/gi)].map((m) => m.index + m[0].length), 0);
-  written.splice(0, written.findIndex((t) => t.start >= from));
-  const own = written.findIndex((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
-  if (own <= 0) return null;
-  at = own;
-  // (Not the operation itself: "placement of" a pectus bar, "insertion of" a prosthesis.)
-  // (Nor a word the question shortens: "intraop" for intraoperative.)
+  const from = Math.max(0, ...[...procedure.slice(0, named.start).matchAll(/\b(?:and|or|with|plus)\b|[,;(]/gi)].map((m) => m.index + m[0].length));
+  const before = written.filter((t) => t.start >= from && t.end <= named.start);
+  // A procedure of our vocabulary written as the kind ("ex vivo", "radiofrequency-assisted").
+  if (before.some((t) => t.category === 'procedure' && !asked.has(t.key))) return lowerFirst(procedure);
+  // Words we have no concept for: not the operation itself ("placement of" a pectus bar, "insertion
+  // of" a prosthesis), nor a word the question shortens ("intraop" for intraoperative).
   const shortened = (k: string) => [...asked].some((a) => a.startsWith('s:') && a.length >= 6 && k.startsWith(a));
-  const kinds = written
-    .slice(0, at)
-    .filter((t) => !t.category && !asked.has(t.key) && !shortened(t.key) && !operationTerm(procedure, t) && !/^(?:placement|placing|implanting)$/i.test(procedure.slice(t.start, t.end)));
+  const kinds = before.filter((t) => !t.category && !asked.has(t.key) && !shortened(t.key) && !operationTerm(procedure, t) && !/^(?:placement|placing|implanting)$/i.test(procedure.slice(t.start, t.end)));
   // Two words or more, or one joined with a hyphen ("ex-vivo"): one plain word ("extracorporeal"
   // shockwave therapy) seldom makes another procedure.
-  // Or a procedure of our vocabulary written as the kind ("ex vivo", "radiofrequency-assisted").
-  const technique = written.slice(0, at).some((t) => t.category === 'procedure' && !asked.has(t.key));
-  const strong = technique || kinds.length >= 2 || kinds.some((t) => procedure.slice(t.start, t.end).includes('-') || procedure[t.start - 1] === '-' || procedure[t.end] === '-');
-  return strong ? tidy(procedure).replace(/^./, (c) => c.toLowerCase()) : null;
+  const hyphened = (t: Term) => procedure.slice(t.start, t.end).includes('-') || procedure[t.start - 1] === '-' || procedure[t.end] === '-';
+  return kinds.length >= 2 || kinds.some(hyphened) ? lowerFirst(procedure) : null;
+}
+
+/** "Coblation tonsillectomy" -> "coblation tonsillectomy", for the middle of a sentence. */
+function lowerFirst(title: string): string {
+  return tidy(title).replace(/^./, (c) => c.toLowerCase());
 }
