@@ -105,11 +105,13 @@ function carryProcedure(turn: Turn): Term[] | null {
   const own = u.terms.map((t) => (primary(t) || ofPrimary(t) ? { ...t, aside: true } : t));
   // With only the story left, what was treated is the conversation's too (the liver metastases).
   const story = !own.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'));
-  // Offsets below zero keep the carried terms apart from the question's own words.
-  const carried = title
-    .filter((t) => t.category === 'procedure' || (story && !t.implied && (t.category === 'organ' || t.category === 'condition')))
-    .map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
+  const carried = title.filter((t) => t.category === 'procedure' || (story && !t.implied && (t.category === 'organ' || t.category === 'condition'))).map(carry);
   return carried.some((t) => t.category === 'procedure') ? [...own, ...carried] : null;
+}
+
+/** A title's term carried into a follow-up: implied, its offsets below zero to keep it apart from the question's own words. */
+function carry(t: Term): Term {
+  return { ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 };
 }
 
 /**
@@ -121,10 +123,9 @@ function otherApproach(turn: Turn, le: LoadedEntry): Resolution | null {
   const { kb, u } = turn;
   const named = u.terms.filter((t) => !t.implied && t.category === 'approach' && t.concept?.id !== 'image guided');
   if (named.length === 0 || named.every((t) => kb.index.isAbout(le.entry.id, t.key))) return null;
-  // Offsets below zero keep the carried terms apart from the question's own words.
   const carried = analyse(le.entry.title.text)
     .filter((t) => !t.implied && t.category !== 'approach')
-    .map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
+    .map(carry);
   const hit = kb.index
     .search([...named, ...carried])
     .find((h) => h.id !== le.entry.id && h.missing.length === 0 && !h.contradicts && named.every((t) => kb.index.isAbout(h.id, t.key)));
