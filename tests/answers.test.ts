@@ -444,6 +444,24 @@ describe('conversations stay on topic', () => {
     expect(r.match).toBe('partial');
   });
 
+  it('answers the procedure it covers and says which other one in the question it does not', () => {
+    // Each had been "not covered" as a whole, a partial match, or (DBS and VNS) silent about VNS.
+    for (const [q, other, page] of [
+      ['mosaicplasty and ACL reconstruction', 'ACL reconstruction', 'IPG162'],
+      ['SIRT for colorectal liver mets and TACE', 'TACE', 'IPG401'],
+      ['TAVI and PCI same sitting', 'PCI same sitting', 'IPG421'],
+    ] as const) {
+      const r = ask(q);
+      expect(r, q).toMatchObject({ answered: true, match: 'partial', guidance: [page] });
+      expect(r.notices.join(' '), q).toContain(`The question also names "${other}", which no loaded NICE guidance covers`);
+    }
+    expect(ask('DBS and VNS').notices.join(' ')).toContain('"VNS"');
+    // A page with a note on the other ("use a supplementary code for concurrent excision of adenoid"), or
+    // vessels named beside a CABG, are not another procedure left out.
+    expect(ask('coblation tonsillectomy and adenoidectomy').notices.join(' ')).not.toMatch(/also names/);
+    expect(ask('CABG x2, LIMA to LAD + SVG to RCA, off pump').notices.join(' ')).not.toMatch(/also names/);
+  });
+
   it('tells a valve-in-valve procedure from a first TAVI', () => {
     // Had been a partial match with TAVI for aortic stenosis (IPG421), or IPG421 first.
     expect(ask('valve in valve TAVI for failed bioprosthesis').guidance).toEqual(['IPG504']);

@@ -67,6 +67,14 @@ export class ReplyDraft {
     this.confidence = Math.min(this.confidence, 0.5);
   }
 
+  /** The question also names a procedure no loaded guidance covers: said, with no codes for it. */
+  notCovered(words: string): void {
+    if (this.unmatched.includes(words)) return;
+    this.unmatched.push(words);
+    this.notice(`The question also names "${words}", which no loaded NICE guidance covers: no codes are given for it. Check it with the NHS Classifications Service's OPCS-4 and ICD-10 browsers and coding standards.`);
+    this.confidence = Math.min(this.confidence, 0.5);
+  }
+
   constructor(
     readonly kb: Knowledge,
     public intent: Intent,

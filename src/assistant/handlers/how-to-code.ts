@@ -70,7 +70,54 @@ function twoProcedures(turn: Turn): Array<{ turn: Turn; r: Extract<Resolution, {
   return null;
 }
 
+/**
+ * Two procedures in one question, one of which no loaded guidance covers ("mosaicplasty and ACL
+ * reconstruction", "SIRT and TACE"): the one covered, answered, and the words of the other, to say
+ * they are not. Null unless each side names a procedure (a concept, an operation word or an
+ * abbreviation in capitals) and exactly one side finds its guidance.
+ */
+function oneOfTwo(turn: Turn): { part: { turn: Turn; r: Extract<Resolution, { kind: 'entry' | 'ambiguous' }> }; other: string } | null {
+  const { u } = turn;
+  if (u.guidanceIds.length > 0) return null;
+  // An abbreviation names a procedure only on a side that names no organ: "SVG to RCA" in a CABG
+  // question is a vessel grafted to another.
+  const names = (side: Term[]) =>
+    side.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || operationTerm(u.text, t))) ||
+    (!side.some((t) => t.category === 'organ' || t.category === 'condition') && side.some((t) => !t.implied && /^[A-Z][A-Z0-9]{1,5}$/.test(u.text.slice(t.start, t.end))));
+  const ownSide = (t: Term) => t.category === 'procedure' || t.category === undefined;
+  for (const m of u.text.matchAll(JOIN)) {
+    const left = u.terms.filter((t) => t.end <= m.index);
+    const right = u.terms.filter((t) => t.start >= m.index + m[0].length);
+    if (!names(left) || !names(right)) continue;
+    const parts = [left, right].map((side) => {
+      const terms = u.terms.filter((t) => side.includes(t) || !ownSide(t));
+      const sub: Turn = { ...turn, u: { ...u, terms } };
+      return { side, turn: sub, r: resolveGuidance(sub) };
+    });
+    const found = parts.filter((p) => p.r.kind !== 'none');
+    const lost = parts.filter((p) => p.r.kind === 'none');
+    if (found.length !== 1 || lost.length !== 1) continue;
+    const side = lost[0]!.side.filter((t) => !t.implied);
+    const other = u.text.slice(Math.min(...side.map((t) => t.start)), Math.max(...side.map((t) => t.end))).trim();
+    const part = found[0]!;
+    if (part.r.kind === 'none' || !other) continue;
+    // Not when the guidance found has a note or code on it ("coblation tonsillectomy and
+    // adenoidectomy": IPG9's note gives a code for the adenoids).
+    const entries = part.r.kind === 'entry' ? [part.r.entry] : part.r.entries;
+    const notes = entries.flatMap((le) => [...le.entry.rules.map((r) => r.text), ...le.entry.groups.flatMap((g) => g.items.map((i) => (i.type === 'code' ? (i.title ?? '') : '')))]).join(' ').toLowerCase();
+    if ((other.toLowerCase().match(/[a-z]{6,}/g) ?? []).some((w) => notes.includes(w.slice(0, 6)))) continue;
+    return { part: { turn: part.turn, r: part.r }, other };
+  }
+  return null;
+}
+
 export function howToCode(turn: Turn): void {
+  const half = twoProcedures(turn) ? null : oneOfTwo(turn);
+  if (half) {
+    answer(half.part.turn, half.part.r);
+    turn.draft.notCovered(half.other);
+    return;
+  }
   const both = twoProcedures(turn);
   if (both) {
     const d = turn.draft;
@@ -90,12 +137,14 @@ export function howToCode(turn: Turn): void {
     const context = turn.kb.get(turn.state.guidance);
     if (context) return compare(turn, r.entry, context);
   }
-  if (r.kind === 'ambiguous') {
-    const ask = (le: LoadedEntry) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`;
-    if (!sharedDiagnosis(turn, r.entries, ask) && !sharedPrimary(turn, r.entries, ask)) askWhich(turn, r.entries, ask);
-    return;
-  }
-  codeOne(turn, r);
+  answer(turn, r);
+}
+
+/** The codes of the guidance found, or, when several fit, what they share or which of them. */
+function answer(turn: Turn, r: Extract<Resolution, { kind: 'entry' | 'ambiguous' }>): void {
+  if (r.kind === 'entry') return codeOne(turn, r);
+  const ask = (le: LoadedEntry) => `how do I code ${tidy(le.entry.title.text)} (${le.entry.id})?`;
+  if (!sharedDiagnosis(turn, r.entries, ask) && !sharedPrimary(turn, r.entries, ask)) askWhich(turn, r.entries, ask);
 }
 
 /** The ICD-10 codes a guidance's notes give, with the note each is in. */
