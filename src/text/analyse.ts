@@ -84,7 +84,7 @@ ok okay fine happy else maybe perhaps probably think thought surgery surgical
 device devices system systems kit technique techniques method methods type types kind plus
 day case daycase inpatient inpatients outpatient outpatients admission admitted elective iv intravenous ga la
 anaesthetic anaesthesia sedation session sessions today yesterday tomorrow left right bilateral unilateral
-x1 x2 x3 x4 route en bloc performed carried underwent undergone needed got gotten undergoing undergo causing caused morning afternoon evening hiya quick sorry bother help helping lesion lesions see seen page pages website ipgs guidances guidelines turns turned apparently histology histopathology histo pathology path report results result`.split(/\s+/),
+x1 x2 x3 x4 route en bloc performed carried underwent undergone segment segments seg side sided size sized yet session sessions daily weekly week weeks day days gbq mbq gy cgy mg mcg ml mm cm kg needed got gotten undergoing undergo causing caused morning afternoon evening hiya quick sorry bother help helping lesion lesions see seen page pages website ipgs guidances guidelines turns turned apparently histology histopathology histo pathology path report results result`.split(/\s+/),
 );
 
 interface Phrase {
