@@ -263,7 +263,11 @@ describe('conversation', () => {
     expect((await must(a.handle({ text: '1', conversation: conv, user: 'u' }))).codes).toEqual([]);
     const again = a.answer('tonsillectomy codes');
     expect(a.answer('the first one', again.next).reply.title).toContain(options[0]!.label.replace(/^.*\((IPG\d+)\)$/, '$1'));
-    expect(a.answer('9', again.next).reply.codes).toEqual([]);
+    // A number out of range asks again, keeping the choices (had been read as a greeting).
+    const nine = a.answer('9', again.next);
+    expect(nine.reply).toMatchObject({ title: 'Which one?', codes: [] });
+    expect(nine.reply.clarify?.options.length).toBe(2);
+    expect(a.answer('2', nine.next).reply.answered).toBe(true);
     // A follow-up that fits one of the choices is about it (had asked "which guidance?" again).
     const dbs = a.answer('DBS');
     expect(a.answer('for chronic pain', dbs.next).reply.guidance).toEqual(['IPG382']);

@@ -473,6 +473,14 @@ export class Assistant {
   private understand(redacted: Redacted, state: ConversationState): Understood | { reply: Reply } {
     // "2", "the second one" after a list of choices: that choice's question, as its button would ask.
     const question = choiceOf(redacted.text, state.options) ?? redacted.text;
+    const options = state.options ?? [];
+    if (options.length > 0 && question === redacted.text && /^\s*(?:option\s*)?\d{1,2}\s*[.)]?\s*$/i.test(question)) {
+      const d = new ReplyDraft(this.kb, 'help', 0);
+      d.title = 'Which one?';
+      d.text(`There ${options.length === 1 ? 'is 1 choice' : `are ${options.length} choices`}: pick a number from 1 to ${options.length}.`);
+      d.clarify = { question: 'Which one?', options: options.map((value) => ({ label: value, value })) };
+      return { reply: d.finish() };
+    }
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
