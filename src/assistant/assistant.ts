@@ -124,13 +124,13 @@ function procedureCodesShape(u: Understanding): Intent | null {
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
 
 /** The question behind the choice a reply names by number or place ("2", "option 3", "the second one"), or null. */
-function choiceOf(text: string, options: readonly string[] | undefined): string | null {
+function choiceOf(text: string, options: ReadonlyArray<{ value: string }> | undefined): string | null {
   if (!options || options.length === 0) return null;
   const t = text.trim().toLowerCase();
   const n = /^(?:no\.?|number|option|#)?\s*(\d{1,2})\s*[.)!]?$/.exec(t)?.[1];
   const word = /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|last)(?:\s+(?:one|option|page|guidance))?\s*[.!]?$/.exec(t)?.[1];
   const at = n !== undefined ? Number(n) - 1 : word === 'last' ? options.length - 1 : word !== undefined ? ORDINALS.indexOf(word) : -1;
-  return at >= 0 && at < options.length ? options[at]! : null;
+  return at >= 0 && at < options.length ? options[at]!.value : null;
 }
 
 /** How follow-ups start or ask. */
@@ -478,7 +478,7 @@ export class Assistant {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Which one?';
       d.text(`There ${options.length === 1 ? 'is 1 choice' : `are ${options.length} choices`}: pick a number from 1 to ${options.length}.`);
-      d.clarify = { question: 'Which one?', options: options.map((value) => ({ label: value, value })) };
+      d.clarify = { question: 'Which one?', options: options.map(({ label, value }) => ({ label, value })) };
       return { reply: d.finish() };
     }
     if (question.length > this.maxLength) {
@@ -521,7 +521,7 @@ export class Assistant {
       ...d.state,
       intent: reply.intent,
       question: u.text,
-      options: reply.clarify ? reply.clarify.options.map((o) => o.value) : undefined,
+      options: reply.clarify ? reply.clarify.options.map(({ label, value }) => ({ label, value })) : undefined,
     };
     reply.context = { guidance: next.guidance ?? null, group: next.group ?? null };
     return { reply, next };

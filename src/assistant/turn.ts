@@ -230,7 +230,7 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       if (same.length === 1) return { kind: 'entry', entry: kb.get(same[0]!.id)!, via: 'search', hit: same[0]! };
     }
     // After a choice of pages ("DBS": tremor or chronic pain), a follow-up that fits one of them ("for chronic pain").
-    const offered = new Set((state.options ?? []).flatMap((o) => /\((IPG\d+)\)\??$/.exec(o)?.[1] ?? []));
+    const offered = new Set((state.options ?? []).flatMap((o) => /\((IPG\d+)\)\??$/.exec(o.value)?.[1] ?? []));
     const chosen = close.filter((h) => offered.has(h.id));
     if (close.length > 1 && chosen.length === 1) return { kind: 'entry', entry: kb.get(chosen[0]!.id)!, via: 'search', hit: chosen[0]! };
     if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };

@@ -12,8 +12,8 @@ export interface ConversationState {
   intent: string | null;
   /** The last question, for "did you mean". */
   question: string | null;
-  /** The questions behind the choices the last answer offered, so "2" or "the second one" picks one. */
-  options?: string[];
+  /** The choices the last answer offered (what each says, the question it asks), so "2" or "the second one" picks one. */
+  options?: Array<{ label: string; value: string }>;
 }
 
 export const EMPTY_STATE: ConversationState = { guidance: null, group: null, codes: [], intent: null, question: null };
