@@ -71,6 +71,13 @@ describe.each(kinds)('the %s store', (_name, open) => {
     const state = { ...EMPTY_STATE, guidance: 'IPG327', group: 0, codes: ['J12.4'], intent: 'how_to_code', question: 'q' };
     await s.conversations.set('k1', state);
     expect(await s.conversations.get('k1')).toEqual(state);
+    // The choices an answer offered come back with it.
+    const choosing = { ...state, options: [{ label: 'Coblation tonsillectomy (IPG9)', value: 'how do I code coblation tonsillectomy (IPG9)?' }] };
+    await s.conversations.set('k2', choosing);
+    expect(await s.conversations.get('k2')).toEqual(choosing);
+    // A row that is no state (another version's, or damaged) is no conversation, not a crash.
+    await s.conversations.set('k3', { ...state, codes: 'J12.4' } as unknown as typeof state);
+    expect(await s.conversations.get('k3')).toBeUndefined();
     expect(await s.conversations.get('nobody')).toBeUndefined();
     clock.t += 1500;
     expect(await s.conversations.get('k1')).toBeUndefined();

@@ -1,7 +1,7 @@
 // The store in memory: for unit tests and the command line, where nothing should outlive the process.
 
 import { randomBytes } from 'node:crypto';
-import type { ConversationState, ConversationStore } from '../shared/conversation.js';
+import { readState, type ConversationState, type ConversationStore } from '../shared/conversation.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
 class MemoryEvents implements EventDedupe {
@@ -56,7 +56,8 @@ export class MemoryConversationStore implements ConversationStore {
       this.map.delete(key);
       return undefined;
     }
-    return hit.state;
+    // Checked like a row from a database, so every store keeps the same promise.
+    return readState(hit.state);
   }
 
   /** Forget every conversation idle past its time; returns how many. */

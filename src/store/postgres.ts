@@ -4,7 +4,7 @@
 
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import type { ConversationState, ConversationStore } from '../shared/conversation.js';
+import { readState, type ConversationState, type ConversationStore } from '../shared/conversation.js';
 import type { RateLimits, Verdict } from '../shared/limits.js';
 import { auditFromRow, feedbackFromRow } from './rows.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, SharedLimiter, Store } from './types.js';
@@ -69,7 +69,7 @@ export class PgStore implements Store {
           await pool.query('DELETE FROM conversations WHERE key = $1', [key]);
           return undefined;
         }
-        return row.state;
+        return readState(row.state);
       },
       set: async (key, state) => {
         await pool.query(

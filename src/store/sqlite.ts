@@ -4,7 +4,7 @@
 import { accessSync, constants, existsSync, mkdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import type { ConversationState, ConversationStore } from '../shared/conversation.js';
+import { readState, type ConversationState, type ConversationStore } from '../shared/conversation.js';
 import { auditFromRow, feedbackFromRow } from './rows.js';
 import type { AuditRow, EventDedupe, Expired, FeedbackInput, FeedbackLink, FeedbackRow, Purged, Store } from './types.js';
 
@@ -162,7 +162,11 @@ export class SqliteStore implements Store {
           dropState.run(key);
           return undefined;
         }
-        return JSON.parse(row.state) as ConversationState;
+        try {
+          return readState(JSON.parse(row.state));
+        } catch {
+          return undefined;
+        }
       },
       async set(key: string, state: ConversationState): Promise<void> {
         putState.run(key, JSON.stringify(state), now());
