@@ -128,9 +128,9 @@ export class Nlu {
 
   /**
    * The words for an abbreviation in the question. One read off a title only when written in
-   * capitals or with no vowel ("TTTS", "tms"; not "Era" or "pea") and when the question shares another term with what that page is
-   * about, its title or description ("laser for TTTS", "MEA for menorrhagia"): "DCD" in a liver
-   * transplant is not the discrete chondral defects of a knee page.
+   * capitals or with no vowel ("TTTS", "tms"; not "Era" or "pea"), and when the question shares
+   * another term with what that page is about, its title or description ("laser for TTTS", "MEA
+   * for menorrhagia"): "DCD" in a liver transplant is not the discrete chondral defects of a knee page.
    */
   private wordsFor(question: string): (abbreviation: string) => string | undefined {
     let keys: Set<string> | undefined;
