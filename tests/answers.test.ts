@@ -698,9 +698,11 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('falloposcopy')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG62'] });
     expect(ask('nuss bar')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG310'] });
     // An abbreviation no page defines or title spells, with the condition its guidance is for: a partial match, said so.
-    const tms = ask('rTMS for severe depression');
+    const tms = ask('TCMS for severe depression');
     expect(tms.guidance).toEqual(['IPG242']);
-    expect(tms.notices.join(' ')).toMatch(/Partial match: IPG242 .* does not mention "rTMS"/);
+    expect(tms.notices.join(' ')).toMatch(/Partial match: IPG242 .* does not mention "TCMS"/);
+    // A small letter before a title's abbreviation says which kind: "rTMS" is repetitive TMS.
+    expect(ask('rTMS for severe depression')).toMatchObject({ match: 'full', guidance: ['IPG242'] });
   });
 
   it('reads an abbreviation no page defines as the title words that spell it, when the question shares another word with that title', () => {
@@ -758,7 +760,7 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     }
     expect(ask('OK for Friday?').intent).toBe('smalltalk');
     // An abbreviation with a small letter first, and what it was for, even when read as chat and matched only in part.
-    expect(ask('rTMS for treatment resistant depression, 20 sessions')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG242'], match: 'partial' });
+    expect(ask('rTMS for treatment resistant depression, 20 sessions')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG242'] });
     // Coders' shorthand for a procedure the knowledge lacks is not covered, not "not something I can help with".
     expect(ask('EVLT to L GSV')).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
     expect(ask('what does GMT mean').intent).not.toBe('how_to_code');

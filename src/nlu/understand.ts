@@ -136,8 +136,10 @@ export class Nlu {
     let keys: Set<string> | undefined;
     return (abbreviation) => {
       const defined = this.abbreviations.get(abbreviation.toLowerCase());
-      if (defined !== undefined || !(CAPITALS.test(abbreviation) || NO_VOWELS.test(abbreviation))) return defined;
-      const titled = this.fromTitles.get(abbreviation.toLowerCase());
+      // A small letter before the capitals says which kind ("rTMS", repetitive TMS): the capitals are the abbreviation.
+      const core = /^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(abbreviation)?.[1] ?? abbreviation;
+      if (defined !== undefined || !(CAPITALS.test(core) || NO_VOWELS.test(core))) return defined;
+      const titled = this.fromTitles.get(core.toLowerCase());
       if (!titled) return undefined;
       if (!titled.context) {
         const own = writtenKeys(titled.words);
