@@ -742,6 +742,9 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     for (const q of ['wot codes 4 TAVI', 'how do i cdoe percutaenous radiofrequncy ablation of liver metastsis', 'have you got the nuss bar guidance']) expect(ask(q).match, q).toBe('full');
     // Nor are where on the organ, sizes, doses and how often ("segment 7", "L side", "2 GBq", "daily for 2 weeks").
     for (const q of ['RFA x3 liver lesions segment 7', 'lap nephrectomy L side', 'TAVI, valve size 26mm', 'SIRT for colorectal liver mets, 2 GBq', 'tDCS daily for 2 weeks']) expect(ask(q).match, q).toBe('full');
+    // A case described, not asked, wants the procedure's codes, though "bilateral" reads like a rule question (had been IPG9's note on the adenoids).
+    expect(ask('Coblation tonsillectomy bilateral in 6 yr old')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG9'] });
+    expect(ask('is a laterality code needed for coblation tonsillectomy?').intent).toBe('rule_explanation');
     // Asking which code comes first is not a word of the topic (had been "not covered": "first for SIRT").
     expect(ask('which code goes first for SIRT').answered).toBe(true);
     expect(ask('FMT for first episode of c diff').codes).toEqual([]);

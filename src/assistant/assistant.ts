@@ -141,6 +141,9 @@ const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|aft
 /** Words of chat that are too common to be terms of their own ("OMG thanks", "ASAP please"). */
 const CHAT_WORDS = /\b(?:thanks?|thank you|cheers|please|pls|ok|okay|yes|yeah|hi|hello|hey|bye|lol)\b/i;
 
+/** A question or a rule in so many words: a message without any is a case described. */
+const ASKS = /\?|\b(?:why|when|which|what|whats|how|do|does|did|is|are|can|could|should|must|need|needs|needed|rule|rules|allowed|mandatory|required|order|first|sequence|sequencing|instead|or)\b/i;
+
 /** What the codes are, asked in so many words ("what's the ICD-10?", "and the dx code"). */
 const ASKS_CODES = /^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what(?:'s|s| is| are| would be)?|which (?:is|are)|give me|list|and)\b.*\b(?:codes?|icd-?10|opcs(?:-?4)?|diagnos[ie]s|dx)\b/i;
 
@@ -539,6 +542,11 @@ export class Assistant {
     // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
     // search with nothing to search for (a rule question, "which site code?", was taken above).
     if (this.asksConversationCodes(u, state)) return readAs(u, 'how_to_code');
+    // A case described, not asked ("coblation tonsillectomy bilateral in 6 yr old"): read as a rule
+    // question for its laterality word, it wants the procedure's codes.
+    if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {
+      return readAs(u, 'how_to_code');
+    }
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);
