@@ -123,14 +123,17 @@ function procedureCodesShape(u: Understanding): Intent | null {
 
 const ORDINALS = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth'];
 
-/** The question behind the choice a reply names by number or place ("2", "option 3", "the second one"), or null. */
-function choiceOf(text: string, options: ReadonlyArray<{ value: string }> | undefined): string | null {
-  if (!options || options.length === 0) return null;
+/**
+ * A choice named by number or place ("2", "option 3", "the second one", "the last"): its index
+ * among `count` choices (perhaps out of range), whether it was a number, or null.
+ */
+function choiceAt(text: string, count: number): { at: number; number: boolean } | null {
   const t = text.trim().toLowerCase();
   const n = /^(?:no\.?|number|option|#)?\s*(\d{1,2})\s*[.)!]?$/.exec(t)?.[1];
+  if (n !== undefined) return { at: Number(n) - 1, number: true };
   const word = /^(?:the\s+)?(first|second|third|fourth|fifth|sixth|last)(?:\s+(?:one|option|page|guidance))?\s*[.!]?$/.exec(t)?.[1];
-  const at = n !== undefined ? Number(n) - 1 : word === 'last' ? options.length - 1 : word !== undefined ? ORDINALS.indexOf(word) : -1;
-  return at >= 0 && at < options.length ? options[at]!.value : null;
+  if (word === undefined) return null;
+  return { at: word === 'last' ? count - 1 : ORDINALS.indexOf(word), number: false };
 }
 
 /** How follow-ups start or ask. */
@@ -474,16 +477,19 @@ export class Assistant {
    * rules around it) and what it names. A question too long or empty is answered here already.
    */
   private understand(redacted: Redacted, state: ConversationState): Understood | { reply: Reply } {
-    // "2", "the second one" after a list of choices: that choice's question, as its button would ask.
-    const question = choiceOf(redacted.text, state.options) ?? redacted.text;
+    // "2", "the second one" after a list of choices: that choice's question, as its button would ask;
+    // a number out of range asks again.
     const options = state.options ?? [];
-    if (options.length > 0 && question === redacted.text && /^\s*(?:option\s*)?\d{1,2}\s*[.)]?\s*$/i.test(question)) {
+    const choice = options.length > 0 ? choiceAt(redacted.text, options.length) : null;
+    const chosen = choice && choice.at >= 0 && choice.at < options.length ? options[choice.at]! : undefined;
+    if (choice?.number && !chosen) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Which one?';
       d.text(`There ${options.length === 1 ? 'is 1 choice' : `are ${options.length} choices`}: pick a number from 1 to ${options.length}.`);
-      d.clarify = { question: 'Which one?', options: options.map(({ label, value }) => ({ label, value })) };
+      d.clarify = { question: 'Which one?', options: [...options] };
       return { reply: d.finish() };
     }
+    const question = chosen?.value ?? redacted.text;
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
@@ -524,7 +530,7 @@ export class Assistant {
       ...d.state,
       intent: reply.intent,
       question: u.text,
-      options: reply.clarify ? reply.clarify.options.map(({ label, value }) => ({ label, value })) : undefined,
+      options: reply.clarify ? [...reply.clarify.options] : undefined,
     };
     reply.context = { guidance: next.guidance ?? null, group: next.group ?? null };
     return { reply, next };

@@ -16,6 +16,11 @@ export function tidy(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 
+/** A title in the middle of a sentence: tidied, its first letter small unless it starts an abbreviation ("TAVI ..."). */
+export function midSentence(text: string): string {
+  return tidy(text).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
+}
+
 /** A guidance title as a heading: tidied, with a capital first letter (NICE titles vary). */
 export function guidanceTitle(le: LoadedEntry): string {
   const t = tidy(le.entry.title.text);
@@ -62,7 +67,7 @@ export class ReplyDraft {
     this.unmatched.push(...fresh);
     const list = fresh.map((w) => `"${w}"`).join(', ');
     this.notice(
-      `Partial match: ${le.entry.id} is about ${tidy(le.entry.title.text).replace(/^./, (c) => c.toLowerCase())}; it does not mention ${list}. Check that it fits the procedure performed before using its codes.`,
+      `Partial match: ${le.entry.id} is about ${midSentence(le.entry.title.text)}; it does not mention ${list}. Check that it fits the procedure performed before using its codes.`,
     );
     this.confidence = Math.min(this.confidence, 0.5);
   }

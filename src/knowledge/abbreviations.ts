@@ -103,7 +103,8 @@ export function titleAcronyms(pages: ReadonlyArray<{ title: string; about: strin
       while (units.length > 0 && JOINING.has(units[0]!.toLowerCase())) units.shift();
       if (units.length < 2 || !units.every((u) => /^[A-Za-z0-9][A-Za-z0-9'’-]*$/.test(u))) continue;
       const letters = units.flatMap((u) => u.toLowerCase().split('-').filter((p) => p && !SMALL.has(p))).map((p) => p[0]).join('');
-      if (letters.replace(/\d/g, '').length < 3 - (/\d/.test(letters) ? 1 : 0) || letters.length < 3 || words.has(letters)) continue;
+      // Three characters or more, two of them letters ("T1DM" has three).
+      if (letters.length < 3 || letters.replace(/\d/g, '').length < 2 || words.has(letters)) continue;
       const text = units.join(' ').toLowerCase();
       const prev = found.get(letters);
       if (prev !== undefined && prev.words !== text) conflicting.add(letters);

@@ -4,7 +4,7 @@ import { findQueryCodes } from '../../knowledge/codes.js';
 import type { Knowledge } from '../../knowledge/kb.js';
 import { analyse } from '../../text/analyse.js';
 import { asksClinically } from '../clinical.js';
-import { tidy } from '../draft.js';
+import { midSentence, tidy } from '../draft.js';
 import type { Turn } from '../turn.js';
 import { NOT_COVERED } from './common.js';
 
@@ -84,8 +84,7 @@ export function outOfScope(turn: Turn): void {
     const best = turn.kb.index.search(turn.u.terms.filter((t) => t.concept)).find((h) => h.missing.length === 0 && !h.contradicts);
     const le = best ? turn.kb.get(best.id) : undefined;
     if (le) {
-      const title = tidy(le.entry.title.text).replace(/^[A-Z](?=[a-z])/, (c) => c.toLowerCase());
-      d.text(`NICE's recommendations on the safety and efficacy of ${title} are in ${le.entry.id}: ${le.entry.url}`);
+      d.text(`NICE's recommendations on the safety and efficacy of ${midSentence(le.entry.title.text)} are in ${le.entry.id}: ${le.entry.url}`);
       d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
     }
     d.suggest('help');

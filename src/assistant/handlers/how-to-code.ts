@@ -4,7 +4,7 @@ import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Rule, RuleCode } from '../../knowledge/schema.js';
 import { analyse, keysOf } from '../../text/analyse.js';
 import { operationTerm } from '../../text/operations.js';
-import { tidy } from '../draft.js';
+import { midSentence, tidy } from '../draft.js';
 import type { Term } from '../../text/analyse.js';
 import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type Turn } from '../turn.js';
 import { askWhich, compare, comparesWith, diagnosisCodes, snomedBlocks, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
@@ -246,7 +246,7 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
     const forWhat = rest.join(' for ');
     const own = keysOf(procedure!);
     const written = u.terms.filter((t) => !t.implied && t.category !== 'coding' && t.category !== 'approach' && t.category !== 'imaging');
-    if (forWhat && written.length > 0 && written.every((t) => own.has(t.key))) d.notice(`The question does not say the condition: ${e.id} is for ${lowerFirst(forWhat)}. Check that this is what the procedure was done for.`);
+    if (forWhat && written.length > 0 && written.every((t) => own.has(t.key))) d.notice(`The question does not say the condition: ${e.id} is for ${midSentence(forWhat)}. Check that this is what the procedure was done for.`);
   }
 
   if (choice.unmatched.length > 0) {
@@ -332,7 +332,7 @@ function kindOfProcedure(le: LoadedEntry, text: string, terms: readonly Term[]):
   const procedure = le.entry.title.text.split(/\s+for\s+/i)[0]!;
   // A method the title names ("Tonsillectomy using ultrasonic scalpel") that the question does not.
   const using = /\busing\s+(.+)$/i.exec(procedure)?.[1];
-  if (using && [...keysOf(using)].some((k) => !asked.has(k))) return lowerFirst(procedure);
+  if (using && [...keysOf(using)].some((k) => !asked.has(k))) return midSentence(procedure);
   const written = analyse(procedure).filter((t) => !t.implied);
   const named = written.find((t) => asked.has(t.key) && (t.category === 'procedure' || !t.category));
   if (!named) return null;
@@ -341,7 +341,7 @@ function kindOfProcedure(le: LoadedEntry, text: string, terms: readonly Term[]):
   const from = Math.max(0, ...[...procedure.slice(0, named.start).matchAll(/\b(?:and|or|with|plus)\b|[,;(]/gi)].map((m) => m.index + m[0].length));
   const before = written.filter((t) => t.start >= from && t.end <= named.start);
   // A procedure of our vocabulary written as the kind ("ex vivo", "radiofrequency-assisted").
-  if (before.some((t) => t.category === 'procedure' && !asked.has(t.key))) return lowerFirst(procedure);
+  if (before.some((t) => t.category === 'procedure' && !asked.has(t.key))) return midSentence(procedure);
   // Words we have no concept for: not the operation itself ("placement of" a pectus bar, "insertion
   // of" a prosthesis), nor a word the question shortens ("intraop" for intraoperative).
   const shortened = (k: string) => [...asked].some((a) => a.startsWith('s:') && a.length >= 6 && k.startsWith(a));
@@ -349,10 +349,5 @@ function kindOfProcedure(le: LoadedEntry, text: string, terms: readonly Term[]):
   // Two words or more, or one joined with a hyphen ("ex-vivo"): one plain word ("extracorporeal"
   // shockwave therapy) seldom makes another procedure.
   const hyphened = (t: Term) => procedure.slice(t.start, t.end).includes('-') || procedure[t.start - 1] === '-' || procedure[t.end] === '-';
-  return kinds.length >= 2 || kinds.some(hyphened) ? lowerFirst(procedure) : null;
-}
-
-/** "Coblation tonsillectomy" -> "coblation tonsillectomy", for the middle of a sentence. */
-function lowerFirst(title: string): string {
-  return tidy(title).replace(/^./, (c) => c.toLowerCase());
+  return kinds.length >= 2 || kinds.some(hyphened) ? midSentence(procedure) : null;
 }
