@@ -679,6 +679,24 @@ describe('understanding coders’ words', () => {
     expect(ask('lap chole').notices.join(' ')).toMatch(/IPG346 is about the single incision/);
   });
 
+  it('reads what was done instead of something else as not done: its approach was not used, the rest is the story', () => {
+    const codesOf = (q: string) => ask(q).codes.map((c) => c.code);
+    // Had been "not something I can help with": the other technique's words read as off topic.
+    expect(ask('coblation tonsillectomy rather than cold steel')).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG9'] });
+    expect(ask('TAVI instead of SAVR')).toMatchObject({ match: 'full', guidance: ['IPG421'] });
+    // The approach that was used picks the codes, whichever side of "rather than" the procedure is.
+    expect(codesOf('transapical rather than transfemoral TAVI')).toContain('Y49.4');
+    expect(codesOf('transapical rather than transfemoral TAVI')).not.toContain('Y79.-');
+    expect(codesOf('transfemoral TAVI rather than transapical')).toContain('Y79.-');
+    expect(codesOf('transfemoral TAVI rather than transapical')).not.toContain('Y49.4');
+    expect(ask('lap rather than open nephrectomy')).toMatchObject({ match: 'full', guidance: ['IPG136'] });
+    // An open nephrectomy is not coded from the laparoscopic guidance (had been a full match with it).
+    expect(ask('open instead of lap nephrectomy')).toMatchObject({ answered: false, codes: [] });
+    // "rather" and "does it matter" are not what a partial match does not mention.
+    expect(ask('hysteroscopic metroplasty for infertility rather than miscarriage').notices.join(' ')).toMatch(/does not mention "infertility"\. /);
+    expect(ask('does it matter if SIRT was for colorectal liver mets').match).toBe('full');
+  });
+
   it('keeps the vocabulary as validated data, and refuses a code in it with the file and line', () => {
     expect(readVocabulary(VOCABULARY_FILE).length).toBeGreaterThan(100);
     const dir = knowledgeCopy();

@@ -168,16 +168,35 @@ export class Nlu {
 
   private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
 
-  private analyseExpanded(rest: string): Term[] {
+  /** The terms of the question's text, with offsets into it. */
+  private termsOf(rest: string): Term[] {
     const x = expand(rest, this.wordsFor(rest));
     const terms = analyse(x.text, { correct: this.correct });
-    const back = (t: Term): Term => (x.text === rest ? t : { ...t, start: x.back(t.start, false), end: x.back(t.end, true) });
+    return x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
+  }
+
+  private analyseExpanded(question: string): Term[] {
+    const within = (t: Term, among: Span[]) => among.some((s) => t.start >= s.start && t.end <= s.end);
+    let spans = asides(question);
+    // What was done instead of something else: the approach it names was not used ("open instead of
+    // lap nephrectomy"), so it is read without it (blanked, so that offsets stay and what the
+    // procedure implies, "transluminal" for TAVI, is not taken as written there).
+    const instead = spans.filter((s) => s.instead);
+    let rest = question;
+    let terms = this.termsOf(rest);
+    const notUsed = terms.filter((t) => t.category === 'approach' && !t.implied && within(t, instead));
+    if (notUsed.length > 0) {
+      for (const t of notUsed) rest = `${rest.slice(0, t.start)}${' '.repeat(t.end - t.start)}${rest.slice(t.end)}`;
+      terms = this.termsOf(rest);
+    }
     // A word we have no concept for, written straight after "for", names what the procedure was for.
     const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
-    const placed = terms.map(back).map((t) => (forWhat(t) ? { ...t, indication: true } : t));
-    const spans = asides(rest);
+    const placed = terms.map((t) => (forWhat(t) ? { ...t, indication: true } : t));
+    // The rest of it is the story, unless it holds all the question names beside approaches ("lap
+    // rather than open nephrectomy": the nephrectomy is what was done).
+    const namesOutside = (t: Term) => !t.implied && !within(t, instead) && t.category !== 'approach' && t.category !== 'coding' && t.category !== 'qualifier';
+    if (instead.length > 0 && !placed.some(namesOutside)) spans = spans.filter((s) => !s.instead);
     if (spans.length === 0) return placed;
-    const within = (t: Term, among: Span[]) => among.some((s) => t.start >= s.start && t.end <= s.end);
     const aside = (among: Span[]) => placed.map((t) => (within(t, among) ? { ...t, aside: true } : t));
     const marked = aside(spans);
     // An aside that takes everything the question names was not an aside, unless it is what was

@@ -1,6 +1,6 @@
 // Parts of a question that describe the patient's story rather than the procedure asked about:
 // history ("primary was sigmoid ca resected 2022", "hx of CABG") and what was ruled out ("not
-// fit for stent"). Their words may help a match but must never decide one, or a guidance that
+// fit for stent", "rather than open"). Their words may help a match but must never decide one, or a guidance that
 // lacks them is wrongly called a partial match or no match at all.
 
 /** Openers of an aside. The aside runs to the next clause break. */
@@ -18,6 +18,10 @@ const OPENER = [
   String.raw`not\s+(?:fit|suitable|a\s+candidate)\s+for`,
   String.raw`unfit\s+for`,
   String.raw`declined`,
+  // What was done instead of something else: "coblation rather than cold steel".
+  String.raw`rather\s+than`,
+  String.raw`instead\s+of`,
+  String.raw`as\s+opposed\s+to`,
   // Where metastases came from: "a secondary from breast", "mets from a rectal primary".
   String.raw`(?<=\b(?:secondary|secondaries|mets?|metastas[ie]s|metastatic|deposits?)\b[^.,;?]{0,30})from`,
   String.raw`contraindicated`,
@@ -33,13 +37,16 @@ export interface Span {
   end: number;
   /** What was ruled out ("not fit for TAVI"): never the subject, whatever else the question names. */
   ruledOut: boolean;
+  /** What was done instead ("rather than open", "instead of cold steel"): its approach was not used. */
+  instead: boolean;
 }
 
-const RULED_OUT = /^(?:not\s|unfit|declined|contraindicated)/i;
+const RULED_OUT = /^(?:not\s|unfit|declined|contraindicated|rather|instead|as\s+opposed)/i;
+const INSTEAD = /^(?:rather|instead|as\s+opposed)/i;
 
 /** Where the asides are, as offsets into `text`. */
 export function asides(text: string): Span[] {
   const out: Span[] = [];
-  for (const m of text.matchAll(ASIDE)) if (m[0].trim().length > 0) out.push({ start: m.index, end: m.index + m[0].length, ruledOut: RULED_OUT.test(m[0]) });
+  for (const m of text.matchAll(ASIDE)) if (m[0].trim().length > 0) out.push({ start: m.index, end: m.index + m[0].length, ruledOut: RULED_OUT.test(m[0]), instead: INSTEAD.test(m[0]) });
   return out;
 }
