@@ -616,6 +616,38 @@ describe('conversations stay on topic', () => {
     expect(r.guidance).toEqual(['IPG445']);
   });
 
+  it('answers "is a Y code needed?" from the chapter the guidance gives, or says it gives none', async () => {
+    const codesOf = (r: { codes: Array<{ code: string }> }) => r.codes.map((c) => c.code);
+    // Had quoted "The OPCS-4 code for hysteroscopic metroplasty is:" as if it were a rule on Y codes.
+    const none = ask('is a Y code needed for hysteroscopic metroplasty');
+    expect(none).toMatchObject({ intent: 'rule_explanation', answered: true, title: 'No Y code in IPG510' });
+    expect(codesOf(none)).toEqual(['Q17.5']);
+    expect(plainText(none)).toContain('IPG510 (Hysteroscopic metroplasty of a uterine septum for recurrent miscarriage) gives no Y code');
+    expect(ask('do we need a Z code for laterality in coblation tonsillectomy').title).toBe('No Z code in IPG9');
+    // A page that names the chapter and no code in it is quoted, never said to give none.
+    for (const q of ['which Z code for IPG155', 'PDT for localised inoperable endobronchial ca - which Z code?']) {
+      const r = ask(q);
+      expect(r.title, q).toMatch(/^Z code in IPG1(55|37)$/);
+      expect(r.blocks.some((b) => b.type === 'rule' && /Chapter\s+‘Z’ code/.test(b.text)), q).toBe(true);
+    }
+    // A note that names such a code answers as before.
+    expect(codesOf(ask('why do I need a Y code for RFA of liver mets'))).toContain('Y53.9');
+    // Asked in a conversation, it is about its guidance's codes in that chapter (had been "Which code?").
+    const say = chat();
+    await say('lap nephrectomy');
+    const ys = await say('any Y codes?');
+    expect(ys).toMatchObject({ intent: 'rule_explanation', answered: true, guidance: ['IPG136'] });
+    expect(codesOf(ys)).toEqual(['Y75.2', 'Y75.4']);
+  });
+
+  it('says what a follow-up names that the guidance does not, with what it rules out beside it', async () => {
+    const say = chat();
+    await say('code for hysteroscopic metroplasty');
+    const r = await say('what about for infertility rather than miscarriage');
+    expect(r).toMatchObject({ match: 'partial', guidance: ['IPG510'] });
+    expect(r.notices.join(' ')).toMatch(/does not mention "infertility"\. /);
+  });
+
   it('does not carry a conversation over to a procedure it has no words for', async () => {
     const say = chat();
     expect((await say('how do I code corneal endothelial transplantation')).guidance).toEqual(['IPG304']);

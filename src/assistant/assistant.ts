@@ -4,7 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findQueryCodes } from '../knowledge/codes.js';
+import { chaptersAsked, findQueryCodes } from '../knowledge/codes.js';
 import { Knowledge } from '../knowledge/kb.js';
 import { CHAT_INTENTS, type Intent } from '../nlu/intents.js';
 import { Nlu, type Understanding } from '../nlu/understand.js';
@@ -24,7 +24,7 @@ import { IDENTIFIER_REMINDER, redact, type Redacted } from '../store/redact.js';
 import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
-import { bestMatch, tellsThePrimary, type Turn } from './turn.js';
+import { bestMatch, hasTopic, tellsThePrimary, type Turn } from './turn.js';
 import type { Term } from '../text/analyse.js';
 import { operationTerm } from '../text/operations.js';
 import { asksClinically } from './clinical.js';
@@ -548,6 +548,11 @@ export class Assistant {
     // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
     // search with nothing to search for (a rule question, "which site code?", was taken above).
     if (this.asksConversationCodes(u, state)) return readAs(u, 'how_to_code');
+    // "any Y codes?", "is there a Z code" about a guidance: what it gives in that chapter, not a
+    // code looked up or checked with no code to go on.
+    if ((u.intent === 'code_lookup' || u.intent === 'code_check') && u.codes.length === 0 && chaptersAsked(u.text).length > 0 && (state.guidance || u.guidanceIds.length > 0 || hasTopic(u.terms))) {
+      return readAs(u, 'rule_explanation');
+    }
     // A case described, not asked ("coblation tonsillectomy bilateral in 6 yr old"): read as a rule
     // question for its laterality word, it wants the procedure's codes.
     if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {

@@ -114,3 +114,17 @@ export function sameCode(a: CodeRef, b: CodeRef): boolean {
   if (a.kind === 'category' && b.kind === 'category') return a.stem === b.stem;
   return a.code === b.code;
 }
+
+// A chapter letter then "code(s)": "do I need a Y code?", "any Z codes", "Y-code". Not A, I or O,
+// which read as words ("a code", "I code"), and not after an apostrophe ("it's code").
+const CHAPTER = /(?<![\w'’.-])([b-hj-np-z])(?:-|\s)?codes?\b/gi;
+
+/** The chapter letters a question asks about in so many words, upper case, in order. */
+export function chaptersAsked(text: string): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(CHAPTER)) {
+    const letter = m[1]!.toUpperCase();
+    if (!out.includes(letter)) out.push(letter);
+  }
+  return out;
+}

@@ -5,6 +5,7 @@ import { findQueryCodes, type CodeMatch } from '../knowledge/codes.js';
 import { analyse, lexiconWords, words as wordsOf, type Term } from '../text/analyse.js';
 import { asides, type Span } from '../text/aside.js';
 import { normalise } from '../text/normalise.js';
+import { operationTerm } from '../text/operations.js';
 import { Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
 import { features, GUIDANCE_ID } from './features.js';
@@ -192,9 +193,13 @@ export class Nlu {
     // A word we have no concept for, written straight after "for", names what the procedure was for.
     const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
     const placed = terms.map((t) => (forWhat(t) ? { ...t, indication: true } : t));
-    // The rest of it is the story, unless it holds all the question names beside approaches ("lap
-    // rather than open nephrectomy": the nephrectomy is what was done).
-    const namesOutside = (t: Term) => !t.implied && !within(t, instead) && t.category !== 'approach' && t.category !== 'coding' && t.category !== 'qualifier';
+    // The rest of it is the story, when the question names what was done outside it: a procedure,
+    // organ or condition, or an operation in words we have no concept for ("coblation tonsillectomy
+    // rather than cold steel"). Not when it holds the procedure ("lap rather than open nephrectomy"),
+    // nor when the rest is only what it was for ("for infertility rather than miscarriage": said as
+    // a partial match, not answered as if it were the miscarriage).
+    const namesOutside = (t: Term) =>
+      !t.implied && !within(t, instead) && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || operationTerm(question, t));
     if (instead.length > 0 && !placed.some(namesOutside)) spans = spans.filter((s) => !s.instead);
     if (spans.length === 0) return placed;
     const aside = (among: Span[]) => placed.map((t) => (within(t, among) ? { ...t, aside: true } : t));

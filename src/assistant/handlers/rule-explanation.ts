@@ -1,6 +1,6 @@
 // rule_explanation: why and when a coding rule applies, quoted from the guidance that says so.
 
-import { covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
+import { chaptersAsked, covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Rule } from '../../knowledge/schema.js';
 import { keysOf } from '../../text/analyse.js';
@@ -124,7 +124,7 @@ function explainListing(turn: Turn, codes: CodeRef[], only?: string): boolean {
   if (listed.length === 0) return false;
   d.answered = true;
   d.title = `How NICE uses ${codes.map((c) => c.code).join(', ')}`;
-  d.text(only === undefined ? 'No NICE note gives a rule for this code on its own; the guidance lists it as follows:' : `${only} has no note on this code; it lists it as follows:`);
+  d.text(only === undefined ? 'No NICE note gives a rule for this code on its own; the guidance lists it as follows:' : `${only} has no note on ${codes.length > 1 ? 'these codes; it lists them' : 'this code; it lists it'} as follows:`);
   const seen = new Set<string>();
   for (const o of listed) {
     if (seen.has(o.id) || seen.size >= 4) continue;
@@ -163,6 +163,53 @@ function listedFor(turn: Turn, id: string, asked: string[]): boolean {
     .flatMap((g) => g.items)
     .filter((i): i is CodeItem => i.type === 'code' && asked.some((k) => keysOf(`${i.title ?? ''}\n${i.role}`).has(k)));
   return items.length > 0 && explainListing(turn, items, id);
+}
+
+/**
+ * A chapter asked about of one guidance ("is a Y code needed?", "any Z codes?"), which no note of it
+ * names: how it lists such codes, or that it gives none, with the codes it does give. False when a
+ * note names one (the rules answer), or the guidance gives no codes at all (its notes say why).
+ */
+function answerChapter(turn: Turn, id: string, chapters: string[]): boolean {
+  const { kb, draft: d } = turn;
+  const le = kb.get(id);
+  if (!le) return false;
+  const inChapter = (code: string) => chapters.includes(code[0]!);
+  const rules = [...le.entry.rules, ...qualifiedItems(le)].filter((r) => EXPLAINED.has(r.kind));
+  if (rules.some((r) => r.codes.some((c) => inChapter(c.code)))) return false;
+  const items = le.entry.groups.flatMap((g) => g.items);
+  const codeItems = items.filter((i): i is CodeItem => i.type === 'code');
+  if (codeItems.length === 0) return false;
+  const listed = codeItems.filter((i) => inChapter(i.code));
+  if (listed.length > 0) return explainListing(turn, listed, id);
+  const letters = chapters.join(' or ');
+  const title = tidy(le.entry.title.text);
+  d.answered = true;
+  d.state = { guidance: id, codes: [] };
+  d.suggest(`How do I code ${title}?`);
+  // A line that names the chapter and no code in it ("Chapter 'Z' code for site in lower respiratory tract").
+  // (Any line of the section: a statement such as "Plus a Chapter 'Z' code ..." is no explained rule.)
+  const lines = [...items.filter((i) => i.type === 'text'), ...le.entry.groups.flatMap((g) => [g.heading, g.instruction].filter((x) => x !== null)), ...le.entry.rules];
+  const saying = lines.filter((x, i) => namesChapter(x.text, chapters) && lines.findIndex((y) => y.start === x.start) === i);
+  if (saying.length > 0) {
+    d.title = `${letters} code in ${id}`;
+    d.text(`${id} (${title}) says:`);
+    for (const x of saying) d.rule(le, { kind: 'note', text: x.text, start: x.start, end: x.end, codes: [], truncated: false });
+    d.text(`It gives no particular ${letters} code: the one to use is found in OPCS-4 for what this line describes. ${NOT_COVERED}`);
+    return true;
+  }
+  d.title = `No ${letters} code in ${id}`;
+  d.text(`${id} (${title}) gives no ${letters} code. The codes it gives are:`);
+  for (const i of codeItems) d.cite(le, i.start, i.end);
+  d.codesBlock(`Codes in ${id}`, codeItems.map((i) => d.code(le, i)));
+  d.text(`Whether the national coding standards call for a ${letters} code as well, NICE does not say here. ${NOT_COVERED}`);
+  d.state = { guidance: id, codes: d.codes.map((c) => c.code) };
+  return true;
+}
+
+/** The text names one of the chapters: "Chapter 'Z' code", "a Z code", "codes from chapter Y". */
+function namesChapter(text: string, chapters: string[]): boolean {
+  return chapters.some((ch) => new RegExp(`\\bchapter\\s*['‘’"]?${ch}\\b|(?<![\\w'’.-])['‘’"]?${ch}['‘’"]?[- ]?codes?\\b`, 'i').test(text));
 }
 
 export function ruleExplanation(turn: Turn): void {
@@ -205,6 +252,14 @@ export function ruleExplanation(turn: Turn): void {
   const askedKeys = new Set(asked.map((t) => t.key));
   const contextId = topical || u.guidanceIds.length > 0 ? (u.guidanceIds[0] ?? null) : state.guidance;
   const contextCodes = codes.length === 0 && !topical ? state.codes : [];
+
+  // A chapter asked about ("is a Y code needed?"): the guidance's notes that name one, else how it
+  // lists them, else that it gives none. Not another note of it: "The OPCS-4 code for ... is:" is
+  // no answer to it.
+  const chapters = codes.length === 0 ? chaptersAsked(u.text) : [];
+  const chapterOf = u.guidanceIds[0] ?? hits[0]?.id ?? contextId;
+  if (chapters.length > 0 && chapterOf && answerChapter(turn, chapterOf, chapters)) return;
+  const inChapters = (rule: Rule) => chapters.length === 0 || !chapterOf || rule.codes.some((c) => chapters.includes(c.code[0]!));
 
   if (codes.length === 0 && askedKeys.size === 0 && !contextId) {
     d.answered = false;
@@ -267,7 +322,7 @@ export function ruleExplanation(turn: Turn): void {
     for (const k of impliedList) if (ruleKeys.has(k)) score += 0.5;
     if (hits.length > 0) score += 2 * (entryScore.get(id) ?? 0);
     if (id === contextId) score += 1.5;
-    if (score > 0) candidates.push({ le, rule, score, at });
+    if (score > 0 && inChapters(rule)) candidates.push({ le, rule, score, at });
   }
   // A follow-up with no topic of its own is about the conversation's guidance: its rules first,
   // and if it has none on this, how it lists the code, before any other guidance.
