@@ -475,6 +475,15 @@ describe('conversations stay on topic', () => {
     expect(ask('TAVI for aortic stenosis').notices.join(' ')).not.toMatch(/does not say the condition/);
   });
 
+  it('reads a closure of a defect or appendage as its occlusion, both ways', () => {
+    // Had been "not covered": the guidance says occlusion, coders say closure.
+    expect(ask('left atrial appendage closure')).toMatchObject({ match: 'full', guidance: ['IPG349'] });
+    expect(ask('LAA closure')).toMatchObject({ match: 'full', guidance: ['IPG349'] });
+    expect(ask('percutaneous closure of PFO').guidance).toEqual(['IPG371']);
+    // A brand name is still said as not mentioned.
+    expect(ask('LAA closure with watchman device').notices.join(' ')).toMatch(/does not mention "watchman"/);
+  });
+
   it('knows coders\' names for a condition and a dressing: tennis elbow is a tendinopathy, a VAC dressing negative pressure wound therapy', () => {
     // Each had been "not covered".
     expect(ask('autologous blood injection for tennis elbow')).toMatchObject({ answered: true, match: 'full', guidance: ['IPG438'] });
