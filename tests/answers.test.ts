@@ -657,6 +657,15 @@ describe('conversations stay on topic', () => {
     expect(r.notices.join(' ')).toMatch(/does not mention "infertility"\. /);
   });
 
+  it('keeps a guidance on what is done during an operation for a follow-up naming another operation it is done during', async () => {
+    const say = chat();
+    expect((await say('cell salvage in radical prostatectomy')).guidance).toEqual(['IPG258']);
+    // Had moved to laparoscopic cystectomy (IPG287): the cell salvage guidance covers cystectomy too.
+    expect(await say('and for cystectomy?')).toMatchObject({ match: 'full', guidance: ['IPG258'] });
+    // An operation it is not done during is not it.
+    expect((await say('what about a hysterectomy')).guidance).not.toContain('IPG258');
+  });
+
   it('does not carry a conversation over to a procedure it has no words for', async () => {
     const say = chat();
     expect((await say('how do I code corneal endothelial transplantation')).guidance).toEqual(['IPG304']);
@@ -804,6 +813,11 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     // A case described, not asked, wants the procedure's codes, though "bilateral" reads like a rule question (had been IPG9's note on the adenoids).
     expect(ask('Coblation tonsillectomy bilateral in 6 yr old')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG9'] });
     expect(ask('is a laterality code needed for coblation tonsillectomy?').intent).toBe('rule_explanation');
+    // Read as off topic, a case that names a procedure in a title's words is still a coder's (had been
+    // "not something I can help with"); chat about one is not.
+    expect(ask('fetal pillow at caesarean')).toMatchObject({ intent: 'how_to_code', match: 'partial', guidance: ['IPG515'] });
+    expect(ask('coblation tonsillectomy vs cold steel')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG9'] });
+    expect(ask('tell me a joke about TAVI').intent).toBe('out_of_scope');
     // Asking which code comes first is not a word of the topic (had been "not covered": "first for SIRT").
     expect(ask('which code goes first for SIRT').answered).toBe(true);
     expect(ask('FMT for first episode of c diff').codes).toEqual([]);

@@ -562,6 +562,12 @@ export class Assistant {
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);
     const chatFree = written.length > 0 && !written.some((t) => !t.concept && this.chatStems.has(t.key.slice(2))) && !CHAT_WORDS.test(u.text);
+    // So is one read as off topic that names a procedure a guidance matches, as a concept or in a
+    // title's words ("fetal pillow at caesarean", "coblation tonsillectomy vs cold steel"): with no word
+    // of a chat or office request in intents/ ("tell me a joke about TAVI" stays off topic).
+    if (u.intent === 'out_of_scope' && chatFree && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || (!t.category && (this.aboutCoding(t) || this.operationWord(u, t))))) && bestMatch(this.kb, u.terms)) {
+      return readAs(u, 'how_to_code');
+    }
     // An abbreviation alone ("TMS", "EVLA?") is how coders name a procedure; "OK" and "LOL" are chat.
     const bareAbbreviation = chatFree && /^[A-Z][A-Z0-9]{1,5}\s*\??$/.test(u.text.trim());
     const domain =

@@ -157,6 +157,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
   }
   const operation = aboutTheOperation(turn);
   if (operation) return operation;
+  const setting = aboutItsSetting(turn);
+  if (setting) return setting;
   if (state.guidance && ANAPHORA.test(u.text) && !hasTopicBeyondContext(turn)) {
     const entry = kb.get(state.guidance);
     if (entry) return { kind: 'entry', entry, via: 'context' };
@@ -263,6 +265,23 @@ function aboutTheOperation(turn: Turn): Resolution | null {
   const setting = analyse(parts.slice(1).join(' ')).map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
   const hit = kb.index.search([...u.terms, ...setting]).find((h) => h.id !== state.guidance && h.missing.length === 0 && !h.contradicts && h.coverage >= MIN_COVERAGE);
   return hit ? { kind: 'entry', entry: kb.get(hit.id)!, via: 'search', hit } : null;
+}
+
+/**
+ * "and for cystectomy?" after cell salvage during radical prostatectomy or radical cystectomy: the
+ * follow-up names only another operation the conversation's guidance is done during, so it is the
+ * same guidance, not one on that operation (laparoscopic cystectomy).
+ */
+function aboutItsSetting(turn: Turn): Resolution | null {
+  const { kb, u, state } = turn;
+  if (!state.guidance || !SAME_FOR.test(u.text)) return null;
+  const le = kb.get(state.guidance);
+  const parts = le?.entry.title.text.split(SETTING);
+  if (!le || !parts || parts.length < 2) return null;
+  const own = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding' && t.category !== 'qualifier');
+  if (own.length === 0) return null;
+  const setting = new Set(analyse(parts.slice(1).join(' ')).map((t) => t.key));
+  return own.every((t) => setting.has(t.key)) ? { kind: 'entry', entry: le, via: 'context' } : null;
 }
 
 /** Can `acronym` ("TMS", "ECP", "rTMS") be read from these words, from a word's first letter on? */
