@@ -574,6 +574,10 @@ describe('conversations stay on topic', () => {
     // Had been laparoscopic radical prostatectomy (IPG193), the only page on the prostate.
     const ire = a.answer('IRE of liver mets - codes?');
     expect(a.answer('and for prostate?', ire.next).reply).toMatchObject({ answered: false, codes: [], guidance: [] });
+    // It says what it looked for in the title's own words, without what the title does it to (had
+    // been "endoscopic submucosal dissection (esd) of gastric lesions, oesophagus").
+    const esd = a.answer('ESD gastric lesion');
+    expect(plainText(a.answer('what about in the oesophagus', esd.next).reply)).toContain('does not cover "endoscopic submucosal dissection (ESD), oesophagus"');
     // A mitral valve is not the aortic valve of TAVI (IPG421), whose summary it had been given.
     const tavi = a.answer('TAVI codes');
     expect(a.answer('what about mitral valve replacement?', tavi.next).reply).toMatchObject({ answered: false, codes: [], guidance: [] });

@@ -10,7 +10,7 @@ import { spelledByRun } from '../knowledge/abbreviations.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
 import { operationTerm } from '../text/operations.js';
-import { tidy, type ReplyDraft } from './draft.js';
+import { midSentence, tidy, type ReplyDraft } from './draft.js';
 import type { ConversationState } from '../shared/conversation.js';
 
 export interface Turn {
@@ -171,7 +171,10 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       if (hit) return { kind: 'entry', entry: kb.get(hit.id)!, via: hit.id === state.guidance ? 'context' : 'search', hit };
       // No guidance has the conversation's procedure for that: not another procedure on the same
       // organ ("and for prostate?" after IRE is not a prostatectomy).
-      const procedure = tidy(procedurePart(kb.get(state.guidance!)!)).toLowerCase();
+      // Without what the title does it to ("of gastric lesions"), which the follow-up replaces.
+      const part = procedurePart(kb.get(state.guidance!)!);
+      const head = part.split(/\s+of\s+/i)[0]!;
+      const procedure = midSentence(head.trim().split(/\s+/).length >= 2 ? head : part);
       return { kind: 'none', reason: 'not-found', topic: `${procedure}, ${topicOf(u)}`, nearest: [] };
     }
     // (Only when the question names its procedure by no concept: "LIMA" and "SVG" in a CABG question are vessels.)
