@@ -670,6 +670,15 @@ describe('conversations stay on topic', () => {
     expect((await say('what about a hysterectomy')).guidance).not.toContain('IPG258');
   });
 
+  it("offers the conversation's guidance as the nearest when a follow-up it does not cover shares its words", async () => {
+    const say = chat();
+    await say('nuss bar insertion');
+    const r = await say('and removal of the bar later?');
+    expect(r).toMatchObject({ answered: false, codes: [] });
+    // Had offered three laparoscopic pages, through "removal" alone.
+    expect(plainText(r)).toContain('The nearest loaded guidance is about something else: Placement of pectus bar for pectus excavatum (Nuss procedure) (IPG310). Its codes are not for this procedure.');
+  });
+
   it('does not carry a conversation over to a procedure it has no words for', async () => {
     const say = chat();
     expect((await say('how do I code corneal endothelial transplantation')).guidance).toEqual(['IPG304']);

@@ -206,7 +206,10 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
       const procedureOnly = u.terms.filter((t) => t.category === 'procedure' || t.category === 'approach');
       const near = found.length > 0 ? found : procedureOnly.length > 0 && procedureOnly.length < u.terms.length ? kb.index.search(procedureOnly) : [];
-      const nearest = near.slice(0, 3).map((h) => kb.get(h.id)!);
+      // A follow-up with a word of the conversation's guidance ("and removal of the bar later?" after
+      // the Nuss bar) is nearest to that one, not to pages that share only its procedure word.
+      const own = state.guidance && !found.some((h) => h.id === state.guidance) && u.terms.some((t) => !t.implied && !t.aside && t.category !== 'coding' && kb.index.isAbout(state.guidance!, t.key));
+      const nearest = own ? [kb.get(state.guidance!)!] : near.slice(0, 3).map((h) => kb.get(h.id)!);
       return { kind: 'none', reason: nearest.length > 0 ? 'contradiction' : 'not-found', topic: topicOf(u), nearest };
     }
     const top = hits[0]!;

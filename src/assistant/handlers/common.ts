@@ -149,7 +149,7 @@ export function notFound(turn: Turn, r: Extract<Resolution, { kind: 'none' }>, w
     d.text(`The loaded NICE interventional procedures guidance does not cover "${r.topic}", so I can't give ${what} for it. I won't guess a code. ${NOT_COVERED}`);
     const near = r.nearest ?? [];
     if (near.length > 0) {
-      d.text(`The nearest loaded guidance is about something else: ${near.map((le) => entryName(le)).join('; ')}. Their codes are not for this procedure.`);
+      d.text(`The nearest loaded guidance is about something else: ${near.map((le) => entryName(le)).join('; ')}. ${near.length > 1 ? 'Their' : 'Its'} codes are not for this procedure.`);
       for (const le of near.slice(0, 2)) d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
     }
   } else {
