@@ -475,6 +475,19 @@ describe('conversations stay on topic', () => {
     expect(ask('TAVI for aortic stenosis').notices.join(' ')).not.toMatch(/does not say the condition/);
   });
 
+  it('reads a case as coders write it up: TF for transfemoral, surgical risk as the story, VSD, walled-off necrosis', () => {
+    // Had been "not covered": "TF", "high" and "risk" were words no page has.
+    const tavi = ask('78M severe AS, high surgical risk, TF-TAVI under GA today - how to code?');
+    expect(tavi).toMatchObject({ match: 'full', guidance: ['IPG421'] });
+    expect(tavi.codes.map((c) => c.code)).toContain('Y79.-');
+    expect(ask('high dose rate brachytherapy cervix').guidance).toEqual(['IPG160']);
+    expect(ask('VSD closure')).toMatchObject({ match: 'full', guidance: ['IPG336'] });
+    // Necrosectomy is done for necrosis: both necrosectomy pages are asked about, none is "not covered".
+    const won = ask('endoscopic necrosectomy of walled off pancreatic necrosis');
+    expect(won.answered).toBe(true);
+    expect(won.guidance).toEqual(expect.arrayContaining(['IPG384', 'IPG411']));
+  });
+
   it('reads a closure of a defect or appendage as its occlusion, both ways', () => {
     // Had been "not covered": the guidance says occlusion, coders say closure.
     expect(ask('left atrial appendage closure')).toMatchObject({ match: 'full', guidance: ['IPG349'] });

@@ -38,6 +38,8 @@ const PATIENT_CONTEXT = new RegExp(
     String.raw`\b(?:elderly|frail)\s+(?:man|woman|gentleman|gent|lady|patient|pt)\b`,
     String.raw`\b(?:the\s+)?(?:op(?:eration)?|theatre|procedure|discharge|clinic)\s+notes?\s+(?:says?|said|states?|reads?|shows?)\b`,
     String.raw`\b(?:pt|patient)\b`,
+    // How risky surgery was judged ("high surgical risk"): why this procedure, not what it was.
+    String.raw`\b(?:very\s+)?(?:high|low|intermediate|increased|prohibitive)[-\s]+(?:surgical\s+|operative\s+|anaesthetic\s+|bleeding\s+)?risk\b`,
   ].join('|'),
   'gi',
 );
