@@ -235,6 +235,20 @@ describe('code lookups', () => {
     // IPG168's note "... following Y53.4 if fluoroscopic control is used" had made the title "if fluoroscopic control".
     expect(plainText(ask('what is Y53.4'))).toMatch(/Y53\.4 Approach to organ under fluoroscopic control \(OPCS-4\)/);
   });
+
+  it('says how the guidance on the procedure named gives the codes asked about, before the rest', () => {
+    // Had listed every page using Y53.4 and Y53.2, none of them on SIRT, and quoted an AF page's note.
+    const r = ask('Y53.4 vs Y53.2 for SIRT?');
+    const text = plainText(r);
+    for (const id of ['IPG401', 'IPG459']) {
+      expect(r.guidance).toContain(id);
+      expect(text).toContain(`${id} gives:\n  Y53.4   Approach to organ under fluoroscopic control`);
+      expect(text).toContain(`${id} does not list Y53.2.`);
+    }
+    expect(plainText(ask('is Y11.4 used for RFA of liver mets'))).toContain('IPG327 does not list Y11.4.');
+    // With no procedure named, as before.
+    expect(plainText(ask('what is Y53.4'))).not.toContain(' gives:');
+  });
 });
 
 describe('code checks', () => {
@@ -690,6 +704,22 @@ describe('conversations stay on topic', () => {
     expect(r).toMatchObject({ answered: false, codes: [] });
     // Had offered three laparoscopic pages, through "removal" alone.
     expect(plainText(r)).toContain('The nearest loaded guidance is about something else: Placement of pectus bar for pectus excavatum (Nuss procedure) (IPG310). Its codes are not for this procedure.');
+  });
+
+  it('answers "is that the current guidance?" and "which guidance uses it?" about the conversation', async () => {
+    const say = chat();
+    await say('SILC codes');
+    // Had summarised tDCS (IPG530), a direct current, for "current".
+    const current = await say('is that the current guidance');
+    expect(current).toMatchObject({ intent: 'guidance_summary', guidance: ['IPG346'] });
+    expect(plainText(current)).toContain('Whether IPG346 is still current, the loaded text cannot say');
+    expect(ask('is this NICE guidance current?').guidance).not.toContain('IPG530');
+    expect(ask('tDCS for depression').guidance).toEqual(['IPG530']);
+    const code = chat();
+    await code('what is Z27.2');
+    // Had been "not covered: uses".
+    const uses = await code('which guidance uses it');
+    expect(uses).toMatchObject({ intent: 'code_lookup', answered: true, guidance: ['IPG360'] });
   });
 
   it('does not carry a conversation over to a procedure it has no words for', async () => {

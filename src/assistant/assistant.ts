@@ -10,7 +10,7 @@ import { CHAT_INTENTS, type Intent } from '../nlu/intents.js';
 import { Nlu, type Understanding } from '../nlu/understand.js';
 import { ReplyDraft } from './draft.js';
 import { codeCheck } from './handlers/code-check.js';
-import { codeLookup } from './handlers/code-lookup.js';
+import { codeLookup, USES_IT } from './handlers/code-lookup.js';
 import { exampleList, examplesFor, help, outOfScope, smalltalk } from './handlers/conversation.js';
 import { coverage, COVERAGE } from './handlers/coverage.js';
 import { guidanceSummary } from './handlers/guidance-summary.js';
@@ -548,6 +548,8 @@ export class Assistant {
     // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
     // search with nothing to search for (a rule question, "which site code?", was taken above).
     if (this.asksConversationCodes(u, state)) return readAs(u, 'how_to_code');
+    // "which guidance uses it?" after a code: that code looked up.
+    if (u.codes.length === 0 && state.codes.length > 0 && USES_IT.test(u.text)) return readAs(u, 'code_lookup');
     // "any Y codes?", "is there a Z code" about a guidance: what it gives in that chapter, not a
     // code looked up or checked with no code to go on.
     if ((u.intent === 'code_lookup' || u.intent === 'code_check') && u.codes.length === 0 && chaptersAsked(u.text).length > 0 && (state.guidance || u.guidanceIds.length > 0 || hasTopic(u.terms))) {

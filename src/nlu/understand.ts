@@ -49,6 +49,8 @@ const PATIENT_CONTEXT = new RegExp(
  * what about, so blanked before matching like the patient's story. ("first episode" stays.)
  */
 const ORDER = /\b(?:goes|go|comes?|come|put|coded|code|listed|sequenced|recorded)\s+(?:first|last|second)\b|\bin (?:what|which) order\b|\bfirst or second\b/gi;
+/** Asking whether a page is still in force ("is that the current guidance"): "current" is no topic (tDCS is a direct current). */
+const CURRENCY = /\b(?:current|latest|newest|most\s+recent|up[- ]to[- ]date|still\s+valid)\s+(?:nice\s+)?(?:guidance|guideline|version|page|ipg|advice|recommendations?|one)\b|\b(?:guidance|guideline|page|ipg|version)\s+(?:still\s+)?(?:current|up[- ]to[- ]date|valid)\b|\bstill\s+current\b/gi;
 
 /**
  * Block weights for features(): pairs of words count half as much as words or character n-grams, how
@@ -226,6 +228,7 @@ export class Nlu {
       .replace(REDACTED, (m) => ' '.repeat(m.length))
       .replace(PATIENT_CONTEXT, (m) => ' '.repeat(m.length))
       .replace(ORDER, (m) => ' '.repeat(m.length))
+      .replace(CURRENCY, (m) => ' '.repeat(m.length))
       .replace(GUIDANCE_ID, (m: string, n: string) => {
       const id = `IPG${Number(n)}`;
       if (!guidanceIds.includes(id)) guidanceIds.push(id);

@@ -1,15 +1,17 @@
 // code_lookup: what a code is called in the NICE text, which guidance uses it, the rules that
 // mention it; or a search for codes by words ("liver ablation codes").
 
-import type { CodeRef } from '../../knowledge/codes.js';
+import { parseCode, type CodeRef } from '../../knowledge/codes.js';
 import type { Occurrence } from '../../knowledge/kb.js';
 import { queryTerms } from '../../knowledge/search.js';
-import { tidy } from '../draft.js';
-import { bestMatch, type Turn } from '../turn.js';
+import { midSentence, tidy } from '../draft.js';
+import { bestMatch, hasTopic, type Turn } from '../turn.js';
 import { NOT_COVERED, snomedBlocks } from './common.js';
 
 const MAX_CODES = 8;
 const MAX_LIST = 12;
+/** Pages scoring this close to the best match are as much what the question names. */
+const TOPIC_CLOSE = 0.8;
 
 function ids(os: Occurrence[]): string[] {
   return [...new Set(os.map((o) => o.id))];
@@ -119,23 +121,62 @@ function searchCodes(turn: Turn): boolean {
   return true;
 }
 
+/**
+ * "Y53.4 vs Y53.2 for SIRT?": the codes asked about as the guidance on what the question names gives
+ * them (or that it does not), before what they are across the loaded guidance. Full matches only,
+ * each page that fits as well as the best (SIRT for colorectal metastases, and for cholangiocarcinoma).
+ */
+function forTopic(turn: Turn, refs: CodeRef[]): string | null {
+  const { kb, u, draft: d } = turn;
+  if (!hasTopic(u.terms)) return null;
+  const best = bestMatch(kb, u.terms);
+  if (!best || best.missing.length > 0) return null;
+  const pages = kb.index
+    .search(u.terms)
+    .filter((h) => h.missing.length === 0 && !h.contradicts && h.coverage >= best.coverage && h.score >= TOPIC_CLOSE * best.score)
+    .slice(0, 3)
+    .map((h) => kb.get(h.id)!);
+  for (const le of pages) {
+    const id = le.entry.id;
+    d.use(le);
+    const given = [];
+    const absent: string[] = [];
+    for (const ref of refs) {
+      const l = kb.lookup(ref);
+      const o = [...l.exact, ...l.coveredBy, ...l.inside].find((x) => x.id === id);
+      if (o) given.push(state(turn, o));
+      else absent.push(ref.code);
+    }
+    d.text(`For ${midSentence(le.entry.title.text)} (${id}):`);
+    d.codesBlock(`${id} gives`, given);
+    if (absent.length > 0) d.text(`${id} does not list ${absent.join(' or ')}.`);
+  }
+  d.text('Across the loaded guidance:');
+  return pages.length === 1 ? pages[0]!.entry.id : null;
+}
+
+/** "which guidance uses it?" after a code: the conversation's codes. */
+export const USES_IT = /\b(?:which|what)\s+(?:nice\s+)?(?:guidance|guidances|pages?|ipgs?)\s+(?:uses?|lists?|gives?|has|have|mentions?|includes?)\s+(?:it|that(?:\s+code)?|this(?:\s+code)?|them|those(?:\s+codes)?)\b/i;
+
 export function codeLookup(turn: Turn): void {
-  const { u, draft: d } = turn;
-  if (u.codes.length === 0) {
+  const { u, state: conversation, draft: d } = turn;
+  const asked: CodeRef[] = u.codes.length === 0 && USES_IT.test(u.text) ? conversation.codes.map((c) => parseCode(c)).filter((r) => r !== undefined) : u.codes;
+  if (asked.length === 0) {
     d.answered = searchCodes(turn);
     return;
   }
-  const refs = u.codes.slice(0, MAX_CODES);
+  const refs = asked.slice(0, MAX_CODES);
   d.title = refs.length === 1 ? `Code ${refs[0]!.code}` : `Codes ${refs.map((r) => r.code).join(', ')}`;
+  const topic = forTopic(turn, refs);
   let any = false;
   for (const ref of refs) any = describe(turn, ref) || any;
-  if (u.codes.length > MAX_CODES) d.text(`...and ${u.codes.length - MAX_CODES} more codes: ask about them separately.`);
+  if (asked.length > MAX_CODES) d.text(`...and ${asked.length - MAX_CODES} more codes: ask about them separately.`);
   d.answered = any;
   if (!any) {
     d.codes.length = 0;
     d.text(NOT_COVERED);
   }
-  d.state = { codes: refs.map((r) => r.code) };
+  d.state = { ...(topic ? { guidance: topic } : {}), codes: refs.map((r) => r.code) };
   const first = d.codes[0];
   if (first) d.suggest(`Why is ${first.code} used?`);
 }

@@ -5,6 +5,8 @@ import { hasTopic, resolveGuidance, topicOf, wordsFor, type Turn } from '../turn
 import { askWhich, entryName, notFound } from './common.js';
 
 const REPLACES = /\b(?:replace[sd]?|supersede[sd]?|previous|earlier|older|update[sd]?|instead of)\b/i;
+/** Asking whether a page is still in force. */
+const CURRENT = /\b(?:current|latest|newest|most\s+recent|up[- ]to[- ]date|still\s+valid|in\s+force|withdrawn|out\s+of\s+date|obsolete)\b/i;
 
 function firstSentences(text: string, n: number): string {
   const t = tidy(text);
@@ -101,6 +103,8 @@ export function guidanceSummary(turn: Turn): void {
     d.codesBlock(`Codes at a glance (${e.version ?? 'OPCS-4'})`, codes.map((c) => d.code(le, c)));
     d.codesBlock('ICD-10', diagnosis.map((c) => d.code(le, c)));
   }
+  // Whether it is still in force is not in the page as it was captured: said, with where to check.
+  if (CURRENT.test(u.text)) d.text(`Whether ${e.id} is still current, the loaded text cannot say: it is the page as it was captured, and NICE may have updated, replaced or withdrawn it since; the link below is to NICE's page for it.`);
   d.text(`Full guidance: ${e.url}`);
   d.suggest(`How do I code ${tidy(e.title.text)}?`);
   d.state.codes = d.codes.map((c) => c.code);
