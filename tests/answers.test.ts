@@ -502,6 +502,16 @@ describe('conversations stay on topic', () => {
     expect(won.guidance).toEqual(expect.arrayContaining(['IPG384', 'IPG411']));
   });
 
+  it('knows a procedure by the name its title gives in brackets, cataract surgery as done for a cataract, and abbreviations beside a typo', () => {
+    // Had been a greeting: "Nuss" comes after "for" in IPG310's title, in "(Nuss procedure)".
+    expect(ask('Nuss procedure')).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG310'] });
+    // Had been "not covered": the cataract was a condition no lens page named.
+    expect(ask('multifocal lens implant cataract')).toMatchObject({ match: 'full', guidance: ['IPG264'] });
+    expect(ask('opaque IOL for diplopia').guidance).toEqual(['IPG293']);
+    // A typo beside a title abbreviation no longer hides the word that says which page it is.
+    expect(ask('tms for migrane')).toMatchObject({ match: 'full', guidance: ['IPG477'] });
+  });
+
   it('reads a closure of a defect or appendage as its occlusion, both ways', () => {
     // Had been "not covered": the guidance says occlusion, coders say closure.
     expect(ask('left atrial appendage closure')).toMatchObject({ match: 'full', guidance: ['IPG349'] });

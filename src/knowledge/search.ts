@@ -301,7 +301,10 @@ export class GuidanceIndex {
       const parts = e.title.text.split(SETTING);
       const head = parts.length > 1 ? [...new Set(analyse(parts[0]!).filter((t) => !t.implied && t.category !== 'approach' && t.category !== 'imaging').map((t) => t.key))] : [];
       const approaches = [...new Set(titleTerms.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided').map((t) => t.key))];
-      const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt)).map((t) => t.key.slice(2)))];
+      // The procedure's own name in brackets after what it is for ("... for pectus excavatum (Nuss procedure)") names it too.
+      const alias = /\(([^)]*\b(?:procedure|operation|technique)\b[^)]*)\)/i.exec(e.title.text);
+      const inAlias = (t: Term) => alias !== null && t.start > alias.index && t.end <= alias.index + alias[0].length;
+      const named = [...new Set(titleTerms.filter((t) => !t.implied && !t.concept && (forAt < 0 || t.start < forAt || inAlias(t))).map((t) => t.key.slice(2)))];
       return {
         id: e.id,
         weights: w,

@@ -102,8 +102,8 @@ const CAPITALS = /^[A-Z][A-Z0-9]*[A-Z]$/;
 const NO_VOWELS = /^[b-df-hj-np-tv-xz][b-df-hj-np-tv-xz0-9]*[b-df-hj-np-tv-xz]$/;
 
 /** The terms a text writes (not what they imply), stop words aside. */
-function writtenKeys(text: string): Set<string> {
-  return new Set(analyse(text).filter((t) => !t.implied).map((t) => t.key));
+function writtenKeys(text: string, correct?: (w: string) => string): Set<string> {
+  return new Set(analyse(text, { correct }).filter((t) => !t.implied).map((t) => t.key));
 }
 
 export class Nlu {
@@ -150,7 +150,8 @@ export class Nlu {
         const own = writtenKeys(titled.words);
         titled.context = new Set(titled.about.flatMap((t) => [...writtenKeys(t)]).filter((k) => !own.has(k)));
       }
-      keys ??= writtenKeys(question);
+      // (Read as the question is, typos mended: "tms for migrane".)
+      keys ??= writtenKeys(question, this.correct);
       return [...titled.context].some((k) => keys!.has(k)) ? titled.words : undefined;
     };
   }
