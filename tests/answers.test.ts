@@ -892,6 +892,11 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('need codes for ecmo resp failure adult').guidance).toEqual(['IPG391']);
     expect(ask('liver transplant from a DCD donor').guidance).not.toContain('IPG493');
     expect(ask('TTTS')).toMatchObject({ answered: false, codes: [] });
+    // A code its pages give says which page as well as a word does, and picks the one that lists it
+    // (had quoted the fetal valvuloplasty page's Y95 note, and been "not covered: TTTS").
+    expect(ask('why do we code Y95 for TTTS').guidance[0]).toMatch(/^IPG19[89]$/);
+    expect(ask('is R07.1 right for TTTS')).toMatchObject({ intent: 'code_check', guidance: ['IPG198'] });
+    expect(ask('coded R07.1 Y53.2 for TTTS').guidance).toEqual(['IPG198']);
   });
 
   it('says a procedure the knowledge lacks is not covered, when it is named as coders do ("UAE for fibroids")', () => {

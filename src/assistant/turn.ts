@@ -241,6 +241,15 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     const offered = new Set((state.options ?? []).flatMap((o) => /\((IPG\d+)\)\??$/.exec(o.value)?.[1] ?? []));
     const chosen = close.filter((h) => offered.has(h.id));
     if (close.length > 1 && chosen.length === 1) return { kind: 'entry', entry: kb.get(chosen[0]!.id)!, via: 'search', hit: chosen[0]! };
+    // The one of them that lists most of the codes asked about ("is R07.1 right for TTTS": the laser
+    // page, not septostomy), when one does.
+    const asked = opts.codes ?? u.codes;
+    const listed = close.map((h) => asked.filter((c) => kb.lookup(c).exact.some((o) => o.id === h.id)).length);
+    const most = Math.max(0, ...listed);
+    if (close.length > 1 && most > 0 && listed.filter((n) => n === most).length === 1) {
+      const h = close[listed.indexOf(most)]!;
+      return { kind: 'entry', entry: kb.get(h.id)!, via: 'search', hit: h };
+    }
     if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };
     return { kind: 'entry', entry: kb.get(top.id)!, via: 'search', hit: top, ...(alsoFor.length > 0 ? { alsoFor } : {}) };
   }

@@ -91,12 +91,13 @@ export function pageAbbreviations(pages: Array<{ id: string; title: string; text
  * letters or more ("TTTS", "T1DM"). Only whole runs: "artery bypass grafting" is not "ABG". Lower
  * case -> the words and what the pages they are from are about (title and description); one
  * spelled by two runs, or that is a word the pages write in small letters, is left out: only a
- * clear reading is taken.
+ * clear reading is taken. With each, the code categories its pages give ("Y95"), which say which
+ * page a question means as well as its words do.
  */
-export function titleAcronyms(pages: ReadonlyArray<{ title: string; about: string }>, words: ReadonlySet<string>): Map<string, { words: string; about: string[] }> {
-  const found = new Map<string, { words: string; about: string[] }>();
+export function titleAcronyms(pages: ReadonlyArray<{ title: string; about: string; codes?: readonly string[] }>, words: ReadonlySet<string>): Map<string, { words: string; about: string[]; codes: string[] }> {
+  const found = new Map<string, { words: string; about: string[]; codes: string[] }>();
   const conflicting = new Set<string>();
-  for (const { title, about } of pages) {
+  for (const { title, about, codes = [] } of pages) {
     for (const run of title.split(RUN_BREAK)) {
       const units = run.trim().split(/\s+/);
       // "prior to emergency caesarean section": the run starts after every joining word.
@@ -108,8 +109,10 @@ export function titleAcronyms(pages: ReadonlyArray<{ title: string; about: strin
       const text = units.join(' ').toLowerCase();
       const prev = found.get(letters);
       if (prev !== undefined && prev.words !== text) conflicting.add(letters);
-      else if (prev !== undefined) prev.about.push(about);
-      else found.set(letters, { words: text, about: [about] });
+      else if (prev !== undefined) {
+        prev.about.push(about);
+        for (const c of codes) if (!prev.codes.includes(c)) prev.codes.push(c);
+      } else found.set(letters, { words: text, about: [about], codes: [...codes] });
     }
   }
   for (const k of conflicting) found.delete(k);

@@ -42,7 +42,7 @@ export class Knowledge {
   /** Abbreviations the pages define, lower case -> the words. */
   readonly abbreviations: ReadonlyMap<string, string>;
   /** Abbreviations no page defines, spelled by a run of a title's words ("TTTS"), lower case -> the words and what their pages are about. */
-  readonly titleAcronyms: ReadonlyMap<string, { words: string; about: string[] }>;
+  readonly titleAcronyms: ReadonlyMap<string, { words: string; about: string[]; codes: string[] }>;
   /** Known errors in the published text, by guidance id. */
   readonly errata: ReadonlyMap<string, Erratum[]>;
   private readonly byId = new Map<string, LoadedEntry>();
@@ -71,7 +71,11 @@ export class Knowledge {
     this.abbreviations = pageAbbreviations(this.entries.map((le) => ({ id: le.entry.id, title: le.entry.title.text, text: le.page })));
     // Words written in small letters: "FMT" on its own page is still an abbreviation.
     const pageWords = new Set(this.entries.flatMap((le) => le.page.match(/\b[a-z]+\b/g) ?? []));
-    const pages = this.entries.map((le) => ({ title: le.entry.title.text, about: `${le.entry.title.text}\n${le.entry.description?.text ?? ''}` }));
+    const pages = this.entries.map((le) => ({
+      title: le.entry.title.text,
+      about: `${le.entry.title.text}\n${le.entry.description?.text ?? ''}`,
+      codes: [...new Set([...le.entry.groups.flatMap((g) => g.items.flatMap((i) => (i.type === 'code' ? [i.stem] : []))), ...le.entry.rules.flatMap((r) => r.codes.map((c) => c.stem))])],
+    }));
     this.titleAcronyms = new Map([...titleAcronyms(pages, pageWords)].filter(([a]) => !this.abbreviations.has(a)));
   }
 

@@ -109,7 +109,7 @@ function writtenKeys(text: string, correct?: (w: string) => string): Set<string>
 export class Nlu {
   private abbreviations: ReadonlyMap<string, string> = new Map();
   /** Abbreviations read off titles, with what their pages are about (its terms worked out when first asked). */
-  private fromTitles: ReadonlyMap<string, { words: string; about: readonly string[]; context?: Set<string> }> = new Map();
+  private fromTitles: ReadonlyMap<string, { words: string; about: readonly string[]; codes: readonly string[]; context?: Set<string> }> = new Map();
 
   constructor(
     readonly classifier: IntentClassifier,
@@ -124,10 +124,10 @@ export class Nlu {
    * Abbreviations defined by the loaded pages, and ones read off their titles; ones the vocabulary
    * already knows are left to it.
    */
-  useAbbreviations(defined: ReadonlyMap<string, string>, fromTitles: ReadonlyMap<string, { words: string; about: readonly string[] }> = new Map()): this {
+  useAbbreviations(defined: ReadonlyMap<string, string>, fromTitles: ReadonlyMap<string, { words: string; about: readonly string[]; codes?: readonly string[] }> = new Map()): this {
     const known = new Set(lexiconWords());
     this.abbreviations = new Map([...defined].filter(([abbr]) => !known.has(abbr)));
-    this.fromTitles = new Map([...fromTitles].filter(([abbr]) => !known.has(abbr)).map(([abbr, { words, about }]) => [abbr, { words, about }]));
+    this.fromTitles = new Map([...fromTitles].filter(([abbr]) => !known.has(abbr)).map(([abbr, { words, about, codes = [] }]) => [abbr, { words, about, codes }]));
     return this;
   }
 
@@ -135,9 +135,10 @@ export class Nlu {
    * The words for an abbreviation in the question. One read off a title only when written in
    * capitals or with no vowel ("TTTS", "tms"; not "Era" or "pea"), and when the question shares
    * another term with what that page is about, its title or description ("laser for TTTS", "MEA
-   * for menorrhagia"): "DCD" in a liver transplant is not the discrete chondral defects of a knee page.
+   * for menorrhagia"), or a code its pages give: "DCD" in a liver transplant is not the discrete
+   * chondral defects of a knee page.
    */
-  private wordsFor(question: string): (abbreviation: string) => string | undefined {
+  private wordsFor(question: string, codes: readonly CodeMatch[] = []): (abbreviation: string) => string | undefined {
     let keys: Set<string> | undefined;
     return (abbreviation) => {
       const defined = this.abbreviations.get(abbreviation.toLowerCase());
@@ -152,7 +153,9 @@ export class Nlu {
       }
       // (Read as the question is, typos mended: "tms for migrane".)
       keys ??= writtenKeys(question, this.correct);
-      return [...titled.context].some((k) => keys!.has(k)) ? titled.words : undefined;
+      // So does a code its pages give ("why do we code Y95 for TTTS").
+      const coded = codes.some((c) => titled.codes.includes(c.stem));
+      return coded || [...titled.context].some((k) => keys!.has(k)) ? titled.words : undefined;
     };
   }
 
@@ -175,13 +178,13 @@ export class Nlu {
   private readonly correct = (w: string): string => this.speller?.correct(w) ?? w;
 
   /** The terms of the question's text, with offsets into it. */
-  private termsOf(rest: string): Term[] {
-    const x = expand(rest, this.wordsFor(rest));
+  private termsOf(rest: string, codes: readonly CodeMatch[]): Term[] {
+    const x = expand(rest, this.wordsFor(rest, codes));
     const terms = analyse(x.text, { correct: this.correct });
     return x.text === rest ? terms : terms.map((t) => ({ ...t, start: x.back(t.start, false), end: x.back(t.end, true) }));
   }
 
-  private analyseExpanded(question: string): Term[] {
+  private analyseExpanded(question: string, codes: readonly CodeMatch[] = []): Term[] {
     const within = (t: Term, among: Span[]) => among.some((s) => t.start >= s.start && t.end <= s.end);
     let spans = asides(question);
     // What was done instead of something else: the approach it names was not used ("open instead of
@@ -189,11 +192,11 @@ export class Nlu {
     // procedure implies, "transluminal" for TAVI, is not taken as written there).
     const instead = spans.filter((s) => s.instead);
     let rest = question;
-    let terms = this.termsOf(rest);
+    let terms = this.termsOf(rest, codes);
     const notUsed = terms.filter((t) => t.category === 'approach' && !t.implied && within(t, instead));
     if (notUsed.length > 0) {
       for (const t of notUsed) rest = `${rest.slice(0, t.start)}${' '.repeat(t.end - t.start)}${rest.slice(t.end)}`;
-      terms = this.termsOf(rest);
+      terms = this.termsOf(rest, codes);
     }
     // A word we have no concept for, written straight after "for", names what the procedure was for.
     const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
@@ -245,7 +248,7 @@ export class Nlu {
       text,
       codes,
       guidanceIds,
-      terms: this.analyseExpanded(rest),
+      terms: this.analyseExpanded(rest, codes),
       classification,
       intent: classification.label as Intent | null,
       confidence: classification.confidence,
