@@ -218,6 +218,16 @@ describe('rules found through their codes', () => {
   });
 });
 
+describe('what is loaded', () => {
+  it('lists an area asked about as coders put it ("list the eye procedures you know", "do you cover cardiology procedures")', () => {
+    // Had been "I'm not sure what you're asking" and the help text.
+    expect(ask('list the eye procedures you know')).toMatchObject({ answered: true, title: 'Guidance loaded on Eye (OPCS-4 chapter C)' });
+    expect(ask('do you cover cardiology procedures').title).toBe('Guidance loaded on Heart (OPCS-4 chapter K)');
+    // Asking for a procedure's codes is not asking what is loaded.
+    expect(ask('can you do the codes for SILC')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG346'] });
+  });
+});
+
 describe('code lookups', () => {
   it('answers a SNOMED CT question with the terms the guidance gives, or says it gives none', () => {
     // Had listed OPCS-4 codes whose titles matched the words.
