@@ -19,6 +19,8 @@ const SETS: Record<string, { pages: string[]; file: string }> = {
   },
   // Written later, after the answers work, and run once as written.
   '2': { pages: ['IPG23', 'IPG62', 'IPG193', 'IPG199', 'IPG258', 'IPG287', 'IPG339', 'IPG358', 'IPG366', 'IPG391', 'IPG404', 'IPG500'], file: 'held-out-2.jsonl' },
+  // Written in the session of 2026-11-27 (third), labels fixed before the first run.
+  '3': { pages: ['IPG129', 'IPG138', 'IPG154', 'IPG200', 'IPG206', 'IPG255', 'IPG259', 'IPG272', 'IPG337', 'IPG414', 'IPG452', 'IPG530'], file: 'held-out-3.jsonl' },
 };
 const setArg = process.argv.indexOf('--set');
 const chosen = SETS[setArg >= 0 ? process.argv[setArg + 1]! : '1'];
