@@ -742,6 +742,31 @@ describe('conversations stay on topic', () => {
     expect(uses).toMatchObject({ intent: 'code_lookup', answered: true, guidance: ['IPG360'] });
   });
 
+  it('takes a correction as a follow-up: the procedure meant, for what the conversation was about', async () => {
+    const rfa = chat();
+    await rfa('RFA of liver mets');
+    // Had been "not covered" ("meant" was a search word), and a choice of three microwave pages.
+    expect(await rfa('sorry I meant microwave')).toMatchObject({ match: 'full', guidance: ['IPG406'] });
+    const lap = chat();
+    await lap('lap nephrectomy codes');
+    // Had been a greeting.
+    expect(await lap('no sorry, single port')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG414'] });
+  });
+
+  it('picks the choice a message fits after a list of choices, and leaves a new question alone', async () => {
+    const pdt = chat();
+    expect((await pdt('PDT for oesophageal cancer')).clarify).not.toBeNull();
+    // Had been a greeting.
+    expect(await pdt("it's early stage")).toMatchObject({ intent: 'how_to_code', guidance: ['IPG200'] });
+    const dbs = chat();
+    await dbs('DBS');
+    // Had been "no note on that in IPG188".
+    expect(await dbs('the patient has essential tremor')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG188'] });
+    const other = chat();
+    await other('DBS');
+    expect((await other('what about TAVI')).guidance).toEqual(['IPG421']);
+  });
+
   it('does not carry a conversation over to a procedure it has no words for', async () => {
     const say = chat();
     expect((await say('how do I code corneal endothelial transplantation')).guidance).toEqual(['IPG304']);

@@ -137,7 +137,7 @@ function choiceAt(text: string, count: number): { at: number; number: boolean } 
 }
 
 /** How follow-ups start or ask. */
-const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then)\b|\?\s*$|\b(?:this|that) (?:one|guidance|page|ipg)\b/i;
+const FOLLOW_UP = /^(?:and|but|so|also|what about|what if|if|which|what else|how about|does|do|is|was|would|should|can|then|no|nope|sorry|actually|oops|i meant|i mean|correction|my mistake|my bad)\b|\?\s*$|\b(?:this|that) (?:one|guidance|page|ipg)\b/i;
 /** Chat, not a question about the guidance. */
 const CHAT = /\b(?:thanks?|thank you|cheers|bye|hello|hi|hey|good (?:morning|afternoon|evening)|lol|great|brilliant|weather|joke)\b/i;
 
@@ -489,7 +489,10 @@ export class Assistant {
       d.clarify = { question: 'Which one?', options: [...options] };
       return { reply: d.finish() };
     }
-    const question = chosen?.value ?? redacted.text;
+    // A message that fits one of the choices only ("it's early stage", "the patient has essential
+    // tremor") picks it too.
+    const fitted = !chosen && !choice && options.length > 0 ? this.fitsOneOption(redacted.text, options) : undefined;
+    const question = (chosen ?? fitted)?.value ?? redacted.text;
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Please shorten your question';
@@ -636,6 +639,25 @@ export class Assistant {
     const pageWord = intent === 'smalltalk' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
     return named ? this.codedOrNotCovered(u) : bestMatch(this.kb, u.terms) === undefined;
+  }
+
+  /**
+   * The one offered choice whose page has most of what the message names, when one does and the
+   * message names no procedure, organ or condition that page is not about (then it is a new question).
+   */
+  private fitsOneOption(text: string, options: ReadonlyArray<{ label: string; value: string }>): { label: string; value: string } | undefined {
+    const ids = options.map((o) => /\((IPG\d+)\)\??$/.exec(o.value)?.[1] ?? '');
+    const u = this.nlu.understand(text);
+    const written = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding');
+    if (u.codes.length > 0 || u.guidanceIds.length > 0 || written.length === 0) return undefined;
+    const has = (id: string, k: string) => this.kb.index.isAbout(id, k) || this.kb.index.inTitle(id, k);
+    const shared = ids.map((id) => (id ? written.filter((t) => has(id, t.key)).length : 0));
+    const most = Math.max(0, ...shared);
+    if (most === 0 || shared.filter((n) => n === most).length !== 1) return undefined;
+    const id = ids[shared.indexOf(most)]!;
+    const named = (t: Term) => t.category === 'procedure' || t.category === 'organ' || t.category === 'condition';
+    if (written.some((t) => named(t) && !has(id, t.key))) return undefined;
+    return options[shared.indexOf(most)];
   }
 
   /** Read as how to code, the message would get a guidance's codes for all it names, or "not covered": never a partial answer. */

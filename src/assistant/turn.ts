@@ -234,8 +234,14 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     if (close.length > 1 && state.guidance && !u.terms.some((t) => !t.implied && (t.category === 'organ' || t.category === 'condition'))) {
       const title = analyse(kb.get(state.guidance)?.entry.title.text ?? '');
       const subjects = [...new Set(title.filter((t) => t.category === 'organ' || t.category === 'condition').map((t) => t.key))];
-      const same = close.filter((h) => subjects.some((k) => kb.index.isAbout(h.id, k)));
-      if (same.length === 1) return { kind: 'entry', entry: kb.get(same[0]!.id)!, via: 'search', hit: same[0]! };
+      // The one that shares most of them, in its title most of all ("microwave" after RFA of liver
+      // metastases: microwave ablation of liver metastases, not of hepatocellular carcinoma).
+      const shared = close.map((h) => subjects.filter((k) => kb.index.isAbout(h.id, k)).length + subjects.filter((k) => kb.index.inTitle(h.id, k)).length);
+      const most = Math.max(0, ...shared);
+      if (most > 0 && shared.filter((n) => n === most).length === 1) {
+        const h = close[shared.indexOf(most)]!;
+        return { kind: 'entry', entry: kb.get(h.id)!, via: 'search', hit: h };
+      }
     }
     // After a choice of pages ("DBS": tremor or chronic pain), a follow-up that fits one of them ("for chronic pain").
     const offered = new Set((state.options ?? []).flatMap((o) => /\((IPG\d+)\)\??$/.exec(o.value)?.[1] ?? []));

@@ -347,6 +347,12 @@ export class GuidanceIndex {
   }
 
   /** Is this guidance about the key (title, codes, headings or rules, not only its description)? */
+  /** Is the key in this guidance's title (its own words or what they imply)? */
+  inTitle(id: string, key: string): boolean {
+    const i = this.byId.get(id);
+    return i !== undefined && this.docs[i]!.title.includes(key);
+  }
+
   isAbout(id: string, key: string): boolean {
     const i = this.byId.get(id);
     const d = i === undefined ? undefined : this.docs[i];
