@@ -753,6 +753,15 @@ describe('conversations stay on topic', () => {
     expect(await lap('no sorry, single port')).toMatchObject({ intent: 'how_to_code', guidance: ['IPG414'] });
   });
 
+  it('answers a follow-up saying how the procedure was done from the conversation, naming what its page lacks', async () => {
+    const say = chat();
+    await say('mechanical thrombectomy for stroke');
+    // Had been "not covered": "stent" is a procedure of its own, which no page here pairs with clot retrieval.
+    const r = await say("with a stent retriever under GA, what's the Y code");
+    expect(r).toMatchObject({ intent: 'how_to_code', match: 'partial', guidance: ['IPG458'] });
+    expect(r.notices.join(' ')).toMatch(/does not mention "stent"/);
+  });
+
   it('picks the choice a message fits after a list of choices, and leaves a new question alone', async () => {
     const pdt = chat();
     expect((await pdt('PDT for oesophageal cancer')).clarify).not.toBeNull();

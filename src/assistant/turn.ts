@@ -79,6 +79,9 @@ function hasTopicBeyondContext(turn: Turn): boolean {
   return hit.missing.some(known);
 }
 
+/** A follow-up that says how the procedure was done: "with a stent retriever", "using clips". */
+const DETAIL = /^\s*(?:and\s+)?(?:with|using|via|through)\b/i;
+
 /** A follow-up that asks the same for something else: "and for ...", "what about ...", "... instead?". */
 const SAME_FOR = /^\s*(?:and|but|what about|how about|what if|same(?: thing| again)?|if)\b|\b(?:instead|same thing|same again|as well)\b/i;
 
@@ -202,6 +205,20 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // Unless the words name the procedure by an abbreviation that guidance could not be shortened to
     // ("coded L88.2 for EVLA of GSV": L88.2 is radiofrequency ablation's code, EVLA is laser).
     if (fromCodes && !(fromCodes.kind === 'entry' && otherProcedureNamed(u.text, fromCodes.entry))) return fromCodes;
+    // "with a stent retriever under GA" after mechanical clot retrieval: how the conversation's
+    // procedure was done, in words its page has in part. Answered from it as a partial match that
+    // names what the page does not mention.
+    if (hits.length === 0 && state.guidance && DETAIL.test(u.text)) {
+      const le = kb.get(state.guidance);
+      const id = state.guidance;
+      const about = (k: string) => kb.index.isAbout(id, k) || kb.index.inTitle(id, k);
+      const written = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding' && t.category !== 'approach' && t.category !== 'imaging');
+      if (le && written.some((t) => about(t.key))) {
+        const missing = [...new Set(written.filter((t) => !about(t.key)).map((t) => t.key))];
+        const hit: SearchHit = { id, score: 0, coverage: 1 - missing.length / written.length, missing, contradicts: false, extraConditions: [] };
+        return { kind: 'entry', entry: le, via: 'context', hit };
+      }
+    }
     if (hits.length === 0) {
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
       const procedureOnly = u.terms.filter((t) => t.category === 'procedure' || t.category === 'approach');
