@@ -289,6 +289,19 @@ describe('code checks', () => {
     expect(codes).not.toContain('J03.2');
     expect(codes).not.toContain('Y13.7');
   });
+
+  it('says when a code given is titled for the other side from the question', () => {
+    // Had given F34.7 Bilateral coblation tonsillectomy for "one side only", silently.
+    for (const q of ['F34.7 for coblation tonsillectomy, one side only', 'unilateral coblation tonsillectomy']) {
+      expect(ask(q).notices.join(' '), q).toMatch(/F34\.7 is titled "Bilateral coblation tonsillectomy", but the question says one side/);
+    }
+    expect(ask('coblation tonsillectomy').notices.join(' ')).not.toMatch(/question says one side/);
+  });
+
+  it('reads a code and what it was for, when unsure, as whether the code goes with it', () => {
+    // Had been "I'm not sure what you're asking".
+    expect(ask('S07.1 for PDT of actinic keratosis on the face')).toMatchObject({ intent: 'rule_explanation', answered: true, guidance: ['IPG155'] });
+  });
 });
 
 describe('common procedures the knowledge does not cover', () => {

@@ -12,6 +12,7 @@ import { ReplyDraft } from './draft.js';
 import { codeCheck } from './handlers/code-check.js';
 import { codeLookup, USES_IT } from './handlers/code-lookup.js';
 import { exampleList, examplesFor, help, outOfScope, smalltalk } from './handlers/conversation.js';
+import { sideNotice } from './handlers/common.js';
 import { coverage, COVERAGE } from './handlers/coverage.js';
 import { guidanceSummary } from './handlers/guidance-summary.js';
 import { howToCode } from './handlers/how-to-code.js';
@@ -526,6 +527,7 @@ export class Assistant {
     if (read.fallback) this.fallback(turn);
     else if (read.aboutCoverage) coverage(turn);
     else HANDLERS[read.intent](turn);
+    sideNotice(d, u.text);
     if (redacted.found.length > 0) d.notice(IDENTIFIER_REMINDER);
     const reply = d.finish();
     const next: ConversationState = {
@@ -611,6 +613,9 @@ export class Assistant {
     if (unsure && !conversational && u.codes.length === 0 && u.guidanceIds.length === 0 && (this.namesKnownProcedure(u) || (written.some((t) => this.operationWord(u, t)) && this.codedOrNotCovered(u)))) {
       return { intent: 'how_to_code', confidence: Math.min(confidence, this.threshold), fallback: false };
     }
+    // Unsure, with a code and what it was for ("S07.1 for PDT of actinic keratosis on the face"): whether
+    // the code goes with that, a rule question ("X72 for an inpatient chemo delivery?").
+    if (unsure && u.codes.length === 1 && /^\s*[a-z]\d{2}(?:\.[0-9x-])?\s+(?:for|in|with)\b/i.test(u.text)) return { intent: 'rule_explanation', confidence, fallback: false };
     // Unsure between coding readings of a follow-up: the conversation says what it is about, so the best one.
     if (unsure && followUp && u.intent !== null) return { intent, confidence, fallback: false };
     if (u.intent === null) return { intent: domain ? 'how_to_code' : 'out_of_scope', confidence: 0, fallback: true };

@@ -171,3 +171,23 @@ export function askWhich(turn: Turn, entries: LoadedEntry[], makeQuestion: (le: 
 export function termList(terms: Term[]): string {
   return terms.map((t) => t.concept?.id ?? t.key.slice(2)).join(', ');
 }
+
+/** The question says one side ("one side only", "unilateral", "left-sided"); or both. */
+const ONE_SIDE = /\b(?:unilateral|one[- ]sided|one side|single side|(?:left|right)[- ](?:sided|side)|(?:left|right) only)\b/i;
+const BOTH_SIDES = /\b(?:bilateral|both sides)\b/i;
+
+/**
+ * A code the reply gives whose title says the other side from the question ("F34.7 Bilateral
+ * coblation tonsillectomy" for "one side only"): said, never silently given as the answer.
+ */
+export function sideNotice(d: ReplyDraft, question: string): void {
+  const one = ONE_SIDE.test(question);
+  const both = BOTH_SIDES.test(question);
+  if (one === both) return;
+  for (const c of d.codes) {
+    const title = c.title ?? '';
+    const other = one ? /\bbilateral\b/i.test(title) : /\bunilateral\b/i.test(title);
+    if (!other) continue;
+    d.notice(`${c.code} is titled "${c.title}", but the question says ${one ? 'one side' : 'both sides'}: check which code fits with the NHS Classifications Service.`);
+  }
+}
