@@ -949,6 +949,13 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(ask('need codes for ecmo resp failure adult').guidance).toEqual(['IPG391']);
     expect(ask('liver transplant from a DCD donor').guidance).not.toContain('IPG493');
     expect(ask('TTTS')).toMatchObject({ answered: false, codes: [] });
+    // Alone, it is offered for what it may mean, never answered from (had been "not something I can help with").
+    const mivat = ask('what is MIVAT');
+    expect(mivat).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
+    expect(plainText(mivat)).toContain('If MIVAT means minimally invasive video-assisted thyroidectomy, ask about it in those words.');
+    expect(mivat.suggestions).toContain('How do I code minimally invasive video-assisted thyroidectomy?');
+    // Not beside another topic: "DCD" in a liver transplant is not offered as chondral defects.
+    expect(plainText(ask('liver transplant from a DCD donor'))).not.toContain('If DCD means');
     // A code its pages give says which page as well as a word does, and picks the one that lists it
     // (had quoted the fetal valvuloplasty page's Y95 note, and been "not covered: TTTS").
     expect(ask('why do we code Y95 for TTTS').guidance[0]).toMatch(/^IPG19[89]$/);

@@ -565,6 +565,11 @@ export class Assistant {
     if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {
       return readAs(u, 'how_to_code');
     }
+    // An abbreviation read off a title, with nothing else of its page ("what is MIVAT", "PREN"): a
+    // coder naming a procedure, not chat. The answer offers what it may mean, and answers from nothing.
+    if (u.unread.length > 0 && u.codes.length === 0 && u.guidanceIds.length === 0 && (u.intent === null || CHAT_INTENTS.has(u.intent) || u.intent === 'out_of_scope' || u.confidence < this.threshold)) {
+      return readAs(u, 'how_to_code');
+    }
     const intent: Intent = u.intent ?? 'out_of_scope';
     const confidence = u.confidence;
     const written = u.terms.filter((t) => !t.implied);

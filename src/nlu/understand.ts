@@ -22,6 +22,11 @@ export interface Understanding {
   classification: Classification;
   intent: Intent | null;
   confidence: number;
+  /**
+   * Abbreviations read off a title that the question has with nothing else of that page ("what is
+   * MIVAT"), so they were not read as its words: what each could mean, to offer, never to answer from.
+   */
+  unread: Array<{ abbreviation: string; words: string }>;
 }
 
 const REDACTED = PLACEHOLDER_PATTERN;
@@ -160,6 +165,26 @@ export class Nlu {
   }
 
   /**
+   * Title abbreviations that wordsFor() did not read, in a question that names nothing else ("what is
+   * MIVAT"; not "liver transplant from a DCD donor", about something else).
+   */
+  private unreadAbbreviations(question: string, codes: readonly CodeMatch[], terms: readonly Term[]): Array<{ abbreviation: string; words: string }> {
+    const read = this.wordsFor(question, codes);
+    const out: Array<{ abbreviation: string; words: string }> = [];
+    const spans = [...question.matchAll(/(?<![\w-])[a-z]?[A-Za-z][A-Za-z0-9]{1,9}(?![\w-])/g)];
+    const other = (t: Term) => !t.implied && t.category !== 'coding' && !spans.some((m) => t.start >= m.index && t.end <= m.index + m[0].length && this.fromTitles.has((/^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(m[0])?.[1] ?? m[0]).toLowerCase()));
+    if (terms.some(other)) return out;
+    for (const m of spans) {
+      const core = /^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(m[0])?.[1] ?? m[0];
+      if (!CAPITALS.test(core) && !NO_VOWELS.test(core)) continue;
+      const titled = this.fromTitles.get(core.toLowerCase());
+      if (!titled || read(m[0]) !== undefined || out.some((x) => x.abbreviation === core)) continue;
+      out.push({ abbreviation: core, words: titled.words });
+    }
+    return out;
+  }
+
+  /**
    * Train from intents/. `vocabulary` is every word the knowledge uses: with it, a word nobody
    * knows is read as the known word it is most likely a typo of.
    */
@@ -244,14 +269,16 @@ export class Nlu {
       rest = `${rest.slice(0, c.start)}${' '.repeat(c.end - c.start)}${rest.slice(c.end)}`;
     }
     const classification = this.classifier.classify(text.replace(REDACTED, ' '));
+    const terms = this.analyseExpanded(rest, codes);
     return {
       text,
       codes,
       guidanceIds,
-      terms: this.analyseExpanded(rest, codes),
+      terms,
       classification,
       intent: classification.label as Intent | null,
       confidence: classification.confidence,
+      unread: this.unreadAbbreviations(rest, codes, terms),
     };
   }
 }

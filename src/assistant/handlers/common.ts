@@ -156,6 +156,11 @@ export function notFound(turn: Turn, r: Extract<Resolution, { kind: 'none' }>, w
     d.title = 'Which procedure?';
     d.text(`Tell me the procedure (and approach, if you know it), for example "how do I code percutaneous RFA of liver mets?".`);
   }
+  // "what is MIVAT": what a title's abbreviation could mean, offered, not answered from.
+  for (const { abbreviation, words } of turn.u.unread) {
+    d.text(`If ${abbreviation} means ${words}, ask about it in those words.`);
+    d.suggest(`How do I code ${words}?`);
+  }
 }
 
 export function askWhich(turn: Turn, entries: LoadedEntry[], makeQuestion: (le: LoadedEntry) => string): void {
