@@ -954,6 +954,9 @@ describe('a procedure named on its own, in the words of its guidance title', () 
     expect(mivat).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
     expect(plainText(mivat)).toContain('If MIVAT means minimally invasive video-assisted thyroidectomy, ask about it in those words.');
     expect(mivat.suggestions).toContain('How do I code minimally invasive video-assisted thyroidectomy?');
+    // "what is EVLA?": an abbreviation no page has is "not covered", not chat or "not sure" (it had been both).
+    for (const q of ['what is EVLA', 'whats ECP', 'what is HIPEC']) expect(ask(q), q).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
+    expect(ask('what is TAVI').guidance).toEqual(['IPG421']);
     // Not beside another topic: "DCD" in a liver transplant is not offered as chondral defects.
     expect(plainText(ask('liver transplant from a DCD donor'))).not.toContain('If DCD means');
     // A code its pages give says which page as well as a word does, and picks the one that lists it

@@ -565,6 +565,12 @@ export class Assistant {
     if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {
       return readAs(u, 'how_to_code');
     }
+    // "what is EVLA?", "whats ECP": a coder asking about a procedure by its abbreviation (three
+    // capitals or more, no word chat uses), not chat: its page, or "not covered".
+    if ((u.intent === null || CHAT_INTENTS.has(u.intent) || u.intent === 'out_of_scope' || u.confidence < this.threshold) && u.codes.length === 0 && u.guidanceIds.length === 0) {
+      const m = /^\s*what(?:'s|s| is| are)\s+(?:an?\s+)?([A-Z][A-Z0-9]{2,6})s?\s*\??\s*$/.exec(u.text);
+      if (m && !this.chatStems.has(m[1]!.toLowerCase())) return readAs(u, 'how_to_code');
+    }
     // An abbreviation read off a title, with nothing else of its page ("what is MIVAT", "PREN"): a
     // coder naming a procedure, not chat. The answer offers what it may mean, and answers from nothing.
     if (u.unread.length > 0 && u.codes.length === 0 && u.guidanceIds.length === 0 && (u.intent === null || CHAT_INTENTS.has(u.intent) || u.intent === 'out_of_scope' || u.confidence < this.threshold)) {
