@@ -228,6 +228,17 @@ describe('what is loaded', () => {
   });
 });
 
+describe('image control asked about in a rule question', () => {
+  it('names the code in the rule\'s category titled for the imaging the question names', () => {
+    // Had quoted the Y53 rule alone: Y53.9 is for an unspecified method, which CT is not.
+    const ct = ask('RFA liver mets under CT - which Y53?');
+    expect(ct.intent).toBe('rule_explanation');
+    expect(ct.codes.map((c) => c.code)).toContain('Y53.3');
+    expect(plainText(ct)).toContain('For CT control, the code within Y53.- that the loaded guidance titles is Y53.3');
+    expect(ask('why do I need a Y53 code?').codes.map((c) => c.code)).not.toContain('Y53.3');
+  });
+});
+
 describe('code lookups', () => {
   it('answers a SNOMED CT question with the terms the guidance gives, or says it gives none', () => {
     // Had listed OPCS-4 codes whose titles matched the words.

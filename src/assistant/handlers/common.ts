@@ -1,5 +1,6 @@
 // Pieces several handlers use to put guidance into a reply.
 
+import type { CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
 import { keysOf, type Term } from '../../text/analyse.js';
@@ -116,7 +117,7 @@ export function diagnosisCodes(draft: ReplyDraft, le: LoadedEntry, rules: Rule[]
 
 /** Where the knowledge titles a specific code inside a category the answer gives, for the
  *  imaging method the question names ("CT guided" -> the Y53 code titled "computed tomography"). */
-export function imagingHint(turn: Turn, le: LoadedEntry, codes: CodeItem[]): void {
+export function imagingHint(turn: Turn, le: LoadedEntry, codes: ReadonlyArray<CodeRef>): void {
   const imaging = turn.u.terms.filter((t) => t.category === 'imaging' && !t.implied);
   if (imaging.length === 0) return;
   for (const cat of codes.filter((c) => c.kind === 'category')) {

@@ -8,7 +8,7 @@ import { operationTerm } from '../../text/operations.js';
 import { tidy } from '../draft.js';
 import type { Knowledge } from '../../knowledge/kb.js';
 import { hasTopic, type Turn } from '../turn.js';
-import { compare, comparesWith, NOT_COVERED } from './common.js';
+import { compare, comparesWith, imagingHint, NOT_COVERED } from './common.js';
 
 interface Candidate {
   le: LoadedEntry;
@@ -407,6 +407,8 @@ export function ruleExplanation(turn: Turn): void {
   }
   const lines = d.codes.filter((c) => c.guidance === le.entry.id).map((c) => `${c.code}${c.title ? ` ${c.title}` : ''}: ${c.role}`);
   if (lines.length > 0) d.codesBlock('Codes this rule names', d.codes.filter((c) => c.guidance === le.entry.id));
+  // "which Y53 under CT?": the code in the rule's category titled for that imaging, where a page titles one.
+  imagingHint(turn, le, rule.codes);
 
   // The same wording in other guidance shows the rule is general, not one page's quirk.
   const wording = wordingOf(index, best.at);
