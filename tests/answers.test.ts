@@ -498,6 +498,8 @@ describe('conversations stay on topic', () => {
       ['mosaicplasty and ACL reconstruction', 'ACL reconstruction', 'IPG162'],
       ['SIRT for colorectal liver mets and TACE', 'TACE', 'IPG401'],
       ['TAVI and PCI same sitting', 'PCI same sitting', 'IPG421'],
+      // Compared with one ("vs"): had been "not covered" as a whole.
+      ['SIRT for colorectal liver mets vs TACE', 'TACE', 'IPG401'],
     ] as const) {
       const r = ask(q);
       expect(r, q).toMatchObject({ answered: true, match: 'partial', guidance: [page] });

@@ -10,7 +10,7 @@ import { chooseGroup, hasTopic, resolveGuidance, wordsFor, type Resolution, type
 import { askWhich, compare, comparesWith, diagnosisCodes, snomedBlocks, entryName, heading, imagingHint, notFound, noteCodes, rulesToShow, showGroup, termList } from './common.js';
 
 /** Where a question names two procedures: "RFA and MWA ...", "wedge excision plus segment resection". */
-const JOIN = /\s*(?:\band\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;|,(?=\s*(?:one|the other|another|the second)\b))\s*/gi;
+const JOIN = /\s*(?:\band\b|\bvs\b\.?|\bversus\b|\bplus\b|\+|&|\bthen\b|\bas well as\b|;|,(?=\s*(?:one|the other|another|the second)\b))\s*/gi;
 /** An instruction that adds codes to the procedure's rather than offering others. */
 const ADD_ON = /\b(?:in addition|additionally|also (?:be )?assigned|as well)\b/i;
 /** "Two ESDs ...", "codes for both": one procedure done at two sites. */
