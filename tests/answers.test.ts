@@ -228,6 +228,15 @@ describe('what is loaded', () => {
   });
 });
 
+describe('a guidance named by its id', () => {
+  it('gives its codes when asked for them, however put', () => {
+    // Each had been "Which code?": read as a code lookup with no code.
+    for (const [q, id] of [['IPG234 codes', 'IPG234'], ['IPG 234 codes', 'IPG234'], ['what codes does IPG401 give', 'IPG401'], ['list the codes in IPG421', 'IPG421']] as const) {
+      expect(ask(q), q).toMatchObject({ intent: 'how_to_code', answered: true, guidance: [id] });
+    }
+  });
+});
+
 describe('image control asked about in a rule question', () => {
   it('names the code in the rule\'s category titled for the imaging the question names', () => {
     // Had quoted the Y53 rule alone: Y53.9 is for an unspecified method, which CT is not.
