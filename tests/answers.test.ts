@@ -234,6 +234,9 @@ describe('a guidance named by its id', () => {
     for (const [q, id] of [['IPG234 codes', 'IPG234'], ['IPG 234 codes', 'IPG234'], ['what codes does IPG401 give', 'IPG401'], ['list the codes in IPG421', 'IPG421']] as const) {
       expect(ask(q), q).toMatchObject({ intent: 'how_to_code', answered: true, guidance: [id] });
     }
+    // Its diagnosis code: said as none given (had been a summary, silent about it).
+    expect(ask('IPG421 ICD10').notices.join(' ')).toContain('IPG421 gives no ICD-10 diagnosis code');
+    expect(ask('summary of IPG421 codes').intent).toBe('guidance_summary');
   });
 });
 

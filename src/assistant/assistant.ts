@@ -553,8 +553,14 @@ export class Assistant {
     // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
     // search with nothing to search for (a rule question, "which site code?", was taken above).
     if (this.asksConversationCodes(u, state)) return readAs(u, 'how_to_code');
-    // "IPG234 codes", "list the codes in IPG421": that guidance's codes, not a code search with no code.
-    if (u.intent === 'code_lookup' && u.codes.length === 0 && u.guidanceIds.length > 0) return readAs(u, 'how_to_code');
+    // "IPG234 codes", "list the codes in IPG421", "IPG421 ICD10": that guidance's codes, not a code
+    // search with no code, nor a summary.
+    if (u.codes.length === 0 && u.guidanceIds.length > 0) {
+      if (u.intent === 'code_lookup') return readAs(u, 'how_to_code');
+      if (u.intent === 'guidance_summary' && /\b(?:icd-?10|diagnos[ie]s(?: codes?)?|dx|opcs(?:-?4)?(?: codes?)?|codes)\b/i.test(u.text) && !/\b(?:summar\w*|replace\w*|supersede\w*|link|url|about|complete|current|latest|overview)\b/i.test(u.text)) {
+        return readAs(u, 'how_to_code');
+      }
+    }
     // "which guidance uses it?" after a code: that code looked up.
     if (u.codes.length === 0 && state.codes.length > 0 && USES_IT.test(u.text)) return readAs(u, 'code_lookup');
     // "any Y codes?", "is there a Z code" about a guidance: what it gives in that chapter, not a
