@@ -228,6 +228,18 @@ describe('what is loaded', () => {
   });
 });
 
+describe('a kind of code asked about', () => {
+  it('answers from the codes listed for it when no note is on it, not from another note', () => {
+    // Had quoted IPG360's note on clips.
+    const site = ask('is the site code compulsory for ESD');
+    expect(site).toMatchObject({ intent: 'rule_explanation', guidance: ['IPG360'] });
+    expect(site.codes.map((c) => c.code)).toEqual(['Z27.2']);
+    expect(ask("what's the rule on clipping for ESD").codes.map((c) => c.code)).toEqual(['Y07.2']);
+    // Whether a code must be recorded is a rule question, not a check of the coder's codes.
+    expect(ask('must Y95 be coded for fetal procedures').intent).toBe('rule_explanation');
+  });
+});
+
 describe('a guidance named by its id', () => {
   it('gives its codes when asked for them, however put', () => {
     // Each had been "Which code?": read as a code lookup with no code.

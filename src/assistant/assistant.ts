@@ -97,7 +97,8 @@ function codeQuestionShape(u: Understanding): Intent | null {
   // "which Z code?", "which site code": which of a kind of code the guidance asks for is its rule.
   if (n === 0 && /\bwhich\s+(?:[a-z]|site|laterality|chapter\s+[a-z])\s+codes?\b/.test(t)) return 'rule_explanation';
   if (n === 0) return null;
-  if (/\b(?:i(?:'ve| have)? (?:coded|put|used|assigned|got)|coded (?:as|it|this|them)?|my codes|check (?:my|these|this))\b/.test(t)) return 'code_check';
+  // (Not "must Y95 be coded for ...": whether a code is recorded is a rule.)
+  if (/\b(?:i(?:'ve| have)? (?:coded|put|used|assigned|got)|(?<!\b(?:be|is|are|being|been|get|gets)\s)coded (?:as|it|this|them)?|my codes|check (?:my|these|this))\b/.test(t)) return 'code_check';
   if (/\bis it (?:still |really )?[a-z]\d{2}/.test(t)) return 'code_check';
   if (/\bwhen (?:am i|can i|do i|should i|would i|is it)\b|\bwhen to use\b|\ballowed to use\b/.test(t)) return 'rule_explanation';
   if (n >= 2 && /\b(?:vs\.?|versus|difference between|differ)\b/.test(t)) return 'code_lookup';
