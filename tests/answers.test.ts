@@ -812,6 +812,23 @@ describe('conversations stay on topic', () => {
     expect(r.notices.join(' ')).toMatch(/does not mention "stent"/);
   });
 
+  it("keeps a follow-up on the conversation's organ, and says what it adds that the page lacks", async () => {
+    const prostate = chat();
+    await prostate('what codes for robotic prostatectomy');
+    // Had answered from axillary lymph node retrieval for breast cancer (IPG147).
+    const nodes = await prostate('thanks, and what about for the lymph node dissection?');
+    expect(nodes).toMatchObject({ answered: false, codes: [] });
+    expect(plainText(nodes)).toContain('Endoscopic axillary lymph node retrieval for breast cancer (IPG147). Its codes are not for this procedure.');
+    const mea = chat();
+    await mea('microwave endometrial ablation');
+    // Had been a full answer from the microwave page, silent about the balloon.
+    const balloon = await mea("and what if it's done with a thermal balloon instead");
+    expect(balloon).toMatchObject({ match: 'partial', guidance: ['IPG7'] });
+    expect(balloon.notices.join(' ')).toMatch(/does not mention "thermal", "balloon"/);
+    // An intragastric balloon is in the stomach, not the Eustachian tube (had been a partial match with IPG409).
+    expect(ask("what's the code for an intragastric balloon")).toMatchObject({ answered: false, codes: [] });
+  });
+
   it('picks the choice a message fits after a list of choices, and leaves a new question alone', async () => {
     const pdt = chat();
     expect((await pdt('PDT for oesophageal cancer')).clarify).not.toBeNull();

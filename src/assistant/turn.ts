@@ -79,11 +79,47 @@ function hasTopicBeyondContext(turn: Turn): boolean {
   return hit.missing.some(known);
 }
 
+/**
+ * The conversation's guidance as a match for a follow-up's own words: what it names (beyond approach,
+ * imaging and coding words, which have notices of their own) that the page is not about is missing.
+ */
+function contextHit(kb: Knowledge, id: string, u: Understanding): SearchHit {
+  const about = (k: string) => kb.index.isAbout(id, k) || kb.index.inTitle(id, k);
+  const written = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding' && t.category !== 'approach' && t.category !== 'imaging' && t.category !== 'qualifier');
+  const missing = [...new Set(written.filter((t) => !about(t.key)).map((t) => t.key))];
+  const coverage = written.length === 0 ? 1 : 1 - missing.length / written.length;
+  return { id, score: 0, coverage, missing, contradicts: false, extraConditions: [] };
+}
+
+/**
+ * The organ the conversation is on, as its guidance's title says or implies ("prostate"), when a
+ * follow-up that does not name it ("and what about for the lymph node dissection?") has found a page
+ * whose title is on an organ the follow-up does not name either, and not on the conversation's.
+ * Null when that is not so.
+ */
+function awayFromConversation(turn: Turn, id: string): string | null {
+  const { kb, u, state } = turn;
+  if (!state.guidance || state.guidance === id || !SAME_FOR.test(u.text)) return null;
+  const conversation = kb.get(state.guidance);
+  const page = kb.get(id);
+  if (!conversation || !page) return null;
+  const asked = new Set(u.terms.map((t) => t.key));
+  // What the conversation is on: its title's organs and conditions, said or implied, else its own
+  // words for the operation ("prostatectomy").
+  const title = analyse(conversation.entry.title.text);
+  const subjects = title.filter((t) => t.category === 'organ' || t.category === 'condition');
+  const own = subjects.length > 0 ? subjects : title.filter((t) => !t.implied && !t.category);
+  // Where the page found is, beyond what the follow-up says or implies ("axillary": the breast).
+  const elsewhere = analyse(page.entry.title.text).filter((t) => !t.implied && t.category === 'organ' && !asked.has(t.key));
+  if (own.length === 0 || elsewhere.length === 0 || own.some((t) => asked.has(t.key) || kb.index.isAbout(id, t.key))) return null;
+  return midSentence(conversation.entry.title.text);
+}
+
 /** A follow-up that says how the procedure was done: "with a stent retriever", "using clips". */
 const DETAIL = /^\s*(?:and\s+)?(?:with|using|via|through)\b/i;
 
 /** A follow-up that asks the same for something else: "and for ...", "what about ...", "... instead?". */
-const SAME_FOR = /^\s*(?:and|but|what about|how about|what if|same(?: thing| again)?|if)\b|\b(?:instead|same thing|same again|as well)\b/i;
+const SAME_FOR = /^\s*(?:(?:thanks|thank you|ta|ok|okay|cheers|great|right|cool)\b[,.!]*\s*)?(?:and|but|what about|how about|what if|same(?: thing| again)?|if)\b|\b(?:instead|same thing|same again|as well)\b/i;
 
 /**
  * A follow-up that names an organ or condition but no procedure, in a conversation about a
@@ -164,7 +200,10 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
   if (setting) return setting;
   if (state.guidance && ANAPHORA.test(u.text) && !hasTopicBeyondContext(turn)) {
     const entry = kb.get(state.guidance);
-    if (entry) return { kind: 'entry', entry, via: 'context' };
+    // What the follow-up adds that the page does not have ("what if it's done with a thermal
+    // balloon instead" after microwave endometrial ablation) makes it a partial answer, said as such.
+    const hit = contextHit(kb, state.guidance, u);
+    if (entry) return { kind: 'entry', entry, via: 'context', ...(hit.missing.length > 0 ? { hit } : {}) };
   }
   if (hasTopic(u.terms)) {
     // "and the same for a caecal lesion?": the conversation's procedure, for what the follow-up names.
@@ -210,14 +249,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // names what the page does not mention.
     if (hits.length === 0 && state.guidance && DETAIL.test(u.text)) {
       const le = kb.get(state.guidance);
-      const id = state.guidance;
-      const about = (k: string) => kb.index.isAbout(id, k) || kb.index.inTitle(id, k);
-      const written = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding' && t.category !== 'approach' && t.category !== 'imaging');
-      if (le && written.some((t) => about(t.key))) {
-        const missing = [...new Set(written.filter((t) => !about(t.key)).map((t) => t.key))];
-        const hit: SearchHit = { id, score: 0, coverage: 1 - missing.length / written.length, missing, contradicts: false, extraConditions: [] };
-        return { kind: 'entry', entry: le, via: 'context', hit };
-      }
+      const hit = contextHit(kb, state.guidance, u);
+      if (le && hit.coverage > 0) return { kind: 'entry', entry: le, via: 'context', hit };
     }
     if (hits.length === 0) {
       // Nothing matches: the guidance on the same procedure, if any, is offered, never answered from.
@@ -274,6 +307,11 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       return { kind: 'entry', entry: kb.get(h.id)!, via: 'search', hit: h };
     }
     if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };
+    // "and what about for the lymph node dissection?" after a prostatectomy: the follow-up names no
+    // organ, so it is on the conversation's; a page on the procedure at another organ (axillary
+    // nodes for breast cancer) is not it. Offered, not answered from.
+    const away = awayFromConversation(turn, top.id);
+    if (away) return { kind: 'none', reason: 'contradiction', topic: `${topicOf(u)}, ${away}`, nearest: [kb.get(top.id)!] };
     return { kind: 'entry', entry: kb.get(top.id)!, via: 'search', hit: top, ...(alsoFor.length > 0 ? { alsoFor } : {}) };
   }
   if (state.guidance) {

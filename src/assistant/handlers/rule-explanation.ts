@@ -380,13 +380,11 @@ export function ruleExplanation(turn: Turn): void {
   const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
   // No rule: how the guidance the question is about lists the codes, else any guidance that does.
   if ((!best || !strongEnough) && codes.length > 0 && ((hits[0] && explainListing(turn, codes, hits[0].id)) || explainListing(turn, codes))) return;
-  // Asked about a kind of code ("is the site code compulsory for ESD", "do we code the drain"), with
-  // no rule on it: the codes the guidance lists whose title or role says it (Z27.2 as its site), not
+  // Asked about a kind of code ("is the site code compulsory for ESD"), with no rule on it: the codes the guidance lists whose title or role says it (Z27.2 as its site), not
   // another of its notes (on clips).
   if (codes.length === 0 && hits[0]) {
-    const weak = !best || !strongEnough;
-    const aspect = aboutCoding.size > 0 ? [...aboutCoding] : weak ? askedList : [];
-    const offTopic = weak || [...aboutCoding].every((k) => !index.all[best.at]!.keys.has(k));
+    const aspect = [...aboutCoding];
+    const offTopic = !best || !strongEnough || aspect.every((k) => !index.all[best.at]!.keys.has(k));
     if (offTopic && aspect.length > 0 && listedFor(turn, hits[0].id, aspect)) return;
   }
   if (!best || !strongEnough) {
