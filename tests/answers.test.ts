@@ -572,6 +572,15 @@ describe('conversations stay on topic', () => {
     expect(ask('tms for migrane')).toMatchObject({ match: 'full', guidance: ['IPG477'] });
   });
 
+  it('tells another part of the same organ, and a patient\'s own cells from a donor\'s', () => {
+    // Each had been a partial match with the page on the other.
+    expect(ask('mitraclip for tricuspid regurgitation')).toMatchObject({ answered: false, codes: [] });
+    expect(ask('mitraclip for MR').guidance).toEqual(['IPG309']);
+    expect(ask('islet cell autotransplant after pancreatectomy')).toMatchObject({ answered: false, codes: [] });
+    expect(ask('islet cell transplant').guidance).toEqual(['IPG257']);
+    expect(ask('autologous blood injection for tennis elbow').guidance).toEqual(['IPG438']);
+  });
+
   it('reads a closure of a defect or appendage as its occlusion, both ways', () => {
     // Had been "not covered": the guidance says occlusion, coders say closure.
     expect(ask('left atrial appendage closure')).toMatchObject({ match: 'full', guidance: ['IPG349'] });

@@ -28,7 +28,8 @@ const UNKNOWN = 0.5;
 /**
  * Words that rule each other out: a guidance whose title says one side does not answer a question
  * that says the other ("deceased donor" is not "living donor liver transplantation", a partial wrist
- * replacement is not a total one, a neonate is not an adult). A pair of sides, each a few words.
+ * replacement is not a total one, a neonate is not an adult, a patient's own cells are not a
+ * donor's). A pair of sides, each a few words.
  */
 const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> = [
   [['living', 'live'], ['deceased', 'cadaveric', 'cadaver', 'dead', 'DBD', 'DCD']],
@@ -36,6 +37,7 @@ const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> 
   [['women', 'woman', 'female', 'females'], ['men', 'man', 'male', 'males']],
   [['total'], ['partial', 'hemiarthroplasty']],
   [['malignant'], ['benign', 'non-malignant']],
+  [['allogeneic', 'allogenic', 'allograft'], ['autologous', 'autograft', 'autotransplant', 'autotransplantation', 'autotransplanted']],
 ];
 /** Each side's words and keys ("s:live", or a concept: "malignant" is c:cancer), with "pair:side" names. */
 const SIDES: ReadonlyArray<{ name: string; words: ReadonlySet<string>; keys: ReadonlySet<string> }> = OPPOSITES.flatMap((pair, i) =>
@@ -120,6 +122,8 @@ interface Doc {
   operations: string[];
   /** For each organ the title writes, another organ just before it ("uterine" nerve): which one it is. */
   sites: Map<string, Set<string>>;
+  /** Organs the title writes, with the organs each is a part of ("mitral valve": a heart valve). */
+  organs: Array<{ key: string; within: string[] }>;
 }
 
 /** Organ keys of these terms, each with the key of the word written just before it when `which` takes it. */
@@ -322,6 +326,7 @@ export class GuidanceIndex {
         operations: [...new Set(written.filter((t) => (forAt < 0 || t.start < forAt) && operationTerm(e.title.text, t)).map((t) => t.key))],
         // (Another organ before it says which: "uterine" nerve. "superficial" bladder does not.)
         sites: sitesOf(titleTerms, (b) => b.category === 'organ'),
+        organs: written.filter((t) => t.category === 'organ').map((t) => ({ key: t.key, within: (t.concept?.implies ?? []).map((i) => `c:${i}`) })),
       };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
@@ -437,6 +442,7 @@ export class GuidanceIndex {
       .map((t) => t.key);
     // What the question says of the patient's story ("hx of ...") does not rule a guidance out.
     const questionSides = sidesOf(terms.filter((t) => !t.implied && !t.aside).map((t) => t.key));
+    const questionOrgans = terms.filter((t) => !t.implied && !t.aside && t.category === 'organ' && (t.concept?.implies?.length ?? 0) > 0).map((t) => ({ key: t.key, within: t.concept!.implies!.map((i) => `c:${i}`) }));
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).
@@ -562,6 +568,10 @@ export class GuidanceIndex {
       // (A question that repeats the whole title, exclusion and all, is about it.)
       if (d.excluded.some((k) => requiredSet.has(k)) && !d.title.every((k) => asked.has(k))) continue;
       if (questionSides.size > 0 && opposed(questionSides, d.sides)) continue;
+      // An organ the question names that the guidance lacks, where its title names another part of
+      // the same whole ("tricuspid" regurgitation against mitral valve leaflet repair: both heart
+      // valves) is another site, not a partial match.
+      if (questionOrgans.some((q) => !about(q.key) && d.organs.some((o) => o.key !== q.key && !askedAll.has(o.key) && o.within.some((w) => q.within.includes(w))))) continue;
       let score = 0;
       let strong = false;
       const missing: string[] = [];
