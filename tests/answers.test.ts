@@ -126,7 +126,8 @@ describe('a rule question with no code, guidance or conversation to go on', () =
 describe("a question about a procedure's risks, outcomes or recovery", () => {
   it('is a clinical question: no codes, and where NICE gives its view', () => {
     // Each had been answered with the procedure's codes.
-    for (const q of ['how safe is TAVI', 'is TAVI safe', 'how successful is RFA for liver mets', 'what are the risks of DBS', 'how risky is deep brain stimulation', 'recovery time after lap chole', 'survival after SIRT for HCC']) {
+    // So are a condition's causes and signs (had been the help text, and "not sure").
+    for (const q of ['how safe is TAVI', 'is TAVI safe', 'how successful is RFA for liver mets', 'what are the risks of DBS', 'how risky is deep brain stimulation', 'recovery time after lap chole', 'survival after SIRT for HCC', 'what causes glaucoma', 'symptoms of TTTS']) {
       const r = ask(q);
       expect(r, q).toMatchObject({ intent: 'out_of_scope', answered: false, codes: [], guidance: [], title: 'A clinical question, not a coding one' });
     }
@@ -579,6 +580,15 @@ describe('conversations stay on topic', () => {
     expect(ask('islet cell autotransplant after pancreatectomy')).toMatchObject({ answered: false, codes: [] });
     expect(ask('islet cell transplant').guidance).toEqual(['IPG257']);
     expect(ask('autologous blood injection for tennis elbow').guidance).toEqual(['IPG438']);
+  });
+
+  it('tells faecal from urinary incontinence, knows Secca, and lets a page fitting all of a question beat one fitting part', () => {
+    // Had been a partial match with urethral bulking (IPG138).
+    expect(ask('bulking agent for faecal incontinence')).toMatchObject({ answered: false, codes: [] });
+    expect(ask('bulking agent for SUI').guidance).toEqual(['IPG138']);
+    expect(ask('Secca procedure for faecal incontinence - how to code').guidance).toEqual(['IPG393']);
+    // The mini sling page fits it all; the biological sling page lacks the single incision (had asked which).
+    expect(ask('mini sling (single incision tape) + cysto for SUI')).toMatchObject({ match: 'full', guidance: ['IPG262'] });
   });
 
   it('reads a closure of a defect or appendage as its occlusion, both ways', () => {

@@ -1,4 +1,5 @@
-// Questions about a procedure's risks, benefits, outcomes or recovery: clinical questions, not
+// Questions about a procedure's risks, benefits, outcomes or recovery, or a condition's causes and
+// symptoms: clinical questions, not
 // coding ones. Codebot answers neither with codes ("how safe is TAVI" had got TAVI's codes), since
 // codes are not what was asked; it says what it does answer and where NICE's view of safety and
 // efficacy is.
@@ -10,6 +11,8 @@ const ASKS = [
   /\b(?:is|are) (?:it|they|this|that) (?:safe|risky|dangerous|effective|painful|worth it|better)\b/i,
   /^(?:is|are)\b.*\b(?:safe|risky|dangerous|effective|painful|worth it)\b/i,
   /\b(?:risks?|dangers?|side[- ]effects?|success rates?|recovery(?: time)?|survival(?: rates?)?|efficacy|effectiveness|complication rates?|outcomes?)\s+(?:of|for|after|from|with)\b/i,
+  // What a condition is like, for the patient ("what causes glaucoma", "symptoms of TTTS").
+  /\bwhat (?:causes|caused|triggers)\b|\b(?:causes|symptoms|signs|prognosis) of\b/i,
 ];
 
 /** Words that make it a coding question after all ("complications of DBS - which code?"). */

@@ -266,7 +266,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // A question that names no procedure ("codes for the colon") does not pick between guidance on
     // different procedures for it unless one stands far above the rest.
     const noProcedure = !u.terms.some((t) => (t.category === 'procedure' || !t.category) && !t.aside);
-    const close = hits.filter((h) => h.score >= (noProcedure ? SUBJECT_ONLY : AMBIGUOUS) * top.score).slice(0, 5);
+    // (A page that fits the whole question beats ones that fit only part of it, however close in score.)
+    const close = hits.filter((h) => h.score >= (noProcedure ? SUBJECT_ONLY : AMBIGUOUS) * top.score && (top.missing.length > 0 || h.missing.length === 0)).slice(0, 5);
     // "SIRT?" with SIRT for HCC and SIRT for cholangiocarcinoma loaded: answered from the best,
     // naming the others, since the question does not say which condition.
     let alsoFor: LoadedEntry[] = [];
