@@ -848,6 +848,20 @@ describe('conversations stay on topic', () => {
     expect(ask("what's the code for an intragastric balloon")).toMatchObject({ answered: false, codes: [] });
   });
 
+  it('reads EVT, "converted to open" and "any diagnosis code given?" as coders mean them', async () => {
+    // Had been "not covered": EVT is endovascular thrombectomy.
+    expect(ask('how do i code EVT for stroke').guidance).toEqual(['IPG458']);
+    expect(ask('thrombectomy for DVT')).toMatchObject({ answered: false, codes: [] });
+    const say = chat();
+    await say('single port nephrectomy');
+    // Had been "not covered: converted to open".
+    const open = await say('what if they converted to open');
+    expect(open.guidance).toEqual(['IPG414']);
+    expect(open.notices.join(' ')).toContain('IPG414 gives no codes for an open approach');
+    // Had been "no matching codes".
+    expect((await say('any diagnosis code given?')).notices.join(' ')).toContain('IPG414 gives no ICD-10 diagnosis code');
+  });
+
   it('picks the choice a message fits after a list of choices, and leaves a new question alone', async () => {
     const pdt = chat();
     expect((await pdt('PDT for oesophageal cancer')).clarify).not.toBeNull();

@@ -150,7 +150,7 @@ const CHAT_WORDS = /\b(?:thanks?|thank you|cheers|please|pls|ok|okay|yes|yeah|hi
 const ASKS = /\?|\b(?:why|when|which|what|whats|how|do|does|did|is|are|can|could|should|must|need|needs|needed|rule|rules|allowed|mandatory|required|order|first|sequence|sequencing|instead|or)\b/i;
 
 /** What the codes are, asked in so many words ("what's the ICD-10?", "and the dx code"). */
-const ASKS_CODES = /^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what(?:'s|s| is| are| would be)?|which (?:is|are)|give me|list|and)\b.*\b(?:codes?|icd-?10|opcs(?:-?4)?|diagnos[ie]s|dx)\b/i;
+const ASKS_CODES = /^\s*(?:(?:and|so|ok|okay)[,\s]+)?(?:what(?:'s|s| is| are| would be)?|which (?:is|are)|give me|list|and|any|is there(?: an?| any)?|are there(?: any)?)\b.*\b(?:codes?|icd-?10|opcs(?:-?4)?|diagnos[ie]s|dx)\b/i;
 
 /** Words that make a message about clinical coding even when it names no procedure. */
 const CODING_WORDS = /\b(?:codes?|coding|coded|opcs|icd|nice|guidance|ipg|classification|procedures?|diagnos[ie]s)\b/i;
@@ -696,6 +696,8 @@ export class Assistant {
     if (!state.guidance || u.codes.length > 0 || u.guidanceIds.length > 0) return false;
     // (Read as a rule question, it is one: "why the ICD-10 code?")
     if (u.intent === 'rule_explanation' || u.intent === 'code_check') return false;
+    // (Nor is "any Y codes?": what it gives in that chapter.)
+    if (chaptersAsked(u.text).length > 0) return false;
     const written = u.terms.filter((t) => !t.implied);
     return written.every((t) => t.category === 'coding' && t.concept?.id !== 'snomed') && ASKS_CODES.test(u.text);
   }
