@@ -860,6 +860,8 @@ describe('conversations stay on topic', () => {
     expect(open.notices.join(' ')).toContain('IPG414 gives no codes for an open approach');
     // Had been "no matching codes".
     expect((await say('any diagnosis code given?')).notices.join(' ')).toContain('IPG414 gives no ICD-10 diagnosis code');
+    // "extra" is no search word (a partial match had said it did not mention it).
+    expect(ask('TOE during LAA occlusion - extra code?').match).toBe('full');
   });
 
   it('picks the choice a message fits after a list of choices, and leaves a new question alone', async () => {
