@@ -574,15 +574,12 @@ export class Assistant {
     if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {
       return readAs(u, 'how_to_code');
     }
-    // "what is EVLA?", "whats ECP": a coder asking about a procedure by its abbreviation (three
-    // capitals or more, no word chat uses), not chat: its page, or "not covered".
-    if ((u.intent === null || CHAT_INTENTS.has(u.intent) || u.intent === 'out_of_scope' || u.confidence < this.threshold) && u.codes.length === 0 && u.guidanceIds.length === 0) {
-      const m = /^\s*what(?:'s|s| is| are)\s+(?:an?\s+)?([A-Z][A-Z0-9]{2,6})s?\s*\??\s*$/.exec(u.text);
-      if (m && !this.chatStems.has(m[1]!.toLowerCase())) return readAs(u, 'how_to_code');
-    }
-    // An abbreviation read off a title, with nothing else of its page ("what is MIVAT", "PREN"): a
-    // coder naming a procedure, not chat. The answer offers what it may mean, and answers from nothing.
-    if (u.unread.length > 0 && u.codes.length === 0 && u.guidanceIds.length === 0 && (u.intent === null || CHAT_INTENTS.has(u.intent) || u.intent === 'out_of_scope' || u.confidence < this.threshold)) {
+    // Read as chat, off topic or unsure, a message that asks about a procedure by its abbreviation is
+    // a coder's: "what is EVLA?" (three capitals or more, no word chat uses: its page, or "not
+    // covered"), or one read off a title with nothing else of its page ("what is MIVAT", "PREN": the
+    // answer offers what it may mean, and answers from nothing).
+    const readAsChat = u.intent === null || CHAT_INTENTS.has(u.intent) || u.intent === 'out_of_scope' || u.confidence < this.threshold;
+    if (readAsChat && u.codes.length === 0 && u.guidanceIds.length === 0 && (u.unread.length > 0 || this.asksAbbreviation(u.text))) {
       return readAs(u, 'how_to_code');
     }
     const intent: Intent = u.intent ?? 'out_of_scope';
@@ -664,6 +661,12 @@ export class Assistant {
     const pageWord = intent === 'smalltalk' && written.some((t) => !t.concept && this.pageWords.has(u.text.slice(t.start, t.end).toLowerCase()));
     if (!named && !pageWord) return false;
     return named ? this.codedOrNotCovered(u) : bestMatch(this.kb, u.terms) === undefined;
+  }
+
+  /** "what is EVLA?", "whats ECP": what an abbreviation in capitals is, that no chat in intents/ uses. */
+  private asksAbbreviation(text: string): boolean {
+    const m = /^\s*what(?:'s|s| is| are)\s+(?:an?\s+)?([A-Z][A-Z0-9]{2,6})s?\s*\??\s*$/.exec(text);
+    return m !== null && !this.chatStems.has(m[1]!.toLowerCase());
   }
 
   /**
