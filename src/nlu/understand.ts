@@ -106,6 +106,11 @@ function expand(text: string, wordsFor: (abbreviation: string) => string | undef
 const CAPITALS = /^[A-Z][A-Z0-9]*[A-Z]$/;
 const NO_VOWELS = /^[b-df-hj-np-tv-xz][b-df-hj-np-tv-xz0-9]*[b-df-hj-np-tv-xz]$/;
 
+/** A small letter before the capitals says which kind ("rTMS", repetitive TMS): the capitals are the abbreviation. */
+function coreOf(abbreviation: string): string {
+  return /^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(abbreviation)?.[1] ?? abbreviation;
+}
+
 /** The terms a text writes (not what they imply), stop words aside. */
 function writtenKeys(text: string, correct?: (w: string) => string): Set<string> {
   return new Set(analyse(text, { correct }).filter((t) => !t.implied).map((t) => t.key));
@@ -147,8 +152,7 @@ export class Nlu {
     let keys: Set<string> | undefined;
     return (abbreviation) => {
       const defined = this.abbreviations.get(abbreviation.toLowerCase());
-      // A small letter before the capitals says which kind ("rTMS", repetitive TMS): the capitals are the abbreviation.
-      const core = /^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(abbreviation)?.[1] ?? abbreviation;
+      const core = coreOf(abbreviation);
       if (defined !== undefined || !(CAPITALS.test(core) || NO_VOWELS.test(core))) return defined;
       const titled = this.fromTitles.get(core.toLowerCase());
       if (!titled) return undefined;
@@ -172,10 +176,10 @@ export class Nlu {
     const read = this.wordsFor(question, codes);
     const out: Array<{ abbreviation: string; words: string }> = [];
     const spans = [...question.matchAll(/(?<![\w-])[a-z]?[A-Za-z][A-Za-z0-9]{1,9}(?![\w-])/g)];
-    const other = (t: Term) => !t.implied && t.category !== 'coding' && !spans.some((m) => t.start >= m.index && t.end <= m.index + m[0].length && this.fromTitles.has((/^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(m[0])?.[1] ?? m[0]).toLowerCase()));
+    const other = (t: Term) => !t.implied && t.category !== 'coding' && !spans.some((m) => t.start >= m.index && t.end <= m.index + m[0].length && this.fromTitles.has(coreOf(m[0]).toLowerCase()));
     if (terms.some(other)) return out;
     for (const m of spans) {
-      const core = /^[a-z]([A-Z][A-Z0-9]*[A-Z])$/.exec(m[0])?.[1] ?? m[0];
+      const core = coreOf(m[0]);
       if (!CAPITALS.test(core) && !NO_VOWELS.test(core)) continue;
       const titled = this.fromTitles.get(core.toLowerCase());
       if (!titled || read(m[0]) !== undefined || out.some((x) => x.abbreviation === core)) continue;
