@@ -25,7 +25,7 @@ import { IDENTIFIER_REMINDER, redact, type Redacted } from '../store/redact.js';
 import type { AuditRow, EventDedupe, FeedbackLink, Store } from '../store/types.js';
 import { DEFAULT_LIMITS, RateLimiter, type RateLimits, type Verdict } from './limits.js';
 import { lookupItems, type LookupItem } from './lookup.js';
-import { bestMatch, hasTopic, tellsThePrimary, type Turn } from './turn.js';
+import { bestMatch, hasTopic, tellsThePrimary, uniqueBest, type Turn } from './turn.js';
 import type { Term } from '../text/analyse.js';
 import { operationTerm } from '../text/operations.js';
 import { asksClinically } from './clinical.js';
@@ -679,13 +679,11 @@ export class Assistant {
     const written = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding');
     if (u.codes.length > 0 || u.guidanceIds.length > 0 || written.length === 0) return undefined;
     const has = (id: string, k: string) => this.kb.index.isAbout(id, k) || this.kb.index.inTitle(id, k);
-    const shared = ids.map((id) => (id ? written.filter((t) => has(id, t.key)).length : 0));
-    const most = Math.max(0, ...shared);
-    if (most === 0 || shared.filter((n) => n === most).length !== 1) return undefined;
-    const id = ids[shared.indexOf(most)]!;
+    const at = uniqueBest(ids.map((id, i) => ({ id, i })), ({ id }) => (id ? written.filter((t) => has(id, t.key)).length : 0));
+    if (!at) return undefined;
     const named = (t: Term) => t.category === 'procedure' || t.category === 'organ' || t.category === 'condition';
-    if (written.some((t) => named(t) && !has(id, t.key))) return undefined;
-    return options[shared.indexOf(most)];
+    if (written.some((t) => named(t) && !has(at.id, t.key))) return undefined;
+    return options[at.i];
   }
 
   /** Read as how to code, the message would get a guidance's codes for all it names, or "not covered": never a partial answer. */

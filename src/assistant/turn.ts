@@ -115,6 +115,13 @@ function awayFromConversation(turn: Turn, id: string): string | null {
   return midSentence(conversation.entry.title.text);
 }
 
+/** The item with the highest score above zero, when no other has it. */
+export function uniqueBest<T>(items: readonly T[], score: (item: T) => number): T | undefined {
+  const scores = items.map(score);
+  const most = Math.max(0, ...scores);
+  return most > 0 && scores.filter((n) => n === most).length === 1 ? items[scores.indexOf(most)] : undefined;
+}
+
 /** A follow-up that says how the procedure was done: "with a stent retriever", "using clips". */
 const DETAIL = /^\s*(?:and\s+)?(?:with|using|via|through)\b/i;
 
@@ -287,12 +294,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       const subjects = [...new Set(title.filter((t) => t.category === 'organ' || t.category === 'condition').map((t) => t.key))];
       // The one that shares most of them, in its title most of all ("microwave" after RFA of liver
       // metastases: microwave ablation of liver metastases, not of hepatocellular carcinoma).
-      const shared = close.map((h) => subjects.filter((k) => kb.index.isAbout(h.id, k)).length + subjects.filter((k) => kb.index.inTitle(h.id, k)).length);
-      const most = Math.max(0, ...shared);
-      if (most > 0 && shared.filter((n) => n === most).length === 1) {
-        const h = close[shared.indexOf(most)]!;
-        return { kind: 'entry', entry: kb.get(h.id)!, via: 'search', hit: h };
-      }
+      const sharing = uniqueBest(close, (h) => subjects.filter((k) => kb.index.isAbout(h.id, k)).length + subjects.filter((k) => kb.index.inTitle(h.id, k)).length);
+      if (sharing) return { kind: 'entry', entry: kb.get(sharing.id)!, via: 'search', hit: sharing };
     }
     // After a choice of pages ("DBS": tremor or chronic pain), a follow-up that fits one of them ("for chronic pain").
     const offered = new Set((state.options ?? []).flatMap((o) => /\((IPG\d+)\)\??$/.exec(o.value)?.[1] ?? []));
@@ -301,12 +304,8 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // The one of them that lists most of the codes asked about ("is R07.1 right for TTTS": the laser
     // page, not septostomy), when one does.
     const asked = opts.codes ?? u.codes;
-    const listed = close.map((h) => asked.filter((c) => kb.lookup(c).exact.some((o) => o.id === h.id)).length);
-    const most = Math.max(0, ...listed);
-    if (close.length > 1 && most > 0 && listed.filter((n) => n === most).length === 1) {
-      const h = close[listed.indexOf(most)]!;
-      return { kind: 'entry', entry: kb.get(h.id)!, via: 'search', hit: h };
-    }
+    const listing = close.length > 1 ? uniqueBest(close, (h) => asked.filter((c) => kb.lookup(c).exact.some((o) => o.id === h.id)).length) : undefined;
+    if (listing) return { kind: 'entry', entry: kb.get(listing.id)!, via: 'search', hit: listing };
     if (close.length > 1) return { kind: 'ambiguous', entries: close.map((h) => kb.get(h.id)!) };
     // "and what about for the lymph node dissection?" after a prostatectomy: the follow-up names no
     // organ, so it is on the conversation's; a page on the procedure at another organ (axillary
