@@ -941,6 +941,13 @@ describe('understanding coders’ words', () => {
     expect(ask('lap chole').notices.join(' ')).toMatch(/IPG346 is about the single incision/);
   });
 
+  it('reads the operation another was done during as its setting, not what is asked about', () => {
+    // Had been a partial match that "does not mention thyroidectomy", and "not covered".
+    expect(ask('nerve monitoring during thyroidectomy is there a code')).toMatchObject({ match: 'full', guidance: ['IPG255'] });
+    expect(ask('surgical AF ablation during CABG').guidance).toEqual(['IPG121']);
+    expect(ask('cell salvage during radical prostatectomy').guidance).toEqual(['IPG258']);
+  });
+
   it('reads what was done instead of something else as not done: its approach was not used, the rest is the story', () => {
     const codesOf = (q: string) => ask(q).codes.map((c) => c.code);
     // Had been "not something I can help with": the other technique's words read as off topic.

@@ -18,6 +18,9 @@ const OPENER = [
   String.raw`not\s+(?:fit|suitable|a\s+candidate)\s+for`,
   String.raw`unfit\s+for`,
   String.raw`declined`,
+  // The operation another was done during ("LAA clip during CABG"): its setting, not what is asked about.
+  String.raw`during`,
+  String.raw`at\s+the\s+(?:same\s+)?time\s+(?:of|as)`,
   // What was done instead of something else: "coblation rather than cold steel".
   String.raw`rather\s+than`,
   String.raw`instead\s+of`,
