@@ -941,6 +941,15 @@ describe('understanding coders’ words', () => {
     expect(ask('lap chole').notices.join(' ')).toMatch(/IPG346 is about the single incision/);
   });
 
+  it('says when the page is for the other side of a pair the question names (emergency, elective)', async () => {
+    // Had answered the emergency caesarean page's codes for an elective section, silently.
+    const say = chat();
+    await say('fetal pillow at caesarean');
+    const elective = await say('and for an elective section?');
+    expect(elective.notices.join(' ')).toContain('IPG515 is for "emergency", and the question says "elective"');
+    expect(ask('balloon to disimpact fetal head at emergency caesarean').notices.join(' ')).not.toMatch(/the question says/);
+  });
+
   it('reads the operation another was done during as its setting, not what is asked about', () => {
     // Had been a partial match that "does not mention thyroidectomy", and "not covered".
     expect(ask('nerve monitoring during thyroidectomy is there a code')).toMatchObject({ match: 'full', guidance: ['IPG255'] });

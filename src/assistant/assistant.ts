@@ -12,7 +12,7 @@ import { ReplyDraft } from './draft.js';
 import { codeCheck } from './handlers/code-check.js';
 import { codeLookup, USES_IT } from './handlers/code-lookup.js';
 import { exampleList, examplesFor, help, outOfScope, smalltalk } from './handlers/conversation.js';
-import { sideNotice } from './handlers/common.js';
+import { otherSideNotice, sideNotice } from './handlers/common.js';
 import { coverage, COVERAGE } from './handlers/coverage.js';
 import { guidanceSummary } from './handlers/guidance-summary.js';
 import { howToCode } from './handlers/how-to-code.js';
@@ -529,6 +529,7 @@ export class Assistant {
     else if (read.aboutCoverage) coverage(turn);
     else HANDLERS[read.intent](turn);
     sideNotice(d, u.text);
+    otherSideNotice(d, this.kb, u.text);
     if (redacted.found.length > 0) d.notice(IDENTIFIER_REMINDER);
     const reply = d.finish();
     const next: ConversationState = {

@@ -38,6 +38,7 @@ const OPPOSITES: ReadonlyArray<readonly [readonly string[], readonly string[]]> 
   [['total'], ['partial', 'hemiarthroplasty']],
   [['malignant'], ['benign', 'non-malignant']],
   [['allogeneic', 'allogenic', 'allograft'], ['autologous', 'autograft', 'autotransplant', 'autotransplantation', 'autotransplanted']],
+  [['emergency', 'urgent', 'emergent'], ['elective', 'planned', 'scheduled']],
 ];
 /** Each side's words and keys ("s:live", or a concept: "malignant" is c:cancer), with "pair:side" names. */
 const SIDES: ReadonlyArray<{ name: string; words: ReadonlySet<string>; keys: ReadonlySet<string> }> = OPPOSITES.flatMap((pair, i) =>
@@ -59,6 +60,26 @@ function titleSides(text: string): Set<string> {
   for (const w of text.toLowerCase().match(/[a-z]+/g) ?? []) for (const s of SIDES) if (s.words.has(w)) out.add(s.name);
   return out;
 }
+/**
+ * The words of a pair's two sides that a question and a title say, when the title says one side and
+ * the question only the other ("elective" against "emergency caesarean section"), in the words as
+ * written, stop words and all. Null when they do not.
+ */
+export function otherSide(question: string, title: string): { asked: string; titled: string } | null {
+  const words = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
+  for (const q of titleSides(question)) {
+    const [pair, side] = q.split(':');
+    const other = `${pair}:${1 - Number(side)}`;
+    const t = titleSides(title);
+    if (!t.has(other) || t.has(q) || titleSides(question).has(other)) continue;
+    const of = (name: string) => SIDES.find((s) => s.name === name)!.words;
+    const asked = words(question).find((w) => of(q).has(w));
+    const titled = words(title).find((w) => of(other).has(w));
+    if (asked && titled) return { asked, titled };
+  }
+  return null;
+}
+
 /** The title says one side of a pair and the question only the other. */
 function opposed(question: ReadonlySet<string>, title: ReadonlySet<string>): boolean {
   for (const q of question) {

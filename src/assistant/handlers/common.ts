@@ -6,7 +6,7 @@ import type { CodeItem, Group, Rule } from '../../knowledge/schema.js';
 import { keysOf, type Term } from '../../text/analyse.js';
 import { guidanceTitle, tidy, type ReplyDraft } from '../draft.js';
 import type { ReplyCode } from '../reply.js';
-import type { SearchHit } from '../../knowledge/search.js';
+import { otherSide, type SearchHit } from '../../knowledge/search.js';
 import type { Resolution, Turn } from '../turn.js';
 
 export const NOT_COVERED =
@@ -196,4 +196,15 @@ export function sideNotice(d: ReplyDraft, question: string): void {
     if (!other) continue;
     d.notice(`${c.code} is titled "${c.title}", but the question says ${one ? 'one side' : 'both sides'}: check which code fits with the NHS Classifications Service.`);
   }
+}
+
+/**
+ * The reply's guidance is for one side of a pair and the question says the other ("emergency"
+ * caesarean section, "elective" section), which the search could not weigh: said, not silent.
+ */
+export function otherSideNotice(d: ReplyDraft, kb: { get(id: string): LoadedEntry | undefined }, question: string): void {
+  const le = d.guidance[0] ? kb.get(d.guidance[0]) : undefined;
+  if (!le || d.codes.length === 0) return;
+  const other = otherSide(question, le.entry.title.text);
+  if (other) d.notice(`${le.entry.id} is for "${other.titled}", and the question says "${other.asked}": check that its codes fit before using them.`);
 }
