@@ -955,6 +955,9 @@ describe('understanding coders’ words', () => {
     expect(ask('nerve monitoring during thyroidectomy is there a code')).toMatchObject({ match: 'full', guidance: ['IPG255'] });
     expect(ask('surgical AF ablation during CABG').guidance).toEqual(['IPG121']);
     expect(ask('cell salvage during radical prostatectomy').guidance).toEqual(['IPG258']);
+    // What is asked about in words we have no concept for is still what is asked about: a surgical
+    // LAA clip is not coded from off-pump CABG (had been a partial match with IPG377).
+    expect(ask('surgical LAA clip during CABG')).toMatchObject({ answered: false, codes: [] });
   });
 
   it('reads what was done instead of something else as not done: its approach was not used, the rest is the story', () => {

@@ -242,8 +242,9 @@ export class Nlu {
     const aside = (among: Span[]) => placed.map((t) => (within(t, among) ? { ...t, aside: true } : t));
     const marked = aside(spans);
     // An aside that takes everything the question names was not an aside, unless it is what was
-    // ruled out ("not fit for TAVI, balloon valvuloplasty?" is never about TAVI).
-    const named = (t: Term) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition');
+    // ruled out ("not fit for TAVI, balloon valvuloplasty?" is never about TAVI). Words we have no
+    // concept for name something too ("surgical LAA clip during CABG": the clip is asked about).
+    const named = (t: Term) => !t.implied && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || !t.category);
     if (!marked.some((t) => named(t) && !t.aside)) return aside(spans.filter((s) => s.ruledOut));
     // Nor, when the rest names no organ or condition ("hx of HCC, now RFA"), is the condition it
     // names: that is what the procedure was for.
