@@ -493,7 +493,8 @@ export class Assistant {
     }
     // A message that fits one of the choices only ("it's early stage", "the patient has essential
     // tremor") picks it too.
-    const fitted = !chosen && !choice && options.length > 0 ? this.fitsOneOption(redacted.text, options) : undefined;
+    const asWritten = !chosen && !choice && options.length > 0 && redacted.text.length <= this.maxLength ? this.nlu.understand(redacted.text) : undefined;
+    const fitted = asWritten ? this.fitsOneOption(asWritten, options) : undefined;
     const question = (chosen ?? fitted)?.value ?? redacted.text;
     if (question.length > this.maxLength) {
       const d = new ReplyDraft(this.kb, 'help', 0);
@@ -502,7 +503,8 @@ export class Assistant {
       return { reply: d.finish() };
     }
     const command = parseCommand(question);
-    const u = this.nlu.understand(command?.text ?? question);
+    // (Understood once: the message as written, when it picked no choice and is no command.)
+    const u = asWritten && !fitted && !command ? asWritten : this.nlu.understand(command?.text ?? question);
     if (u.text.length === 0 && command?.intent !== 'help') {
       const d = new ReplyDraft(this.kb, 'help', 0);
       d.title = 'Ask me a coding question';
@@ -674,9 +676,8 @@ export class Assistant {
    * The one offered choice whose page has most of what the message names, when one does and the
    * message names no procedure, organ or condition that page is not about (then it is a new question).
    */
-  private fitsOneOption(text: string, options: ReadonlyArray<{ label: string; value: string }>): { label: string; value: string } | undefined {
+  private fitsOneOption(u: Understanding, options: ReadonlyArray<{ label: string; value: string }>): { label: string; value: string } | undefined {
     const ids = options.map((o) => /\((IPG\d+)\)\??$/.exec(o.value)?.[1] ?? '');
-    const u = this.nlu.understand(text);
     const written = u.terms.filter((t) => !t.implied && !t.aside && t.category !== 'coding');
     if (u.codes.length > 0 || u.guidanceIds.length > 0 || written.length === 0) return undefined;
     const has = (id: string, k: string) => this.kb.index.isAbout(id, k) || this.kb.index.inTitle(id, k);

@@ -1,8 +1,7 @@
 // Questions about a procedure's risks, benefits, outcomes or recovery, or a condition's causes and
-// symptoms: clinical questions, not
-// coding ones. Codebot answers neither with codes ("how safe is TAVI" had got TAVI's codes), since
-// codes are not what was asked; it says what it does answer and where NICE's view of safety and
-// efficacy is.
+// symptoms: clinical questions, not coding ones. Codebot answers neither with codes ("how safe is
+// TAVI" had got TAVI's codes), since codes are not what was asked; it says what it does answer and
+// where NICE's view of safety and efficacy is.
 
 const ASKS = [
   /\bhow (?:risky|safe|dangerous|successful|effective|painful|invasive|good|well does)\b/i,

@@ -115,15 +115,16 @@ export function sameCode(a: CodeRef, b: CodeRef): boolean {
   return a.code === b.code;
 }
 
-// A chapter letter then "code(s)": "do I need a Y code?", "any Z codes", "Y-code". Not A, I or O,
-// which read as words ("a code", "I code"), and not after an apostrophe ("it's code").
-const CHAPTER = /(?<![\w'’.-])([b-hj-np-z])(?:-|\s)?codes?\b/gi;
+// A chapter letter then "code(s)" ("do I need a Y code?", "any Z codes", "Y-code", a page's "'Z'
+// code"), or "chapter" then the letter ("Chapter Z site code"). Not A, I or O, which read as words
+// ("a code", "I code"), and not after an apostrophe ("it's code").
+const CHAPTER = /\bchapter\s*['‘’"]?([b-hj-np-z])\b|(?<![\w'’.-])['‘’"]?([b-hj-np-z])['‘’"]?(?:-|\s)?codes?\b/gi;
 
-/** The chapter letters a question asks about in so many words, upper case, in order. */
+/** The chapter letters a text names in so many words, upper case, in order. */
 export function chaptersAsked(text: string): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(CHAPTER)) {
-    const letter = m[1]!.toUpperCase();
+    const letter = (m[1] ?? m[2])!.toUpperCase();
     if (!out.includes(letter)) out.push(letter);
   }
   return out;

@@ -66,28 +66,27 @@ function titleSides(text: string): Set<string> {
  * written, stop words and all. Null when they do not.
  */
 export function otherSide(question: string, title: string): { asked: string; titled: string } | null {
-  const words = (text: string) => text.toLowerCase().match(/[a-z]+/g) ?? [];
-  for (const q of titleSides(question)) {
+  const q = opposedSide(titleSides(question), titleSides(title));
+  if (q === null) return null;
+  const [pair, side] = q.split(':');
+  const of = (name: string) => SIDES.find((x) => x.name === name)!.words;
+  const said = (text: string, name: string) => (text.toLowerCase().match(/[a-z]+/g) ?? []).find((w) => of(name).has(w))!;
+  return { asked: said(question, q), titled: said(title, `${pair}:${1 - Number(side)}`) };
+}
+
+/** The side the question says, of a pair whose other side the title says and the question does not ("0:1"), or null. */
+function opposedSide(question: ReadonlySet<string>, title: ReadonlySet<string>): string | null {
+  for (const q of question) {
     const [pair, side] = q.split(':');
     const other = `${pair}:${1 - Number(side)}`;
-    const t = titleSides(title);
-    if (!t.has(other) || t.has(q) || titleSides(question).has(other)) continue;
-    const of = (name: string) => SIDES.find((s) => s.name === name)!.words;
-    const asked = words(question).find((w) => of(q).has(w));
-    const titled = words(title).find((w) => of(other).has(w));
-    if (asked && titled) return { asked, titled };
+    if (title.has(other) && !title.has(q) && !question.has(other)) return q;
   }
   return null;
 }
 
 /** The title says one side of a pair and the question only the other. */
 function opposed(question: ReadonlySet<string>, title: ReadonlySet<string>): boolean {
-  for (const q of question) {
-    const [pair, side] = q.split(':');
-    const other = `${pair}:${1 - Number(side)}`;
-    if (title.has(other) && !title.has(q) && !question.has(other)) return true;
-  }
-  return false;
+  return opposedSide(question, title) !== null;
 }
 
 /** Words after "for" in a title that say why or for whom, not what condition ("for the treatment of"). */

@@ -1,7 +1,8 @@
 // Parts of a question that describe the patient's story rather than the procedure asked about:
-// history ("primary was sigmoid ca resected 2022", "hx of CABG") and what was ruled out ("not
-// fit for stent", "rather than open"). Their words may help a match but must never decide one, or a guidance that
-// lacks them is wrongly called a partial match or no match at all.
+// history ("primary was sigmoid ca resected 2022", "hx of CABG"), what was ruled out ("not fit for
+// stent", "rather than open") and the operation another was done during. Their words may help a
+// match but must never decide one, or a guidance that lacks them is wrongly called a partial match
+// or no match at all.
 
 /** Openers of an aside. The aside runs to the next clause break. */
 const OPENER = [

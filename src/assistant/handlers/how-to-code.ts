@@ -112,13 +112,13 @@ function oneOfTwo(turn: Turn): { part: { turn: Turn; r: Extract<Resolution, { ki
 }
 
 export function howToCode(turn: Turn): void {
-  const half = twoProcedures(turn) ? null : oneOfTwo(turn);
+  const both = twoProcedures(turn);
+  const half = both ? null : oneOfTwo(turn);
   if (half) {
     answer(half.part.turn, half.part.r);
     turn.draft.notCovered(half.other);
     return;
   }
-  const both = twoProcedures(turn);
   if (both) {
     const d = turn.draft;
     for (const [i, part] of both.entries()) {

@@ -185,17 +185,17 @@ function answerChapter(turn: Turn, id: string, chapters: string[]): boolean {
   const letters = chapters.join(' or ');
   const title = tidy(le.entry.title.text);
   d.answered = true;
-  d.state = { guidance: id, codes: [] };
   d.suggest(`How do I code ${title}?`);
   // A line that names the chapter and no code in it ("Chapter 'Z' code for site in lower respiratory tract").
   // (Any line of the section: a statement such as "Plus a Chapter 'Z' code ..." is no explained rule.)
   const lines = [...items.filter((i) => i.type === 'text'), ...le.entry.groups.flatMap((g) => [g.heading, g.instruction].filter((x) => x !== null)), ...le.entry.rules];
-  const saying = lines.filter((x, i) => namesChapter(x.text, chapters) && lines.findIndex((y) => y.start === x.start) === i);
+  const saying = lines.filter((x, i) => chaptersAsked(x.text).some((c) => chapters.includes(c)) && lines.findIndex((y) => y.start === x.start) === i);
   if (saying.length > 0) {
     d.title = `${letters} code in ${id}`;
     d.text(`${id} (${title}) says:`);
     for (const x of saying) d.rule(le, { kind: 'note', text: x.text, start: x.start, end: x.end, codes: [], truncated: false });
     d.text(`It gives no particular ${letters} code: the one to use is found in OPCS-4 for what this line describes. ${NOT_COVERED}`);
+    d.state = { guidance: id, codes: [] };
     return true;
   }
   d.title = `No ${letters} code in ${id}`;
@@ -207,10 +207,6 @@ function answerChapter(turn: Turn, id: string, chapters: string[]): boolean {
   return true;
 }
 
-/** The text names one of the chapters: "Chapter 'Z' code", "a Z code", "codes from chapter Y". */
-function namesChapter(text: string, chapters: string[]): boolean {
-  return chapters.some((ch) => new RegExp(`\\bchapter\\s*['‘’"]?${ch}\\b|(?<![\\w'’.-])['‘’"]?${ch}['‘’"]?[- ]?codes?\\b`, 'i').test(text));
-}
 
 export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
@@ -380,8 +376,9 @@ export function ruleExplanation(turn: Turn): void {
   const strongEnough = best && (codes.length === 0 ? best.score >= 1 : codes.some((c) => mentions(best.rule, c)) && best.score >= 2);
   // No rule: how the guidance the question is about lists the codes, else any guidance that does.
   if ((!best || !strongEnough) && codes.length > 0 && ((hits[0] && explainListing(turn, codes, hits[0].id)) || explainListing(turn, codes))) return;
-  // Asked about a kind of code ("is the site code compulsory for ESD"), with no rule on it: the codes the guidance lists whose title or role says it (Z27.2 as its site), not
-  // another of its notes (on clips).
+  // Asked about a kind of code ("is the site code compulsory for ESD"), with no rule on it: the codes
+  // the guidance lists whose title or role says it (Z27.2 as its site), not another of its notes
+  // (on clips).
   if (codes.length === 0 && hits[0]) {
     const aspect = [...aboutCoding];
     const offTopic = !best || !strongEnough || aspect.every((k) => !index.all[best.at]!.keys.has(k));
