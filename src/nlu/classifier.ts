@@ -5,6 +5,8 @@
 // numbered in first-seen order, labels sorted. Usable on any labelled utterances: nothing here
 // knows about codes or codebot's intents.
 
+import { trainSoftmax, type Row } from './kernels.js';
+
 export interface Example {
   text: string;
   label: string;
@@ -63,10 +65,7 @@ export interface ClassifierOptions {
 
 export const CLASSIFIER_DEFAULTS = { minCount: 2, steps: 80, rate: 0.3, l2: 0.0005 } as const;
 
-interface Vector {
-  idx: Int32Array;
-  val: Float64Array;
-}
+type Vector = Row;
 
 export class IntentClassifier {
   /** Feature numbers by block: the word "for" and the trigram "for" are not one feature. */
@@ -141,31 +140,7 @@ export class IntentClassifier {
     if (opts.nbPower) c.scaleByLogCountRatio(numbered, y, opts.nbPower);
     // The same vectors vector() makes of a text: blocks by name, features in the order written.
     const rows = numbered.map((row) => c.vectorOf([...row].sort((x, z) => (x.block < z.block ? -1 : x.block > z.block ? 1 : 0))));
-    const F = c.featureCount;
-    const w = new Float64Array(F * L);
-    const b = new Float64Array(L);
-    const gw = new Float64Array(F * L);
-    const gb = new Float64Array(L);
-    const mw = new Float64Array(F * L);
-    const vw = new Float64Array(F * L);
-    const mb = new Float64Array(L);
-    const vb = new Float64Array(L);
-    const p = new Float64Array(L);
-    const adam = (x: Float64Array, g: Float64Array, m: Float64Array, v: Float64Array, t: number, decay: number) => {
-      const c1 = 1 - 0.9 ** t;
-      const c2 = 1 - 0.999 ** t;
-      for (let i = 0; i < x.length; i++) {
-        const gi = g[i]! + decay * x[i]!;
-        m[i] = 0.9 * m[i]! + 0.1 * gi;
-        v[i] = 0.999 * v[i]! + 0.001 * gi * gi;
-        x[i] = x[i]! - (rate * (m[i]! / c1)) / (Math.sqrt(v[i]! / c2) + 1e-8);
-      }
-    };
-    for (let t = 1; t <= steps; t++) {
-      gradient(rows, y, w, b, gw, gb, p, L);
-      adam(w, gw, mw, vw, t, l2);
-      adam(b, gb, mb, vb, t, 0);
-    }
+    const { w, b } = trainSoftmax({ rows, y, features: c.featureCount, labels: L, steps, rate, l2 });
     c.w = w;
     c.b = b;
     return c;
@@ -256,80 +231,12 @@ export class IntentClassifier {
   }
 }
 
-/**
- * The mean log-loss gradient over all rows into gw, gb. (A function of its own, called once a step,
- * so that V8 optimises it after a few steps: training runs once, at start-up.)
- */
-function gradient(rows: readonly Vector[], y: readonly number[], w: Float64Array, b: Float64Array, gw: Float64Array, gb: Float64Array, p: Float64Array, L: number): void {
-  const n = rows.length;
-  gw.fill(0);
-  gb.fill(0);
-  for (let r = 0; r < n; r++) {
-    const { idx, val } = rows[r]!;
-    scores(w, b, idx, val, L, p);
-    softmax(p);
-    p[y[r]!]! -= 1;
-    for (let k = 0; k < L; k++) {
-      p[k]! /= n;
-      gb[k]! += p[k]!;
-    }
-    addScaled(gw, idx, val, L, p);
-  }
-}
-
-// The two kernels below take the labels four at a time, in local variables: about twice as fast as
-// a loop over all labels per feature, and the same sums in the same order, so the same weights.
-
-/** out[k] = b[k] + sum over the row's features of w[feature, k] * value. */
+/** out[k] = b[k] + sum over the row's features of w[feature, k] * value (the kernel's sums, in its order). */
 function scores(w: Float64Array, b: Float64Array, idx: Int32Array, val: Float64Array, L: number, out: Float64Array): void {
-  const m = idx.length;
-  let k = 0;
-  for (; k + 4 <= L; k += 4) {
-    let s0 = b[k]!;
-    let s1 = b[k + 1]!;
-    let s2 = b[k + 2]!;
-    let s3 = b[k + 3]!;
-    for (let j = 0; j < m; j++) {
-      const o = idx[j]! * L + k;
-      const v = val[j]!;
-      s0 += w[o]! * v;
-      s1 += w[o + 1]! * v;
-      s2 += w[o + 2]! * v;
-      s3 += w[o + 3]! * v;
-    }
-    out[k] = s0;
-    out[k + 1] = s1;
-    out[k + 2] = s2;
-    out[k + 3] = s3;
-  }
-  for (; k < L; k++) {
+  for (let k = 0; k < L; k++) {
     let s = b[k]!;
-    for (let j = 0; j < m; j++) s += w[idx[j]! * L + k]! * val[j]!;
+    for (let j = 0; j < idx.length; j++) s += w[idx[j]! * L + k]! * val[j]!;
     out[k] = s;
-  }
-}
-
-/** g[feature, k] += p[k] * value, for the row's features. */
-function addScaled(g: Float64Array, idx: Int32Array, val: Float64Array, L: number, p: Float64Array): void {
-  const m = idx.length;
-  let k = 0;
-  for (; k + 4 <= L; k += 4) {
-    const q0 = p[k]!;
-    const q1 = p[k + 1]!;
-    const q2 = p[k + 2]!;
-    const q3 = p[k + 3]!;
-    for (let j = 0; j < m; j++) {
-      const o = idx[j]! * L + k;
-      const v = val[j]!;
-      g[o]! += q0 * v;
-      g[o + 1]! += q1 * v;
-      g[o + 2]! += q2 * v;
-      g[o + 3]! += q3 * v;
-    }
-  }
-  for (; k < L; k++) {
-    const q = p[k]!;
-    for (let j = 0; j < m; j++) g[idx[j]! * L + k]! += q * val[j]!;
   }
 }
 
