@@ -15,6 +15,7 @@ import { CHAT_INTENTS } from '../src/nlu/intents.js';
 import { namesOperation } from '../src/text/operations.js';
 import { spells } from '../src/assistant/turn.js';
 import { titleAcronyms } from '../src/knowledge/abbreviations.js';
+import { gloss } from '../src/knowledge/search.js';
 import { plainText } from '../src/render/plain-text.js';
 
 const a = assistant();
@@ -993,6 +994,17 @@ describe('understanding coders’ words', () => {
 });
 
 describe('a procedure named on its own, in the words of its guidance title', () => {
+  it('reads a title\'s operation word as the page explains it in brackets', () => {
+    // IPG510's description: "Surgical removal of the septum (metroplasty)". Had been not covered.
+    expect(ask('removal of the uterine septum via hysteroscope')).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG510'] });
+    expect(ask('excision of uterine septum')).toMatchObject({ answered: true, guidance: ['IPG510'] });
+    expect(gloss('It is done when needed. Surgical removal of the septum (metroplasty) is usually considered.', 'metroplasty')).toBe('Surgical removal of the septum');
+    expect(gloss('Septa may be treated by metroplasty (removal of the septum) in theatre.', 'metroplasty')).toBe('removal of the septum');
+    // Only a clause, not a whole long sentence.
+    expect(gloss('Women with a uterine septum and repeated adverse reproductive outcomes who were seen in clinic over ten years, had it (metroplasty).', 'metroplasty')).toBe('had it');
+    expect(gloss('No brackets here about metroplasty.', 'metroplasty')).toBeUndefined();
+  });
+
   it('answers a bare procedure name from the title that has it, not with a greeting', () => {
     expect(ask('falloposcopy')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG62'] });
     expect(ask('nuss bar')).toMatchObject({ intent: 'how_to_code', answered: true, guidance: ['IPG310'] });

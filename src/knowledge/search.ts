@@ -158,6 +158,22 @@ function sitesOf(terms: readonly Term[], which: (before: Term) => boolean): Map<
   return out;
 }
 
+/**
+ * What the page's own text says a word means, in brackets either way round: "Surgical removal of the
+ * septum (metroplasty)", "metroplasty (surgical removal of the septum)". The clause only, at most
+ * eight words.
+ */
+export function gloss(text: string | undefined, word: string): string | undefined {
+  if (!text) return undefined;
+  const w = word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const before = new RegExp(`([^.;:()]{3,120}?)\\s*\\(\\s*${w}\\s*\\)`, 'i').exec(text);
+  const after = new RegExp(`\\b${w}\\s*\\(([^()]{3,120})\\)`, 'i').exec(text);
+  const clause = before?.[1]?.split(/,|\b(?:and|which|that|where)\b/i).pop() ?? after?.[1];
+  if (!clause) return undefined;
+  const words = clause.trim().split(/\s+/);
+  return words.length > 8 || words.length === 0 ? undefined : clause.trim();
+}
+
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
   if (!text) return;
   const set = (k: string, weight = w) => doc.set(k, Math.max(doc.get(k) ?? 0, weight));
@@ -299,6 +315,9 @@ export class GuidanceIndex {
       weigh(w, e.title.text, TITLE);
       const titleTerms = analyse(e.title.text);
       const written = titleTerms.filter((t) => !t.implied);
+      // A title's operation word we have no concept for, as the page itself explains it ("Surgical
+      // removal of the septum (metroplasty)"): the explanation is what the guidance is about too.
+      for (const t of written) if (operationTerm(e.title.text, t)) weigh(w, gloss(e.description?.text, e.title.text.slice(t.start, t.end)), CODES);
       const title = [...new Set(written.map((t) => t.key))];
       const imaging = [...new Set(written.filter((t) => t.category === 'imaging').map((t) => t.key))];
       // Alternatives ("for primary or metastatic liver cancer"): a question naming one of them is
