@@ -838,7 +838,8 @@ describe('conversations stay on topic', () => {
     // Had answered from axillary lymph node retrieval for breast cancer (IPG147).
     const nodes = await prostate('thanks, and what about for the lymph node dissection?');
     expect(nodes).toMatchObject({ answered: false, codes: [] });
-    expect(plainText(nodes)).toContain('Endoscopic axillary lymph node retrieval for breast cancer (IPG147). Its codes are not for this procedure.');
+    expect(plainText(nodes)).toContain('does not cover "laparoscopic radical prostatectomy, lymph node dissection"');
+    expect(nodes.guidance).toEqual([]);
     const mea = chat();
     await mea('microwave endometrial ablation');
     // Had been a full answer from the microwave page, silent about the balloon.
@@ -1165,6 +1166,22 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 });
 
 describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('reads the organs of what a procedure was for as the disease, not as where it was done', () => {
+    // IPG211's title names no condition: what the resection was for does not count against it. It
+    // had been the laparoscopic page, which does not mention the Habib device's radiofrequency.
+    const habib = ask('hepatic resection using the Habib probe for colorectal ca liver mets');
+    expect(habib).toMatchObject({ intent: 'how_to_code', match: 'partial', guidance: ['IPG211'] });
+    expect(habib.notices.join(' ')).toMatch(/does not mention .*"colorectal"/);
+    expect(ask('liver resection with habib for bowel cancer metastases')).toMatchObject({ guidance: ['IPG211'] });
+  });
+
+  it('reads a prostatectomy or cystectomy as an operation on that organ, either of a title\'s alternatives', () => {
+    // IPG258: "... during radical prostatectomy or radical cystectomy". Had been the laparoscopic
+    // prostatectomy page, which does not mention cell salvage.
+    expect(ask('red cell salvage at prostatectomy for prostate ca')).toMatchObject({ answered: true, guidance: ['IPG258'] });
+    expect(ask('cell saver in a cystectomy for bladder cancer')).toMatchObject({ answered: true, guidance: ['IPG258'] });
+  });
+
   it('takes help asked with a named procedure\'s codes as a question about them', () => {
     // Had been the help text, or a partial match that "does not mention 'help'".
     expect(ask('can you help me code a SILC please')).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG346'] });

@@ -323,7 +323,16 @@ export class GuidanceIndex {
       // Alternatives ("for primary or metastatic liver cancer"): a question naming one of them is
       // not contradicted by the other.
       const alternatives = new Set<string>();
-      for (const m of e.title.text.matchAll(/([\w-]+)\s+or\s+([\w-]+)/gi)) for (const w of [m[1]!, m[2]!]) for (const t of analyse(w)) alternatives.add(t.key);
+      // A qualifier beside "or" stands for the word it qualifies: "radical prostatectomy or radical
+      // cystectomy" has the prostate and the bladder as alternatives.
+      for (const m of e.title.text.matchAll(/(?:([\w-]+)\s+)?([\w-]+)\s+or\s+([\w-]+)(?:\s+([\w-]+))?/gi)) {
+        const side = (near: string, far: string | undefined) => {
+          const terms = analyse(near);
+          const qualifier = terms.length > 0 && terms.every((t) => t.category === 'qualifier' || t.category === 'approach');
+          return qualifier && far ? [...terms, ...analyse(far)] : terms;
+        };
+        for (const t of [...side(m[2]!, m[1]), ...side(m[3]!, m[4])]) alternatives.add(t.key);
+      }
       // What the guidance is for is said after "for" when it says so; the organs before it are
       // the route ("via percutaneous hepatic artery perfusion"), not the subject.
       const forAt = e.title.text.search(/\sfor\s/i);
@@ -446,7 +455,7 @@ export class GuidanceIndex {
     const weightOf = (k: string) => (this.postings.has(k) ? 1 : UNKNOWN) * this.idf(k);
     const unitWeight = [...units.values()].map((keys) => keys.reduce((s, k) => s + weightOf(k), 0));
     // Units that name what the procedure is for (a condition, written or as an abbreviation).
-    const indication = [...units.keys()].map((span) => terms.some((t) => `${t.start}:${t.end}` === span && !t.implied && t.category === 'condition'));
+    const indication = [...units.keys()].map((span) => terms.some((t) => `${t.start}:${t.end}` === span && !t.implied && (t.category === 'condition' || t.purpose)));
     const total = unitWeight.reduce((s, w) => s + w, 0);
     const categories = new Map<string, Term['category']>();
     const writtenCategories = new Map<string, Term['category']>();

@@ -229,7 +229,13 @@ export class Nlu {
     }
     // A word we have no concept for, written straight after "for", names what the procedure was for.
     const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
-    const placed = terms.map((t) => (forWhat(t) ? { ...t, indication: true } : t));
+    // The organs of what it was for, when the procedure's own organ is named before "for": they say
+    // which disease, not where the procedure was done.
+    // (Its own organ may be implied: "hepatic resection" is of the liver.)
+    const forAt = /\bfor\b/i.exec(rest)?.index ?? -1;
+    const own = new Set(forAt >= 0 ? terms.filter((t) => t.category === 'organ' && t.end <= forAt).map((t) => t.key) : []);
+    const purpose = (t: Term) => own.size > 0 && !t.implied && t.category === 'organ' && t.start > forAt && !own.has(t.key);
+    const placed = terms.map((t) => (forWhat(t) ? { ...t, indication: true } : purpose(t) ? { ...t, purpose: true } : t));
     // The rest of it is the story, when the question names what was done outside it: a procedure,
     // organ or condition, or an operation in words we have no concept for ("coblation tonsillectomy
     // rather than cold steel"). Not when it holds the procedure ("lap rather than open nephrectomy"),

@@ -29,6 +29,9 @@ export interface Term {
   aside?: boolean;
   /** A word with no concept written right after "for": what the procedure was for ("DBS for Parkinson's"). */
   indication?: boolean;
+  /** An organ named in what the procedure was for, after "for", when the question names the
+   *  procedure's own organ before it ("liver resection ... for CRC mets": colorectal). */
+  purpose?: boolean;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
