@@ -145,6 +145,21 @@ describe("a question about a procedure's risks, outcomes or recovery", () => {
 });
 
 describe('complete code sets', () => {
+  it('gives the primary procedure codes with the approach group a question picks, not the approach alone', () => {
+    // IPG193: M61.1/M61.8, plus Y75 (intra-peritoneal) or Y76 (extra-peritoneal, robotic). The
+    // robotic group alone had been given, with M61.1 as "no title given" among the notes.
+    const r = ask('robotic radical prostatectomy - opcs codes?');
+    const codes = r.codes.filter((c) => c.system === 'OPCS-4').map((c) => c.code);
+    expect(codes.slice(0, 3)).toEqual(['M61.1', 'M61.8', 'Y76.5']);
+    expect(codes).not.toContain('Y75.2');
+    expect(plainText(r)).toContain('M61.1   Total excision of prostate and capsule of prostate');
+    expect(plainText(r)).not.toMatch(/M61\.1 +\(no title given/);
+    // Every group shown: the primary codes are not "Option 1" of a choice with the approaches.
+    const both = plainText(ask('robot assisted lap prostatectomy - opcs codes?'));
+    expect(both).toContain('Codes (OPCS-4.6):\n  M61.1');
+    expect(both).not.toMatch(/Option \d \(OPCS-4\.6\):\n  M61/);
+  });
+
   it('answers both procedures of a question that names two', () => {
     const r = ask('RFA and microwave ablation of liver mets in the same session, how do I code both?');
     expect(r.guidance).toEqual(expect.arrayContaining(['IPG327', 'IPG406']));

@@ -1,7 +1,7 @@
 // how_to_code: the codes for a procedure, grouped and labelled, with its rules and citations.
 
 import type { LoadedEntry } from '../../knowledge/load.js';
-import type { CodeItem, Rule, RuleCode } from '../../knowledge/schema.js';
+import type { CodeItem, Group, Rule, RuleCode } from '../../knowledge/schema.js';
 import { analyse, keysOf } from '../../text/analyse.js';
 import { operationTerm } from '../../text/operations.js';
 import { midSentence, tidy } from '../draft.js';
@@ -280,7 +280,15 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   // Codes the page adds on ("if ... is carried out, the following codes are assigned in addition")
   // go with whichever group the question picks: they are not an alternative to it.
   const addOns = choice.index === null ? [] : e.groups.filter((g, i) => i !== choice.index && !g.alternative && g.instruction !== null && ADD_ON.test(g.instruction.text));
-  const shown = choice.index === null ? e.groups : [e.groups[choice.index]!, ...addOns];
+  // A group of secondary codes only (an approach: "Or one of the following codes to identify
+  // extra-peritoneal approach") goes with the page's primary procedure codes, never instead of them.
+  // (Nor, when every group is shown, is such a primary group one of the options.)
+  const chosen = choice.index === null ? null : e.groups[choice.index]!;
+  const secondaries = e.groups.filter((g) => onlyRole(g, 'secondary'));
+  const primaries = (!chosen || secondaries.includes(chosen)) && secondaries.length > 0 ? e.groups.filter((g) => g !== chosen && !g.alternative && onlyRole(g, 'primary')) : [];
+  const shown = chosen === null ? e.groups : [...primaries, chosen, ...addOns.filter((g) => !primaries.includes(g))];
+  const withChosen = new Set([...primaries, ...addOns]);
+  const options = shown.filter((g) => !withChosen.has(g));
   const rules = rulesToShow(le, shown);
   if (asksDiagnosis) diagnosisCodes(d, le, rules);
   // Asked for a diagnosis code the guidance does not give: say so, rather than only list procedures.
@@ -289,9 +297,9 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   }
 
   const shownCodes: CodeItem[] = [];
-  shown.forEach((g, i) => {
-    const choices = shown.length - addOns.length;
-    const name = heading(g) ?? (addOns.includes(g) ? 'In addition, where it applies' : choices > 1 ? `Option ${i + 1}${g.alternative ? ' (or)' : ''}` : 'Codes');
+  shown.forEach((g) => {
+    const option = options.indexOf(g);
+    const name = heading(g) ?? (addOns.includes(g) ? 'In addition, where it applies' : option >= 0 && options.length > 1 ? `Option ${option + 1}${g.alternative ? ' (or)' : ''}` : 'Codes');
     showGroup(d, le, g, `${name} (${e.version ?? 'OPCS-4'})`);
     for (const item of g.items) if (item.type === 'code') shownCodes.push(item);
   });
@@ -305,7 +313,7 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   for (const rule of rules) d.rule(le, rule);
 
   if (choice.index !== null && e.groups.length > 1) {
-    const others = e.groups.map((g, i) => (i === choice.index ? null : heading(g))).filter((h): h is string => h !== null);
+    const others = e.groups.map((g) => (shown.includes(g) ? null : heading(g))).filter((h): h is string => h !== null);
     if (others.length > 0) {
       d.text(`${e.id} also gives codes for: ${others.join('; ')}.`);
       for (const o of others.slice(0, 2)) d.suggest(`And the ${o.charAt(0).toLowerCase()}${o.slice(1)}?`);
@@ -317,6 +325,12 @@ function codeOne(turn: Turn, r: Extract<Resolution, { kind: 'entry' }>): void {
   if (e.replaces) d.suggest(`What did ${e.id} replace?`);
   d.suggest(`Summarise ${e.id}`);
   d.state.codes = d.codes.map((c) => c.code);
+}
+
+/** Every code of the group has a role of this kind ("primary procedure (one of these)", "secondary: approach"). */
+function onlyRole(g: Group, kind: 'primary' | 'secondary'): boolean {
+  const codes = g.items.filter((i) => i.type === 'code');
+  return codes.length > 0 && codes.every((c) => c.role.startsWith(kind));
 }
 
 /**
