@@ -933,6 +933,13 @@ describe('conversations stay on topic', () => {
 });
 
 describe('understanding coders’ words', () => {
+  it('reads IONM as intraoperative nerve monitoring, which OPCS-4 cannot classify', () => {
+    // Had been a partial match with video-assisted thyroidectomy (IPG499) and its codes.
+    const r = ask('IONM during hemithyroidectomy - any opcs?');
+    expect(r).toMatchObject({ answered: true, guidance: ['IPG255'] });
+    expect(plainText(r)).toContain('It is not possible to classify the use of intraoperative nerve monitoring');
+  });
+
   it('reads abbreviations a page defines for its own procedure', () => {
     expect(a.kb.abbreviations.get('npwt')).toBe('Negative pressure wound therapy');
     expect(ask('codes for NPWT').guidance).toEqual(['IPG467']);
