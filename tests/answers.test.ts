@@ -847,6 +847,15 @@ describe('conversations stay on topic', () => {
     expect(r.notices.join(' ')).toMatch(/does not mention "stent"/);
   });
 
+  it('reads a follow-up naming only another kind of patient as the same procedure for them', async () => {
+    const ecmo = chat();
+    expect(await ecmo('ECMO for acute heart failure in adults')).toMatchObject({ guidance: ['IPG482'] });
+    // Had been answered from the hybrid procedure for hypoplastic left heart in neonates (IPG246).
+    const r = await ecmo('what about in neonates?');
+    expect(r).toMatchObject({ answered: false, codes: [] });
+    expect(plainText(r)).toContain('does not cover "extracorporeal membrane oxygenation (ECMO), neonates"');
+  });
+
   it("keeps a follow-up on the conversation's organ, and says what it adds that the page lacks", async () => {
     const prostate = chat();
     await prostate('what codes for robotic prostatectomy');

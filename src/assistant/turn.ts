@@ -5,7 +5,7 @@ import type { CodeMatch } from '../knowledge/codes.js';
 import type { Knowledge } from '../knowledge/kb.js';
 import type { LoadedEntry } from '../knowledge/load.js';
 import type { Group } from '../knowledge/schema.js';
-import { queryTerms, SETTING, type SearchHit } from '../knowledge/search.js';
+import { queryTerms, SETTING, sidesOf, type SearchHit } from '../knowledge/search.js';
 import { spelledByRun } from '../knowledge/abbreviations.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
@@ -144,7 +144,10 @@ function carryProcedure(turn: Turn): Term[] | null {
   // An operation named in words we have no concept for ("what about mitral valve replacement?") is a
   // procedure of the follow-up's own, not the conversation's.
   if (u.terms.some((t) => !t.aside && !t.implied && operationTerm(u.text, t))) return null;
-  if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
+  // A follow-up that names only another kind of patient or operation ("and for a neonate?" after
+  // ECMO in adults) asks about the conversation's procedure for them.
+  const side = SAME_FOR.test(u.text) && sidesOf(u.terms.filter((t) => !t.implied && !t.aside).map((t) => t.key)).size > 0;
+  if (!side && !u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
   // So is the organ said of it ("primary was rectal"): where they came from, not what was treated.
   const primaries = u.terms.filter(primary);
   const ofPrimary = (t: Term) => (t.category === 'organ' || t.category === 'condition') && primaries.some((p) => Math.abs(t.start - p.end) <= 12 || Math.abs(p.start - t.end) <= 2);
@@ -152,7 +155,12 @@ function carryProcedure(turn: Turn): Term[] | null {
   // With only the story left, what was treated is the conversation's too (the liver metastases).
   const story = !own.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'));
   const carried = title.filter((t) => t.category === 'procedure' || (story && !t.implied && (t.category === 'organ' || t.category === 'condition'))).map(carry);
-  return carried.some((t) => t.category === 'procedure') ? [...own, ...carried] : null;
+  if (carried.some((t) => t.category === 'procedure')) return [...own, ...carried];
+  // A procedure we have no concept for is its title's words before "for" ("extracorporeal membrane
+  // oxygenation"), carried whole when the follow-up names only a side.
+  const forAt = le.entry.title.text.search(/\sfor\s/i);
+  const named = side ? title.filter((t) => !t.implied && !t.category && (forAt < 0 || t.start < forAt)).map(carry) : [];
+  return named.length > 0 ? [...own, ...carried, ...named] : null;
 }
 
 /** A title's term carried into a follow-up: implied, its offsets below zero to keep it apart from the question's own words. */

@@ -49,7 +49,8 @@ const SIDES: ReadonlyArray<{ name: string; words: ReadonlySet<string>; keys: Rea
   })),
 );
 /** The "pair:side" names a question's keys say: "0:1" for a deceased donor. */
-function sidesOf(keys: Iterable<string>): Set<string> {
+/** The sides of OPPOSITES these keys say ("s:neonat": the young side of adult and child). */
+export function sidesOf(keys: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const k of keys) for (const s of SIDES) if (s.keys.has(k)) out.add(s.name);
   return out;
