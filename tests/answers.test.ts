@@ -847,6 +847,21 @@ describe('conversations stay on topic', () => {
     expect(r.notices.join(' ')).toMatch(/does not mention "stent"/);
   });
 
+  it('keeps a conversation about a code on that code, and one about a page on that page', async () => {
+    const code = chat();
+    await code("what's Y53.4");
+    // Had been "Which procedure?" and then "not something I can help with".
+    expect(await code('what procedures need it')).toMatchObject({ intent: 'code_lookup', answered: true });
+    const rule = await code('is it compulsory');
+    expect(rule).toMatchObject({ intent: 'rule_explanation', answered: true });
+    expect(rule.codes.map((c) => c.code)).toContain('Y53.-');
+    const pdt = chat();
+    await pdt('PDT for basal cell carcinoma');
+    // Had been off topic; then a partial match that did not mention "many", "times".
+    const times = await pdt('how many times should I code it for 3 treatments');
+    expect(times).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG155'] });
+  });
+
   it('reads a follow-up naming only another kind of patient as the same procedure for them', async () => {
     const ecmo = chat();
     expect(await ecmo('ECMO for acute heart failure in adults')).toMatchObject({ guidance: ['IPG482'] });

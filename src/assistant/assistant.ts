@@ -610,7 +610,9 @@ export class Assistant {
     let conversational = CHAT_INTENTS.has(intent);
     // In a conversation about a guidance, a short question that is not chat ("which goes first?",
     // "and if it had been on pump?") is a follow-up: the best non-chat reading of it.
-    const followUp = state.guidance && intent !== 'help' && FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14;
+    // So is one about "it" in coding words ("how many times do I code it if they had two sessions").
+    const aboutIt = /\b(?:it|this|that|they|them)\b/i.test(u.text) && CODING_WORDS.test(u.text);
+    const followUp = state.guidance && intent !== 'help' && (FOLLOW_UP.test(u.text) || aboutIt) && !CHAT.test(u.text) && u.text.split(/\s+/).length <= 14;
     if (followUp && conversational) {
       const next = u.classification.ranked.find((r) => !CHAT_INTENTS.has(r.label));
       if (next) return { intent: next.label as Intent, confidence: next.p, fallback: false };
@@ -624,7 +626,9 @@ export class Assistant {
       return readAs(u, 'how_to_code');
     }
     // With nothing about coding in it and no conversation to follow, it is not a coding question.
-    if (!domain && !conversational && !(state.guidance && (u.text.split(' ').length <= 4 || (FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(' ').length <= 14)))) {
+    // (A conversation about codes is one too: "is it mandatory" after "what does Y53.2 mean".)
+    const about = state.guidance !== null || state.codes.length > 0;
+    if (!domain && !conversational && !(about && (u.text.split(' ').length <= 4 || (FOLLOW_UP.test(u.text) && !CHAT.test(u.text) && u.text.split(' ').length <= 14)))) {
       return readAs(u, 'out_of_scope');
     }
     // Unsure, but the message names a procedure the knowledge has ("SIRT?", "LUNA for pelvic pain"):

@@ -156,7 +156,8 @@ function forTopic(turn: Turn, refs: CodeRef[]): string | null {
 }
 
 /** "which guidance uses it?" after a code: the conversation's codes. */
-export const USES_IT = /\b(?:which|what)\s+(?:nice\s+)?(?:guidance|guidances|pages?|ipgs?)\s+(?:uses?|lists?|gives?|has|have|mentions?|includes?)\s+(?:it|that(?:\s+code)?|this(?:\s+code)?|them|those(?:\s+codes)?)\b/i;
+export const USES_IT =
+  /\b(?:which|what)\s+(?:nice\s+)?(?:guidance|guidances|pages?|ipgs?|procedures?|operations?)\s+(?:uses?|lists?|gives?|has|have|mentions?|includes?|needs?)\s+(?:it|that(?:\s+code)?|this(?:\s+code)?|them|those(?:\s+codes)?)\b|\bwhere\s+(?:else\s+)?(?:is|are)\s+(?:it|that|this|they)\s+(?:also\s+)?used\b|\bwhat\s+(?:is|are)\s+(?:it|that|this|they)\s+used\s+for\b/i;
 
 export function codeLookup(turn: Turn): void {
   const { u, state: conversation, draft: d } = turn;

@@ -1,6 +1,6 @@
 // rule_explanation: why and when a coding rule applies, quoted from the guidance that says so.
 
-import { chaptersAsked, covers, sameCode, type CodeRef } from '../../knowledge/codes.js';
+import { chaptersAsked, covers, parseCode, sameCode, type CodeRef } from '../../knowledge/codes.js';
 import type { LoadedEntry } from '../../knowledge/load.js';
 import type { CodeItem, Rule } from '../../knowledge/schema.js';
 import { keysOf } from '../../text/analyse.js';
@@ -210,7 +210,10 @@ function answerChapter(turn: Turn, id: string, chapters: string[]): boolean {
 
 export function ruleExplanation(turn: Turn): void {
   const { kb, u, state, draft: d } = turn;
-  const codes: CodeRef[] = u.codes.length > 0 ? u.codes : [];
+  // A conversation about codes and no guidance ("what does Y53.2 mean", then "is it mandatory"):
+  // the question is about those codes.
+  const aboutCodes = u.codes.length === 0 && !state.guidance && u.guidanceIds.length === 0 && !hasTopic(u.terms);
+  const codes: CodeRef[] = u.codes.length > 0 ? u.codes : aboutCodes ? state.codes.map((c) => parseCode(c)).filter((r) => r !== undefined) : [];
   // Words that find no guidance at all are not a topic of their own: the conversation's stays.
   // Words that only describe the code asked about ("why Y12.3? isn't that electrochemotherapy")
   // are not a new topic: the conversation's guidance stays.
