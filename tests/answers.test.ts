@@ -957,6 +957,14 @@ describe('conversations stay on topic', () => {
 });
 
 describe('understanding coders’ words', () => {
+  it('does not search for words that only say how a question is put ("separately", "specifically")', () => {
+    // Had been "none of the loaded NICE guidance is about that": no IRE page mentions "separately".
+    const r = ask('must the image guidance be coded separately for IRE?');
+    expect(r).toMatchObject({ intent: 'rule_explanation', answered: true });
+    expect(r.guidance[0]).toMatch(/^IPG44[45]$/);
+    expect(r.codes.map((c) => c.code)).toContain('Y53.-');
+  });
+
   it('reads IONM as intraoperative nerve monitoring, which OPCS-4 cannot classify', () => {
     // Had been a partial match with video-assisted thyroidectomy (IPG499) and its codes.
     const r = ask('IONM during hemithyroidectomy - any opcs?');
