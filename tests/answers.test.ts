@@ -314,6 +314,14 @@ describe('code lookups', () => {
 });
 
 describe('code checks', () => {
+  it('checks codes against every page that fits when none of them lists the codes, rather than asking which', () => {
+    // Two ECMO pages fit; neither lists E85.2. Had been "Which guidance do you mean?".
+    const r = ask('E85.2 ok for ECMO?');
+    expect(r).toMatchObject({ intent: 'code_check', answered: true, guidance: ['IPG391'] });
+    expect(r.check?.[0]).toMatchObject({ code: 'E85.2', verdict: 'unknown' });
+    expect(r.notices.join(' ')).toContain('(IPG482) also fits the question, and it does not list E85.2 either.');
+  });
+
   it('does not confirm codes against the guidance they come from when the question names another procedure', () => {
     // L88.2 is radiofrequency ablation's code (IPG8); EVLA is laser ablation, which no page covers.
     // Had been "All your codes match IPG8".

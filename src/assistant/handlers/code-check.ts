@@ -48,12 +48,22 @@ export function codeCheck(turn: Turn): void {
     return;
   }
   const r = resolveGuidance(turn, { codes: user });
+  let others: LoadedEntry[] = [];
+  let le: LoadedEntry;
   if (r.kind === 'ambiguous') {
-    return askWhich(turn, r.entries, (le) => `check ${user.map((c) => c.code).join(' ')} against ${le.entry.id}`);
-  }
-  if (r.kind === 'none') return notFound(turn, r, 'a check of these codes');
-  const le = r.entry;
+    // The coder's codes say which of the pages that fit ("is E85.2 right for ECMO", two ECMO pages):
+    // the one that states them; when none does, the check against the first says so for all.
+    const lists = (x: LoadedEntry) => statedCodes(x).some((s) => user.some((c) => sameCode(s.code, c) || covers(s.code, c)));
+    const stating = r.entries.filter(lists);
+    if (stating.length > 1) return askWhich(turn, stating, (x) => `check ${user.map((c) => c.code).join(' ')} against ${x.entry.id}`);
+    le = stating[0] ?? r.entries[0]!;
+    if (stating.length === 0) others = r.entries.slice(1);
+  } else if (r.kind === 'none') return notFound(turn, r, 'a check of these codes');
+  else le = r.entry;
   const e = le.entry;
+  if (others.length > 0) {
+    d.notice(`${others.map((o) => entryName(o)).join('; ')} ${others.length === 1 ? 'also fits' : 'also fit'} the question, and ${others.length === 1 ? 'it does' : 'they do'} not list ${user.map((c) => c.code).join(' or ')} either.`);
+  }
   d.answered = true;
   d.title = `Checking ${user.map((c) => c.code).join(' ')} against ${entryName(le)}`;
   d.cite(le, e.coding.start, e.coding.end);
