@@ -870,6 +870,14 @@ describe('conversations stay on topic', () => {
     expect(times).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG155'] });
   });
 
+  it('keeps a follow-up on the conversation\'s page when that page has all it names', async () => {
+    const knee = chat();
+    await knee('arthroscopic washout of the knee for OA');
+    // IPG230 is "with or without debridement"; pancreatic necrosectomy pages score higher for it.
+    const r = await knee('and if a debridement was done as well?');
+    expect(r).toMatchObject({ intent: 'how_to_code', guidance: ['IPG230'] });
+  });
+
   it('reads a follow-up naming only another kind of patient as the same procedure for them', async () => {
     const ecmo = chat();
     expect(await ecmo('ECMO for acute heart failure in adults')).toMatchObject({ guidance: ['IPG482'] });

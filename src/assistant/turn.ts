@@ -293,7 +293,11 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
         .map((h) => kb.get(h.id)!);
     }
     // In a conversation about one of the close matches, the follow-up is about that one.
-    const fromContext = close.find((h) => h.id === state.guidance);
+    // So is one that names no organ or condition of its own, when that page has all of it, however
+    // far below another page it scores ("what if they also did a debridement" after knee washout,
+    // with or without debridement: not pancreatic necrosectomy).
+    const namesSubject = u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'));
+    const fromContext = close.find((h) => h.id === state.guidance) ?? (namesSubject ? undefined : hits.find((h) => h.id === state.guidance && h.missing.length === 0));
     if (fromContext) return { kind: 'entry', entry: kb.get(fromContext.id)!, via: 'context', hit: fromContext };
     // In a conversation, a follow-up that names only the procedure ("how does that compare with
     // RFA?" after SIRT for liver metastases) means the one on the conversation's organ or condition.
