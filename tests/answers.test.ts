@@ -870,6 +870,15 @@ describe('conversations stay on topic', () => {
     expect(times).toMatchObject({ intent: 'how_to_code', match: 'full', guidance: ['IPG155'] });
   });
 
+  it('answers "is that the same for open?" with the page\'s codes and that it gives none for open', async () => {
+    const gastrectomy = chat();
+    await gastrectomy('lap gastrectomy for stomach cancer');
+    // Had been "No note on that in IPG269".
+    const r = await gastrectomy('would that be the same if done open?');
+    expect(r).toMatchObject({ intent: 'how_to_code', guidance: ['IPG269'] });
+    expect(r.notices.join(' ')).toContain('IPG269 gives no codes for an open approach');
+  });
+
   it('keeps a follow-up on the conversation\'s page when that page has all it names', async () => {
     const knee = chat();
     await knee('arthroscopic washout of the knee for OA');

@@ -554,6 +554,13 @@ export class Assistant {
     if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
     // "the primary is sigmoid" after liver metastases: the codes again, for that primary.
     if (tellsThePrimary({ kb: this.kb, u, state })) return readAs(u, 'how_to_code');
+    // "is that the same for open?" after a laparoscopic page: an approach the page is not about, and
+    // nothing else, asks for its codes done that way (the answer says it gives none for it).
+    if (u.intent === 'rule_explanation' && state.guidance && u.codes.length === 0 && u.guidanceIds.length === 0) {
+      const named = u.terms.filter((t) => !t.implied && t.category !== 'coding');
+      const approaches = named.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided');
+      if (approaches.length > 0 && approaches.length === named.length && approaches.some((t) => !this.kb.index.isAbout(state.guidance!, t.key))) return readAs(u, 'how_to_code');
+    }
     // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
     // search with nothing to search for (a rule question, "which site code?", was taken above).
     if (this.asksConversationCodes(u, state)) return readAs(u, 'how_to_code');
