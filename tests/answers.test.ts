@@ -990,6 +990,16 @@ describe('understanding coders’ words', () => {
     expect(r.codes.map((c) => c.code)).toContain('Y53.-');
   });
 
+  it('reads HIE and short sightedness as the conditions their pages name in other words', () => {
+    // IPG347 is for "hypoxic perinatal brain injury"; both had been not covered.
+    expect(ask('whole body cooling for neonatal HIE, what codes')).toMatchObject({ answered: true, guidance: ['IPG347'] });
+    const lasek = ask('LASEK for short sightedness');
+    expect(lasek.answered).toBe(true);
+    expect(lasek.guidance).toEqual(expect.arrayContaining(['IPG164']));
+    // An American spelling in the vocabulary would stop the speller reading "ischemic" as "ischaemic".
+    expect(ask('thrombectomy for acute ischemic stroke')).toMatchObject({ match: 'full', guidance: ['IPG458'] });
+  });
+
   it('reads IONM as intraoperative nerve monitoring, which OPCS-4 cannot classify', () => {
     // Had been a partial match with video-assisted thyroidectomy (IPG499) and its codes.
     const r = ask('IONM during hemithyroidectomy - any opcs?');
