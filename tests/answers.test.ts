@@ -125,6 +125,20 @@ describe('a rule question with no code, guidance or conversation to go on', () =
 });
 
 describe("a question about a procedure's risks, outcomes or recovery", () => {
+  it('reads whether NICE recommends it, or its safety, as clinical, about the conversation\'s page', async () => {
+    const c = chat();
+    await c('single incision lap chole codes');
+    for (const q of ['is it still recommended?', 'any safety concerns with it']) {
+      const r = await c(q);
+      expect(r.title, q).toBe('A clinical question, not a coding one');
+      expect(r.codes, q).toEqual([]);
+      // "concerns" had been read as "cancers" by the speller, and sent the coder to a cancer page.
+      expect(plainText(r), q).toContain('are in IPG346: https://www.nice.org.uk/guidance/ipg346');
+    }
+    // A code makes it a coding question.
+    expect(ask('is Y53.9 recommended?').title).not.toBe('A clinical question, not a coding one');
+  });
+
   it('is a clinical question: no codes, and where NICE gives its view', () => {
     // Each had been answered with the procedure's codes.
     // So are a condition's causes and signs (had been the help text, and "not sure").

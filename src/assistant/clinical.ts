@@ -12,6 +12,8 @@ const ASKS = [
   /\b(?:risks?|dangers?|side[- ]effects?|success rates?|recovery(?: time)?|survival(?: rates?)?|efficacy|effectiveness|complication rates?|outcomes?)\s+(?:of|for|after|from|with)\b/i,
   // What a condition is like, for the patient ("what causes glaucoma", "symptoms of TTTS").
   /\bwhat (?:causes|caused|triggers)\b|\b(?:causes|symptoms|signs|prognosis) of\b/i,
+  // Whether NICE supports it: its recommendations on use, safety and efficacy, not its coding ones.
+  /\b(?:is|are) (?:it|they|this|that)\s+(?:still\s+)?(?:recommended|approved|supported|endorsed)\b|\bdoes nice (?:recommend|support|approve)\b|\b(?:any|what) (?:safety|efficacy) (?:concerns?|issues?|problems?|worries|data|evidence)\b|\b(?:safety|efficacy) concerns?\b/i,
 ];
 
 /** Words that make it a coding question after all ("complications of DBS - which code?"). */
@@ -19,5 +21,6 @@ const CODING = /\b(?:codes?|coding|coded|code it|opcs|icd|classif\w*|sequenc\w*)
 
 /** A question about how a procedure works out for the patient, with no word about coding it. */
 export function asksClinically(text: string): boolean {
-  return !CODING.test(text) && ASKS.some((r) => r.test(text));
+  // (Nor when it names a code: "is Y53.9 recommended?" is about coding.)
+  return !CODING.test(text) && !/\b[A-Z]\d{2}\b/i.test(text) && ASKS.some((r) => r.test(text));
 }

@@ -80,9 +80,12 @@ export function outOfScope(turn: Turn): void {
     d.text(
       "I answer clinical coding questions about NICE interventional procedures guidance (OPCS-4 procedure codes, ICD-10 diagnosis codes and their rules), not questions about a procedure's risks, benefits, outcomes or recovery, so I give no codes for this.",
     );
-    // Where NICE's view is: the guidance about all the procedures and conditions the question names.
-    const best = turn.kb.index.search(turn.u.terms.filter((t) => t.concept)).find((h) => h.missing.length === 0 && !h.contradicts);
-    const le = best ? turn.kb.get(best.id) : undefined;
+    // Where NICE's view is: the guidance about all the procedures and conditions the question names,
+    // or the conversation's when it names none ("is it recommended?").
+    const named = turn.u.terms.filter((t) => t.concept && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
+    const best = named.length > 0 ? turn.kb.index.search(turn.u.terms.filter((t) => t.concept)).find((h) => h.missing.length === 0 && !h.contradicts) : undefined;
+    const id = best?.id ?? (named.length === 0 ? turn.state.guidance : null);
+    const le = id ? turn.kb.get(id) : undefined;
     if (le) {
       d.text(`NICE's recommendations on the safety and efficacy of ${midSentence(le.entry.title.text)} are in ${le.entry.id}: ${le.entry.url}`);
       d.suggest(`How do I code ${tidy(le.entry.title.text)}?`);
