@@ -8,7 +8,8 @@ import { examplesOf, loadIntentFiles } from '../src/nlu/intents.js';
 import { Nlu } from '../src/nlu/understand.js';
 import { analyse } from '../src/text/analyse.js';
 import { normalise } from '../src/text/normalise.js';
-import { Speller } from '../src/text/spell.js';
+import { isEnglish, Speller } from '../src/text/spell.js';
+import { ENGLISH_TS, englishModuleText } from '../scripts/build-english.js';
 import { FIXTURES, INTENTS, ROOT } from './helpers.js';
 import { parseJsonl } from '../src/eval/score.js';
 
@@ -50,6 +51,26 @@ describe('typo repair', () => {
     expect(speller.correct('metastsaes')).toBe('metastases');
     expect(speller.correct('imaeg')).toBe('image');
   });
+  it('leaves an everyday English word alone rather than read it as a medical one', () => {
+    const words = ['cancers', 'resection', 'valve', 'ankle', 'wrapping', 'veins'];
+    const plain = new Speller(words);
+    const english = new Speller(words, isEnglish);
+    // Without the dictionary each of these had become a medical word.
+    for (const [w, medical] of [['concerns', 'cancers'], ['rejection', 'resection'], ['value', 'valve'], ['angle', 'ankle']] as const) {
+      expect(plain.correct(w)).toBe(medical);
+      expect(english.correct(w)).toBe(w);
+    }
+    // Not a real inflection: still a typo ("wraping", "vains").
+    expect(english.correct('wraping')).toBe('wrapping');
+    expect(english.correct('vains')).toBe('veins');
+    expect(isEnglish('studies') && isEnglish('hurried') && isEnglish('simply') && isEnglish('stopped')).toBe(true);
+    expect(isEnglish('masss') || isEnglish('stoped') || isEnglish('facees')).toBe(false);
+  });
+
+  it('has the word list built from WordNet as committed (npm run build:english)', () => {
+    expect(readFileSync(ENGLISH_TS, 'utf8')).toBe(englishModuleText());
+  });
+
   it('does not take another word with two letters changed for a typo', () => {
     const s = new Speller(['stabilisation', 'ablation']);
     expect(s.correct('sterilisation')).toBe('sterilisation');

@@ -6,7 +6,7 @@ import { analyse, lexiconWords, words as wordsOf, type Term } from '../text/anal
 import { asides, type Span } from '../text/aside.js';
 import { normalise } from '../text/normalise.js';
 import { operationTerm } from '../text/operations.js';
-import { Speller } from '../text/spell.js';
+import { isEnglish, Speller } from '../text/spell.js';
 import { IntentClassifier, type Classification } from './classifier.js';
 import { features, GUIDANCE_ID } from './features.js';
 import { CHAT_INTENTS, examplesOf, loadIntentFiles, type Intent } from './intents.js';
@@ -195,7 +195,7 @@ export class Nlu {
   static fromDir(intentsDir: string, vocabulary: Iterable<string> = []): Nlu {
     const examples = examplesOf(loadIntentFiles(intentsDir));
     const words = [...vocabulary, ...lexiconWords(), ...examples.flatMap((e) => e.text.toLowerCase().split(/[^a-z]+/))];
-    const speller = new Speller(words);
+    const speller = new Speller(words, isEnglish);
     const correct = (w: string) => speller.correct(w);
     const t0 = performance.now();
     const classifier = IntentClassifier.train(examples, { featurize: (t) => features(t, correct), ...CLASSIFIER_SETTINGS });

@@ -23,10 +23,15 @@ export function editDistance(a: string, b: string): number {
 
 const stemCache = new Map<string, string>();
 
+/** Plurals no suffix rule reaches, read as one key with their singular ("a woman", "in women"). */
+const IRREGULAR = new Map([
+  ['woman', 'women'], ['child', 'children'], ['tooth', 'teeth'], ['foot', 'feet'], ['mouse', 'mice'],
+]);
+
 export function stem(token: string): string {
   let s = stemCache.get(token);
   if (s === undefined) {
-    s = /^[a-z]+$/.test(token) ? stemmer.stem(token) : token;
+    s = IRREGULAR.get(token) ?? (/^[a-z]+$/.test(token) ? stemmer.stem(token) : token);
     if (stemCache.size < 50_000) stemCache.set(token, s);
   }
   return s;

@@ -1,14 +1,61 @@
 // Typo repair for words nobody has taught us ("radiofrequncy", "metastasis" typed "metastsis"):
 // the nearest known word within a small edit distance, or the word unchanged.
 
+import { ADJECTIVES_AND_ADVERBS, NOUNS_AND_VERBS } from './english-words.js';
 import { editDistance } from './natural.js';
+
+let english: { nv: Set<string>; other: Set<string> } | undefined;
+
+/** English's regular inflections of a noun or verb ("wrap": "wraps", "wrapped", "wrapping"). */
+function nounVerbForms(base: string): string[] {
+  const out = [/(?:s|x|z|ch|sh)$/.test(base) ? `${base}es` : /[^aeiou]y$/.test(base) ? `${base.slice(0, -1)}ies` : `${base}s`];
+  if (base.endsWith('e')) out.push(`${base}d`, `${base.slice(0, -1)}ing`);
+  else if (/[^aeiou]y$/.test(base)) out.push(`${base.slice(0, -1)}ied`, `${base}ing`);
+  else {
+    // A short word ending consonant-vowel-consonant doubles the consonant; a longer one may not ("visited").
+    const doubles = /[^aeiou][aeiou][^aeiouwxy]$/.test(base);
+    if (doubles) out.push(`${base}${base.at(-1)}ed`, `${base}${base.at(-1)}ing`);
+    if (!doubles || base.length > 4) out.push(`${base}ed`, `${base}ing`);
+  }
+  return out;
+}
+
+/** ... and of an adjective or adverb ("quick": "quicker", "quickest", "quickly"). */
+function adjectiveForms(base: string): string[] {
+  if (/[^aeiou]y$/.test(base)) return [`${base.slice(0, -1)}ier`, `${base.slice(0, -1)}iest`, `${base.slice(0, -1)}ily`];
+  if (base.endsWith('e')) return [`${base}r`, `${base}st`, base.endsWith('le') ? `${base.slice(0, -1)}y` : `${base}ly`];
+  return [`${base}er`, `${base}est`, `${base}ly`];
+}
+
+/** Where an inflected word's base may end, by its last letters: "wrapping" may be "wrap" or "wrapp". */
+function bases(word: string): string[] {
+  const out: string[] = [];
+  for (const end of ['s', 'es', 'ies', 'd', 'ed', 'ied', 'ing', 'r', 'er', 'ier', 'st', 'est', 'iest', 'ly', 'ily', 'y']) {
+    if (!word.endsWith(end) || word.length - end.length < 3) continue;
+    const stem = word.slice(0, -end.length);
+    out.push(stem, `${stem}e`, `${stem}y`, stem.slice(0, -1), `${stem}le`);
+  }
+  return out;
+}
+
+/** An everyday English word, or a regular inflection of one ("concerns"; not "vains", "wraping"): src/text/english-words.ts. */
+export function isEnglish(word: string): boolean {
+  english ??= { nv: new Set(NOUNS_AND_VERBS.split(' ')), other: new Set(ADJECTIVES_AND_ADVERBS.split(' ')) };
+  const { nv, other } = english;
+  if (nv.has(word) || other.has(word)) return true;
+  return bases(word).some((b) => (nv.has(b) && nounVerbForms(b).includes(word)) || (other.has(b) && adjectiveForms(b).includes(word)));
+}
 
 export class Speller {
   private readonly counts = new Map<string, number>();
   private readonly byInitial = new Map<string, string[]>();
   private readonly cache = new Map<string, string>();
 
-  constructor(words: Iterable<string>) {
+  /** `keep`: words that are no typos though nobody taught them to us (everyday English). */
+  constructor(
+    words: Iterable<string>,
+    private readonly keep: (word: string) => boolean = () => false,
+  ) {
     for (const w of words) {
       if (!/^[a-z]+$/.test(w)) continue;
       this.counts.set(w, (this.counts.get(w) ?? 0) + 1);
@@ -29,6 +76,11 @@ export class Speller {
     if (word.length < 4 || this.counts.has(word) || !/^[a-z]+$/.test(word)) return word;
     const hit = this.cache.get(word);
     if (hit !== undefined) return hit;
+    // A real word is not a typo: "concerns" is not "cancers", "rejection" not "resection".
+    if (this.keep(word)) {
+      if (this.cache.size < 10_000) this.cache.set(word, word);
+      return word;
+    }
     // Four letters are too few for any edit but two neighbours swapped ("cdoe"): one letter off is
     // as likely another word or an abbreviation.
     if (word.length === 4) {
