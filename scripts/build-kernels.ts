@@ -1,8 +1,9 @@
 // Compiles src/nlu/kernels.wat into src/nlu/kernels-wasm.ts (the binary as base64, so tsc and tsx
 // both carry it without a copy step). `--check` exits 1 when the committed file is stale.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeOrCheck } from './generated.js';
 import wabt from 'wabt';
 
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,17 +30,4 @@ export async function kernelsModuleText(): Promise<string> {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const text = await kernelsModuleText();
-  if (process.argv.includes('--check')) {
-    const current = readFileSync(KERNELS_TS, 'utf8');
-    if (current !== text) {
-      console.error(`${path.relative(process.cwd(), KERNELS_TS)} is stale: run npm run build:kernels`);
-      process.exit(1);
-    }
-    console.log('kernels-wasm.ts matches kernels.wat');
-  } else {
-    writeFileSync(KERNELS_TS, text);
-    console.log(`wrote ${path.relative(process.cwd(), KERNELS_TS)}`);
-  }
-}
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) writeOrCheck(KERNELS_TS, await kernelsModuleText(), 'npm run build:kernels');
