@@ -901,6 +901,18 @@ describe('conversations stay on topic', () => {
     expect(r).toMatchObject({ intent: 'how_to_code', guidance: ['IPG230'] });
   });
 
+  it('carries the procedure of a question no page covered into a follow-up naming what it was for', async () => {
+    const dbs = chat();
+    expect(await dbs('deep brain stimulation in parkinsons disease, codes?')).toMatchObject({ answered: false });
+    // Had been "not covered: essential tremor": the follow-up alone names no procedure.
+    const r = await dbs('what about for essential tremor');
+    expect(r).toMatchObject({ intent: 'how_to_code', match: 'partial', guidance: ['IPG188'] });
+    // Nothing on it for that either: said with the procedure, not the follow-up's words alone.
+    const other = chat();
+    await other('how do I code TACE for HCC');
+    expect(plainText(await other('and for liver mets?'))).toContain('does not cover "TACE, liver mets"');
+  });
+
   it('reads a follow-up naming only another kind of patient as the same procedure for them', async () => {
     const ecmo = chat();
     expect(await ecmo('ECMO for acute heart failure in adults')).toMatchObject({ guidance: ['IPG482'] });

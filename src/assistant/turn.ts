@@ -136,7 +136,7 @@ const SAME_FOR = /^\s*(?:(?:thanks|thank you|ta|ok|okay|cheers|great|right|cool)
 function carryProcedure(turn: Turn): Term[] | null {
   const { kb, u, state } = turn;
   const le = state.guidance ? kb.get(state.guidance) : undefined;
-  if (!le) return null;
+  if (!le) return carryFromQuestion(turn);
   const title = analyse(le.entry.title.text);
   const primary = primaryOf(le, u);
   if (!SAME_FOR.test(u.text) && !u.terms.some(primary)) return null;
@@ -161,6 +161,23 @@ function carryProcedure(turn: Turn): Term[] | null {
   const forAt = le.entry.title.text.search(/\sfor\s/i);
   const named = side ? title.filter((t) => !t.implied && !t.category && (forAt < 0 || t.start < forAt)).map(carry) : [];
   return named.length > 0 ? [...own, ...carried, ...named] : null;
+}
+
+/**
+ * "and for essential tremor?" after "how to code DBS for parkinsons", which no page covered: the
+ * procedure the last question named, for what the follow-up names.
+ */
+function carryFromQuestion(turn: Turn): Term[] | null {
+  const { u, state } = turn;
+  if (state.guidance || state.intent !== 'how_to_code' || !state.question || !SAME_FOR.test(u.text)) return null;
+  if (u.terms.some((t) => !t.aside && (t.category === 'procedure' || operationTerm(u.text, t)))) return null;
+  if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
+  // Its procedure concepts, or else the words before "for" we have no concept for ("TACE").
+  const asked = analyse(state.question);
+  const forAt = state.question.search(/\sfor\s/i);
+  const concepts = asked.filter((t) => t.category === 'procedure');
+  const procedure = concepts.length > 0 ? concepts : asked.filter((t) => !t.implied && !t.category && (forAt < 0 || t.end <= forAt));
+  return procedure.length > 0 ? [...u.terms, ...procedure.map(carry)] : null;
 }
 
 /** A title's term carried into a follow-up: implied, its offsets below zero to keep it apart from the question's own words. */
@@ -224,12 +241,22 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
     // "and the same for a caecal lesion?": the conversation's procedure, for what the follow-up names.
     const carried = carryProcedure(turn);
     if (carried) {
-      const hit = kb.index.search(carried).find((h) => h.coverage >= MIN_COVERAGE && !h.contradicts && h.missing.length === 0);
+      // (Carried from a question no page covered, a partial match is said as one, "essential", but
+      // never one without that question's procedure.)
+      const carriedKeys = new Set(carried.filter((t) => t.start < 0).map((t) => t.key));
+      const hit = kb.index
+        .search(carried)
+        .find((h) => h.coverage >= MIN_COVERAGE && !h.contradicts && (h.missing.length === 0 || (!state.guidance && h.missing.every((k) => !carriedKeys.has(k)))));
       if (hit) return { kind: 'entry', entry: kb.get(hit.id)!, via: hit.id === state.guidance ? 'context' : 'search', hit };
       // No guidance has the conversation's procedure for that: not another procedure on the same
       // organ ("and for prostate?" after IRE is not a prostatectomy).
+      if (!state.guidance) {
+        const asked = state.question ?? '';
+        const named = carried.filter((t) => t.start < 0).map((t) => asked.slice(t.start + 100_000, t.end + 100_000));
+        return { kind: 'none', reason: 'not-found', topic: [...new Set(named), topicOf(u)].join(', '), nearest: [] };
+      }
       // Without what the title does it to ("of gastric lesions"), which the follow-up replaces.
-      const part = procedurePart(kb.get(state.guidance!)!);
+      const part = procedurePart(kb.get(state.guidance)!);
       const head = part.split(/\s+of\s+/i)[0]!;
       const procedure = midSentence(head.trim().split(/\s+/).length >= 2 ? head : part);
       return { kind: 'none', reason: 'not-found', topic: `${procedure}, ${topicOf(u)}`, nearest: [] };
