@@ -1281,6 +1281,15 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 });
 
 describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('reads a word we have no concept for after "in" as what the procedure was for, as after "for"', () => {
+    // Each had been answered from the page on the procedure for another condition (DBS and ECMO in full).
+    for (const q of ["DBS in Huntington's chorea", 'ECMO in sepsis', 'cryotherapy in retinoblastoma', 'occipital nerve stimulation in trigeminal neuralgia']) {
+      expect(ask(q), q).toMatchObject({ answered: false, codes: [] });
+    }
+    // A site after "in" is still a site.
+    expect(ask('ESD in the rectosigmoid')).toMatchObject({ answered: true, guidance: ['IPG335'] });
+  });
+
   it('reads the organs of what a procedure was for as the disease, not as where it was done', () => {
     // IPG211's title names no condition: what the resection was for does not count against it. It
     // had been the laparoscopic page, which does not mention the Habib device's radiofrequency.

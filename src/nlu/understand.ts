@@ -227,8 +227,9 @@ export class Nlu {
       for (const t of notUsed) rest = `${rest.slice(0, t.start)}${' '.repeat(t.end - t.start)}${rest.slice(t.end)}`;
       terms = this.termsOf(rest, codes);
     }
-    // A word we have no concept for, written straight after "for", names what the procedure was for.
-    const forWhat = (t: Term) => !t.category && /\bfor\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
+    // A word we have no concept for, written straight after "for" or "in", names what the procedure
+    // was for ("DBS in Huntington's chorea" is not DBS for tremor).
+    const forWhat = (t: Term) => !t.category && /\b(?:for|in)\s+(?:(?:a|an|the|his|her|their|pt's|patient's)\s+)?$/i.test(rest.slice(Math.max(0, t.start - 30), t.start));
     // The organs of what it was for, when the procedure's own organ is named before "for": they say
     // which disease, not where the procedure was done.
     // (Its own organ may be implied: "hepatic resection" is of the liver.)
