@@ -180,9 +180,12 @@ function carryFromQuestion(turn: Turn): Term[] | null {
   return procedure.length > 0 ? [...u.terms, ...procedure.map(carry)] : null;
 }
 
+/** How far below zero a carried term's offsets are moved. */
+const CARRIED = 100_000;
+
 /** A title's term carried into a follow-up: implied, its offsets below zero to keep it apart from the question's own words. */
 function carry(t: Term): Term {
-  return { ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 };
+  return { ...t, implied: true, parts: undefined, start: t.start - CARRIED, end: t.end - CARRIED };
 }
 
 /**
@@ -252,7 +255,7 @@ export function resolveGuidance(turn: Turn, opts: { codes?: CodeMatch[] } = {}):
       // organ ("and for prostate?" after IRE is not a prostatectomy).
       if (!state.guidance) {
         const asked = state.question ?? '';
-        const named = carried.filter((t) => t.start < 0).map((t) => asked.slice(t.start + 100_000, t.end + 100_000));
+        const named = carried.filter((t) => t.start < 0).map((t) => asked.slice(t.start + CARRIED, t.end + CARRIED));
         return { kind: 'none', reason: 'not-found', topic: [...new Set(named), topicOf(u)].join(', '), nearest: [] };
       }
       // Without what the title does it to ("of gastric lesions"), which the follow-up replaces.
@@ -377,7 +380,7 @@ function aboutTheOperation(turn: Turn): Resolution | null {
   if (own.some((t) => t.category === 'procedure' || t.category === 'organ' || t.category === 'condition')) return null;
   if (!own.some((t) => (t.category === 'approach' || t.category === 'qualifier') && !kb.index.isAbout(state.guidance!, t.key))) return null;
   // Offsets below zero keep the carried terms apart from the question's own words.
-  const setting = analyse(parts.slice(1).join(' ')).map((t) => ({ ...t, implied: true, parts: undefined, start: t.start - 100_000, end: t.end - 100_000 }));
+  const setting = analyse(parts.slice(1).join(' ')).map(carry);
   const hit = kb.index.search([...u.terms, ...setting]).find((h) => h.id !== state.guidance && h.missing.length === 0 && !h.contradicts && h.coverage >= MIN_COVERAGE);
   return hit ? { kind: 'entry', entry: kb.get(hit.id)!, via: 'search', hit } : null;
 }
