@@ -1281,6 +1281,15 @@ describe('a procedure named on its own, in the words of its guidance title', () 
 });
 
 describe('the patient’s story, how far a disease has gone, and words nobody knows', () => {
+  it('does not answer an operation named in a word we have no concept for from a page that lacks it', () => {
+    // Had been a greeting, and with "codes" a partial match with Eustachian tube balloon dilatation.
+    for (const q of ['balloon sinuplasty', 'balloon sinuplasty for chronic sinusitis - codes?']) {
+      expect(ask(q), q).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
+    }
+    // Unless the page has a word only it is about: the Eustachian tube page for a tuboplasty.
+    expect(ask('balloon tuboplasty of the eustachian tube codes')).toMatchObject({ answered: true, guidance: ['IPG409'] });
+  });
+
   it('reads a word we have no concept for after "in" as what the procedure was for, as after "for"', () => {
     // Each had been answered from the page on the procedure for another condition (DBS and ECMO in full).
     for (const q of ["DBS in Huntington's chorea", 'ECMO in sepsis', 'cryotherapy in retinoblastoma', 'occipital nerve stimulation in trigeminal neuralgia']) {

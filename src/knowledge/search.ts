@@ -483,6 +483,7 @@ export class GuidanceIndex {
     const procedures = q.mustHave.filter((m) => m.category === 'procedure');
     const subjects = q.mustHave.filter((m) => m.category === 'organ' || m.category === 'condition');
     const writtenProcedures = [...new Set(terms.filter((t) => !t.implied && t.category === 'procedure').map((t) => t.key))];
+    const operationWords = [...new Set(terms.filter((t) => t.operation && !t.aside).map((t) => t.key))];
     // Words we have no concept for written just before an organ ("genicular nerve"): which one it is.
     const questionSites = [...sitesOf(terms, (b) => !b.category && b.key.startsWith('s:'))].flatMap(([organ, before]) => [...before].map((k) => ({ organ, k })));
     // Words we have no concept for written just before a procedure ("mechanochemical ablation"): its kind.
@@ -675,6 +676,15 @@ export class GuidanceIndex {
       if (whole) score += WHOLE_TITLE * titleWeight;
       const coverage = total > 0 ? covered / total : 0;
       if (!strong || score <= 0) continue;
+      // An operation named in a word we have no concept for ("balloon sinuplasty") that the guidance
+      // lacks, when it shares no procedure concept with the question nor a word only it is about
+      // ("eustachian" in "eustachian tuboplasty with a balloon"), is another operation: no partial answer.
+      if (
+        operationWords.some((k) => missing.includes(k)) &&
+        !writtenProcedures.some(about) &&
+        !q.required.some((k) => !categoryOf(k) && !operationWords.includes(k) && about(k) && this.df.get(k) === 1)
+      )
+        continue;
       if (unmetKeys.length > 0) {
         if (coverage < PARTIAL_COVERAGE && !adjunctOnly) continue;
         // Words we have no concept for that other guidance is about, on top of a missing subject,

@@ -236,7 +236,10 @@ export class Nlu {
     const forAt = /\bfor\b/i.exec(rest)?.index ?? -1;
     const own = new Set(forAt >= 0 ? terms.filter((t) => t.category === 'organ' && t.end <= forAt).map((t) => t.key) : []);
     const purpose = (t: Term) => own.size > 0 && !t.implied && t.category === 'organ' && t.start > forAt && !own.has(t.key);
-    const placed = terms.map((t) => (forWhat(t) ? { ...t, indication: true } : purpose(t) ? { ...t, purpose: true } : t));
+    const placed = terms.map((t) => {
+      const marked = forWhat(t) ? { ...t, indication: true } : purpose(t) ? { ...t, purpose: true } : t;
+      return operationTerm(rest, t) ? { ...marked, operation: true } : marked;
+    });
     // The rest of it is the story, when the question names what was done outside it: a procedure,
     // organ or condition, or an operation in words we have no concept for ("coblation tonsillectomy
     // rather than cold steel"). Not when it holds the procedure ("lap rather than open nephrectomy"),

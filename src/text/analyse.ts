@@ -32,6 +32,8 @@ export interface Term {
   /** An organ named in what the procedure was for, after "for", when the question names the
    *  procedure's own organ before it ("liver resection ... for CRC mets": colorectal). */
   purpose?: boolean;
+  /** A word we have no concept for that names an operation by its form ("sinuplasty", "gastroplasty"). */
+  operation?: boolean;
 }
 
 const WORD = /[\p{L}\p{N}]+(?:'[\p{L}]+)?/gu;
