@@ -272,6 +272,15 @@ describe('a kind of code asked about', () => {
 });
 
 describe('a guidance named by its id', () => {
+  it('says when a guidance was issued where its page says so, and that it does not where it does not', () => {
+    const dated = ask('when was the hysteroscopic metroplasty guidance published?');
+    expect(dated).toMatchObject({ intent: 'guidance_summary', guidance: ['IPG510'] });
+    expect(plainText(dated)).toContain('IPG510 was issued in January 2015, as its page says.');
+    expect(dated.citations.some((c) => c.quote.includes('in January 2015'))).toBe(true);
+    expect(dated.notices.join(' ')).not.toMatch(/Partial match/);
+    expect(plainText(ask('what year is IPG327 from'))).toContain('The loaded text of IPG327 does not say when it was issued');
+  });
+
   it('gives its codes when asked for them, however put', () => {
     // Each had been "Which code?": read as a code lookup with no code.
     for (const [q, id] of [['IPG234 codes', 'IPG234'], ['IPG 234 codes', 'IPG234'], ['what codes does IPG401 give', 'IPG401'], ['list the codes in IPG421', 'IPG421']] as const) {

@@ -14,7 +14,7 @@ import { codeLookup, USES_IT } from './handlers/code-lookup.js';
 import { exampleList, examplesFor, help, outOfScope, smalltalk } from './handlers/conversation.js';
 import { otherSideNotice, sideNotice } from './handlers/common.js';
 import { coverage, COVERAGE } from './handlers/coverage.js';
-import { guidanceSummary } from './handlers/guidance-summary.js';
+import { guidanceSummary, WHEN } from './handlers/guidance-summary.js';
 import { howToCode } from './handlers/how-to-code.js';
 import { ruleExplanation } from './handlers/rule-explanation.js';
 import { conversationKey, type InboundMessage } from './message.js';
@@ -554,6 +554,8 @@ export class Assistant {
     if (shaped) return { intent: shaped, confidence: Math.max(u.confidence, this.threshold), fallback: false };
     // "the primary is sigmoid" after liver metastases: the codes again, for that primary.
     if (tellsThePrimary({ kb: this.kb, u, state })) return readAs(u, 'how_to_code');
+    // "when was the guidance on X issued": when a page was published is in its summary.
+    if (u.codes.length === 0 && WHEN.test(u.text) && (u.guidanceIds.length > 0 || hasTopic(u.terms) || state.guidance)) return readAs(u, 'guidance_summary');
     // "is that the same for open?" after a laparoscopic page: an approach the page is not about, and
     // nothing else, asks for its codes done that way (the answer says it gives none for it).
     if (u.intent === 'rule_explanation' && state.guidance && u.codes.length === 0 && u.guidanceIds.length === 0) {

@@ -6,6 +6,10 @@ import { askWhich, entryName, notFound } from './common.js';
 
 const REPLACES = /\b(?:replace[sd]?|supersede[sd]?|previous|earlier|older|update[sd]?|instead of)\b/i;
 /** Asking whether a page is still in force. */
+/** When it was published: "when was IPG327 published", "what year is the TAVI guidance from". */
+export const WHEN = /\bwhen\s+(?:was|were|did)\b.*\b(?:publish\w*|issu\w*|releas\w*|come out|came out|written|produced)\b|\b(?:publication|issue)\s+date\b|\bdate\s+of\s+(?:publication|issue)\b|\bwhat\s+year\b/i;
+/** The sentence of a page that says when NICE issued it ("... has issued full guidance ... in January 2015."). */
+const ISSUED = /[^.\n]*\bhas issued\b[^.\n]*?\bin ((?:January|February|March|April|May|June|July|August|September|October|November|December) \d{4})\b[^.\n]*\./;
 const CURRENT = /\b(?:current|latest|newest|most\s+recent|up[- ]to[- ]date|still\s+valid|in\s+force|withdrawn|out\s+of\s+date|obsolete)\b/i;
 
 function firstSentences(text: string, n: number): string {
@@ -102,6 +106,14 @@ export function guidanceSummary(turn: Turn): void {
     d.cite(le, e.coding.start, e.coding.end);
     d.codesBlock(`Codes at a glance (${e.version ?? 'OPCS-4'})`, codes.map((c) => d.code(le, c)));
     d.codesBlock('ICD-10', diagnosis.map((c) => d.code(le, c)));
+  }
+  // When NICE issued it: the page's own sentence, when it has one.
+  if (WHEN.test(u.text)) {
+    const issued = ISSUED.exec(le.page);
+    if (issued) {
+      d.cite(le, issued.index, issued.index + issued[0].length, 'Introduction');
+      d.text(`${e.id} was issued in ${issued[1]}, as its page says.`);
+    } else d.text(`The loaded text of ${e.id} does not say when it was issued; NICE's page for it does.`);
   }
   // Whether it is still in force is not in the page as it was captured: said, with where to check.
   if (CURRENT.test(u.text)) d.text(`Whether ${e.id} is still current, the loaded text cannot say: it is the page as it was captured, and NICE may have updated, replaced or withdrawn it since; the link below is to NICE's page for it.`);
