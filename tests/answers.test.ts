@@ -902,6 +902,15 @@ describe('conversations stay on topic', () => {
     expect(r.notices.join(' ')).toContain('IPG269 gives no codes for an open approach');
   });
 
+  it('moves off the conversation\'s page for another operation named in a word we have no concept for', async () => {
+    const mea = chat();
+    await mea('microwave endometrial ablation codes');
+    // Had been a partial match with IPG7 that "does not mention hysterectomy".
+    const r = await mea('and if it failed and she then went on to a hysterectomy?');
+    expect(r).toMatchObject({ intent: 'how_to_code', answered: false, codes: [] });
+    expect(plainText(r)).toContain('hysterectomy');
+  });
+
   it('keeps a follow-up on the conversation\'s page when that page has all it names', async () => {
     const knee = chat();
     await knee('arthroscopic washout of the knee for OA');

@@ -75,8 +75,11 @@ function hasTopicBeyondContext(turn: Turn): boolean {
   // Only a concept the conversation's guidance lacks moves away from it ("and for a hip?"); a word
   // we have no concept for does not ("is there a code for the implant in the guidance?").
   const known = (k: string) => u.terms.some((t) => t.key === k && t.category !== undefined && t.category !== null);
-  if (!hit) return u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
-  return hit.missing.some(known);
+  // Nor does an operation named in such a word that the guidance is not about ("what if it failed and
+  // they had a hysterectomy" after microwave endometrial ablation): another operation.
+  const otherOperation = u.terms.some((t) => t.operation && !t.aside && !kb.index.isAbout(state.guidance!, t.key));
+  if (!hit) return otherOperation || u.terms.some((t) => !t.implied && !t.aside && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition'));
+  return otherOperation || hit.missing.some(known);
 }
 
 /**
