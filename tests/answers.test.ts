@@ -902,6 +902,15 @@ describe('conversations stay on topic', () => {
     expect(r.notices.join(' ')).toContain('IPG269 gives no codes for an open approach');
   });
 
+  it('reads a detail of the case, told and not asked, as wanting the codes for it', async () => {
+    const tonsils = chat();
+    await tonsils('how do I code coblation tonsillectomy');
+    // Had quoted IPG9's note on the adenoids as "the rule".
+    const r = await tonsils('it was bilateral');
+    expect(r).toMatchObject({ intent: 'how_to_code', guidance: ['IPG9'] });
+    expect(r.codes.map((c) => c.code)).toContain('F34.7');
+  });
+
   it('moves off the conversation\'s page for another operation named in a word we have no concept for', async () => {
     const mea = chat();
     await mea('microwave endometrial ablation codes');

@@ -586,6 +586,10 @@ export class Assistant {
     if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {
       return readAs(u, 'how_to_code');
     }
+    // So is a detail of the conversation's case, told and not asked ("was bilateral", "under GA"): its codes again, for that.
+    if (u.intent === 'rule_explanation' && state.guidance && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && u.text.trim().split(/\s+/).length <= 4) {
+      return readAs(u, 'how_to_code');
+    }
     // Read as chat, off topic or unsure, a message that asks about a procedure by its abbreviation is
     // a coder's: "what is EVLA?" (three capitals or more, no word chat uses: its page, or "not
     // covered"), or one read off a title with nothing else of its page ("what is MIVAT", "PREN": the

@@ -83,7 +83,7 @@ valid validate verify confirm audit query advice stand stands category categorie
 exist exists available mention mentions mentioned contain contains containing apply applies go goes put add added
 cover covers covered covering regarding concerning relating related compare compared compares comparing comparison versus vs differ differs difference differences
 still doesn doesnt dont didnt isnt wasnt arent werent cant couldnt shouldnt wouldnt haven hasn hadn won op ops
-anything something everything nothing thing things stuff bit lot actually also instead rather then though just really quite matter matters uses meant misspoke oops typo correction converted converting conversion given provided extra many much times often separate separately additionally whether specific specifically correctly properly appropriate appropriately relevant anyway concern concerns concerned published publish publication issued released year gave possible possibly applicable
+anything something everything nothing thing things stuff bit lot actually also instead rather then though just really quite matter matters uses meant misspoke oops typo correction converted converting conversion given provided extra many much times often separate separately additionally whether specific specifically correctly properly appropriate appropriately relevant anyway concern concerns concerned published publish publication issued released year gave sides bilaterally unilaterally possible possibly applicable
 what whatever which whichever happen happens happened change changes changed difference different same other another
 ok okay fine happy else maybe perhaps probably think thought surgery surgical
 device devices system systems kit technique techniques method methods type types kind plus
