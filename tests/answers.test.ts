@@ -1035,6 +1035,14 @@ describe('conversations stay on topic', () => {
 });
 
 describe('understanding coders’ words', () => {
+  it('does not count the chat around a question against a match ("I\'m new to coding", "ta")', () => {
+    // Each had been a partial match that "does not mention" the chat.
+    for (const q of ["hi, I'm new to this - how do I code lap chole with on table cholangiogram? ta", 'SILC codes please, ta']) {
+      const r = ask(q);
+      expect(r, q).toMatchObject({ match: 'full', guidance: ['IPG346'] });
+    }
+  });
+
   it('does not search for words that only say how a question is put ("separately", "specifically")', () => {
     // Had been "none of the loaded NICE guidance is about that": no IRE page mentions "separately".
     const r = ask('must the image guidance be coded separately for IRE?');
