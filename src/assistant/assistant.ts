@@ -556,12 +556,15 @@ export class Assistant {
     if (tellsThePrimary({ kb: this.kb, u, state })) return readAs(u, 'how_to_code');
     // "when was the guidance on X issued": when a page was published is in its summary.
     if (u.codes.length === 0 && WHEN.test(u.text) && (u.guidanceIds.length > 0 || hasTopic(u.terms) || state.guidance)) return readAs(u, 'guidance_summary');
-    // "is that the same for open?" after a laparoscopic page: an approach the page is not about, and
-    // nothing else, asks for its codes done that way (the answer says it gives none for it).
+    // Read as a rule question in a conversation about a page, with no code or id:
     if (u.intent === 'rule_explanation' && state.guidance && u.codes.length === 0 && u.guidanceIds.length === 0) {
+      // "is that the same for open?" after a laparoscopic page: an approach the page is not about,
+      // and nothing else, asks for its codes done that way (the answer says it gives none for it).
       const named = u.terms.filter((t) => !t.implied && t.category !== 'coding');
       const approaches = named.filter((t) => t.category === 'approach' && t.concept?.id !== 'image guided');
       if (approaches.length > 0 && approaches.length === named.length && approaches.some((t) => !this.kb.index.isAbout(state.guidance!, t.key))) return readAs(u, 'how_to_code');
+      // A detail of the case, told and not asked ("was bilateral", "under GA"): its codes again, for that.
+      if (!ASKS.test(u.text) && u.text.trim().split(/\s+/).length <= 4) return readAs(u, 'how_to_code');
     }
     // "what's the ICD-10?", "what are the codes" in a conversation: its guidance's codes, not a code
     // search with nothing to search for (a rule question, "which site code?", was taken above).
@@ -584,10 +587,6 @@ export class Assistant {
     // A case described, not asked ("coblation tonsillectomy bilateral in 6 yr old"): read as a rule
     // question for its laterality word, it wants the procedure's codes.
     if (u.intent === 'rule_explanation' && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && this.namesKnownProcedure(u) && this.codedOrNotCovered(u)) {
-      return readAs(u, 'how_to_code');
-    }
-    // So is a detail of the conversation's case, told and not asked ("was bilateral", "under GA"): its codes again, for that.
-    if (u.intent === 'rule_explanation' && state.guidance && u.codes.length === 0 && u.guidanceIds.length === 0 && !ASKS.test(u.text) && u.text.trim().split(/\s+/).length <= 4) {
       return readAs(u, 'how_to_code');
     }
     // Read as chat, off topic or unsure, a message that asks about a procedure by its abbreviation is

@@ -9,7 +9,6 @@ import { queryTerms, SETTING, sidesOf, type SearchHit } from '../knowledge/searc
 import { spelledByRun } from '../knowledge/abbreviations.js';
 import type { Understanding } from '../nlu/understand.js';
 import { analyse, keysOf, type Term } from '../text/analyse.js';
-import { operationTerm } from '../text/operations.js';
 import { midSentence, tidy, type ReplyDraft } from './draft.js';
 import type { ConversationState } from '../shared/conversation.js';
 
@@ -146,7 +145,7 @@ function carryProcedure(turn: Turn): Term[] | null {
   if (u.terms.some((t) => t.category === 'procedure' && !t.aside)) return null;
   // An operation named in words we have no concept for ("what about mitral valve replacement?") is a
   // procedure of the follow-up's own, not the conversation's.
-  if (u.terms.some((t) => !t.aside && !t.implied && operationTerm(u.text, t))) return null;
+  if (u.terms.some((t) => !t.aside && !t.implied && t.operation)) return null;
   // A follow-up that names only another kind of patient or operation ("and for a neonate?" after
   // ECMO in adults) asks about the conversation's procedure for them.
   const side = SAME_FOR.test(u.text) && sidesOf(u.terms.filter((t) => !t.implied && !t.aside).map((t) => t.key)).size > 0;
@@ -173,7 +172,7 @@ function carryProcedure(turn: Turn): Term[] | null {
 function carryFromQuestion(turn: Turn): Term[] | null {
   const { u, state } = turn;
   if (state.guidance || state.intent !== 'how_to_code' || !state.question || !SAME_FOR.test(u.text)) return null;
-  if (u.terms.some((t) => !t.aside && (t.category === 'procedure' || operationTerm(u.text, t)))) return null;
+  if (u.terms.some((t) => !t.aside && (t.category === 'procedure' || t.operation))) return null;
   if (!u.terms.some((t) => !t.implied && !t.aside && (t.category === 'organ' || t.category === 'condition'))) return null;
   // Its procedure concepts, or else the words before "for" we have no concept for ("TACE").
   const asked = analyse(state.question);

@@ -49,7 +49,6 @@ const SIDES: ReadonlyArray<{ name: string; words: ReadonlySet<string>; keys: Rea
   })),
 );
 /** The "pair:side" names a question's keys say: "0:1" for a deceased donor. */
-/** The sides of OPPOSITES these keys say ("s:neonat": the young side of adult and child). */
 export function sidesOf(keys: Iterable<string>): Set<string> {
   const out = new Set<string>();
   for (const k of keys) for (const s of SIDES) if (s.keys.has(k)) out.add(s.name);
@@ -173,6 +172,11 @@ export function gloss(text: string | undefined, word: string): string | undefine
   if (!clause) return undefined;
   const words = clause.trim().split(/\s+/);
   return words.length > 8 || words.length === 0 ? undefined : clause.trim();
+}
+
+/** The keys of what an organ is a part of ("mitral valve": a heart valve). */
+function wholesOf(t: Term): string[] {
+  return (t.concept?.implies ?? []).map((i) => `c:${i}`);
 }
 
 function weigh(doc: Map<string, number>, text: string | undefined, w: number): void {
@@ -375,7 +379,7 @@ export class GuidanceIndex {
         operations: [...new Set(written.filter((t) => (forAt < 0 || t.start < forAt) && operationTerm(e.title.text, t)).map((t) => t.key))],
         // (Another organ before it says which: "uterine" nerve. "superficial" bladder does not.)
         sites: sitesOf(titleTerms, (b) => b.category === 'organ'),
-        organs: written.filter((t) => t.category === 'organ').map((t) => ({ key: t.key, within: (t.concept?.implies ?? []).map((i) => `c:${i}`) })),
+        organs: written.filter((t) => t.category === 'organ').map((t) => ({ key: t.key, within: wholesOf(t) })),
       };
     });
     const all = new Map<string, { docs: number[]; weights: number[] }>();
@@ -400,13 +404,13 @@ export class GuidanceIndex {
     }
   }
 
-  /** Is this guidance about the key (title, codes, headings or rules, not only its description)? */
   /** Is the key in this guidance's title (its own words or what they imply)? */
   inTitle(id: string, key: string): boolean {
     const i = this.byId.get(id);
     return i !== undefined && this.docs[i]!.title.includes(key);
   }
 
+  /** Is this guidance about the key (title, codes, headings or rules, not only its description)? */
   isAbout(id: string, key: string): boolean {
     const i = this.byId.get(id);
     const d = i === undefined ? undefined : this.docs[i];
@@ -492,7 +496,7 @@ export class GuidanceIndex {
       .map((t) => t.key);
     // What the question says of the patient's story ("hx of ...") does not rule a guidance out.
     const questionSides = sidesOf(terms.filter((t) => !t.implied && !t.aside).map((t) => t.key));
-    const questionOrgans = terms.filter((t) => !t.implied && !t.aside && t.category === 'organ' && (t.concept?.implies?.length ?? 0) > 0).map((t) => ({ key: t.key, within: t.concept!.implies!.map((i) => `c:${i}`) }));
+    const questionOrgans = terms.filter((t) => !t.implied && !t.aside && t.category === 'organ' && wholesOf(t).length > 0).map((t) => ({ key: t.key, within: wholesOf(t) }));
     const hits: SearchHit[] = [];
     // A match must be about at least one required key: only those docs are looked at (an index,
     // not a scan of every guidance).

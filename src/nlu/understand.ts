@@ -246,7 +246,7 @@ export class Nlu {
     // nor when the rest is only what it was for ("for infertility rather than miscarriage": said as
     // a partial match, not answered as if it were the miscarriage).
     const namesOutside = (t: Term) =>
-      !t.implied && !within(t, instead) && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || operationTerm(question, t));
+      !t.implied && !within(t, instead) && (t.category === 'procedure' || t.category === 'organ' || t.category === 'condition' || t.operation === true);
     if (instead.length > 0 && !placed.some(namesOutside)) spans = spans.filter((s) => !s.instead);
     if (spans.length === 0) return placed;
     const aside = (among: Span[]) => placed.map((t) => (within(t, among) ? { ...t, aside: true } : t));
